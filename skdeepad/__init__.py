@@ -1,0 +1,16 @@
+"""skdeepad: deep anomaly detection as first-class scikit-learn estimators.
+
+Every detector follows scikit-learn's outlier-detection API: ``fit(X)``,
+``score_samples(X)`` (float64, the lower the more abnormal),
+``decision_function(X)`` (negative for outliers) and ``predict(X)`` (+1 inlier,
+-1 outlier). Importing this package does not import TensorFlow or Keras: they
+load at the first ``fit``.
+"""
+
+from ._discovery import all_detectors
+from .autoencoder import AutoEncoder
+from .base import BaseDeepDetector
+
+__version__ = "0.1.0"
+
+__all__ = ["AutoEncoder", "BaseDeepDetector", "__version__", "all_detectors"]

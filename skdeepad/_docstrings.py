@@ -1,0 +1,96 @@
+"""Parameter and attribute documentation shared by every detector.
+
+Each detector's docstring holds ``%(name)s`` placeholders that :func:`fill_doc`
+replaces with the text below, so a shared parameter is documented once.
+"""
+
+_SHARED = {
+    "training_parameters": """\
+contamination : 'auto' or float, default='auto'
+        The expected proportion of outliers in the training data; it sets
+        ``offset_``, the threshold of :meth:`decision_function` and
+        :meth:`predict`.
+
+        - a float in (0, 0.5]: ``offset_`` is that percentile of the training
+          ``score_samples``, so about that fraction of the training data is
+          flagged;
+        - 'auto': Tukey's boxplot rule on the training scores, ``offset_ =
+          Q1 - 1.5 * (Q3 - Q1)`` of ``score_samples``: a sample is an outlier
+          when its score lies below the lower fence. It assumes nothing about
+          the outlier fraction.
+
+    standardize : bool, default=True
+        Whether to standardise every feature to zero mean and unit variance
+        (learned in :meth:`fit`) before the network sees it, so raw, unscaled
+        data works. Constant features are left centred, never divided by zero.
+
+    epochs : int, default=100
+        The maximum number of passes over the training data.
+
+    batch_size : int, default=256
+        Samples per gradient step. Capped at the number of training samples,
+        so small data sets still give one full batch.
+
+    learning_rate : float, default=1e-3
+        The step size of the Adam optimiser.
+
+    early_stopping : bool, default=True
+        Whether to stop when the validation loss has not improved for
+        ``patience`` epochs, restoring the best weights seen. The validation
+        set is a random ``validation_fraction`` of the training data; when it
+        would hold no sample (tiny data), the training loss is monitored
+        instead.
+
+    validation_fraction : float, default=0.1
+        The proportion of the training data set aside to monitor early
+        stopping, in (0, 1). Only used when ``early_stopping=True``.
+
+    patience : int, default=10
+        Epochs without improvement before early stopping ends training.
+
+    callbacks : list of keras.callbacks.Callback, default=None
+        Extra Keras callbacks passed to ``keras.Model.fit``, e.g.
+        ``keras.callbacks.CSVLogger``.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, dropout, the validation split and the
+        order of batches. With an int, two fits give bit-identical scores on
+        the CPU. Seeding is scoped to this estimator: no global seed (Python,
+        NumPy, TensorFlow) and no TensorFlow determinism flag is changed.
+
+    verbose : int, default=0
+        0 trains silently, 1 shows Keras's progress bar, 2 prints one line
+        per epoch.""",
+    "fitted_attributes": """\
+network_ : keras.Model
+        The fitted Keras network.
+
+    scaler_ : sklearn.preprocessing.StandardScaler or None
+        The standardisation learned in :meth:`fit`, or None when
+        ``standardize=False``.
+
+    offset_ : float
+        The threshold on :meth:`score_samples`: ``decision_function =
+        score_samples - offset_``. Set from ``contamination``.
+
+    history_ : dict of str to list of float
+        The per-epoch training (``loss``) and, with early stopping,
+        validation (``val_loss``) losses, as recorded by Keras.
+
+    n_iter_ : int
+        The number of epochs run.
+
+    n_features_in_ : int
+        The number of features seen in :meth:`fit`.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        The feature names seen in :meth:`fit`, defined only when ``X`` had
+        string column names.""",
+}
+
+
+def fill_doc(obj):
+    """Substitute the shared ``%(name)s`` sections into ``obj.__doc__``."""
+    if obj.__doc__:
+        obj.__doc__ = obj.__doc__ % _SHARED
+    return obj

@@ -1,0 +1,150 @@
+"""Dense autoencoder outlier detector."""
+
+from numbers import Integral, Real
+
+import numpy as np
+
+from ._compat import Interval, StrOptions
+from ._docstrings import fill_doc
+from .base import BaseDeepDetector
+
+__all__ = ["AutoEncoder"]
+
+
+@fill_doc
+class AutoEncoder(BaseDeepDetector):
+    """Outlier detection by the reconstruction error of a dense autoencoder.
+
+    The network compresses each sample through a bottleneck and reconstructs
+    it; trained on mostly normal data, it reconstructs normal samples well and
+    anomalies badly. The anomaly score is the mean squared reconstruction error
+    over the (standardised) features.
+
+    Parameters
+    ----------
+    hidden_units : "auto" or tuple of int, default="auto"
+        The encoder's layer widths; the last is the bottleneck. The decoder
+        mirrors the encoder without the bottleneck: ``(64, 32)`` builds
+        ``n_features -> 64 -> 32 -> 64 -> n_features``. "auto" is
+        ``(min(64, max(8, 2 * n_features)), min(32, max(1, n_features // 4)))``:
+        a bottleneck at most a quarter of the input's width, so the network
+        cannot learn the identity map (chosen by measurement, see
+        ``benchmarks/results/bottleneck.md``).
+
+    activation : str, default="relu"
+        The activation of every hidden layer (any Keras activation name).
+
+    dropout : float, default=0.0
+        The dropout rate after every hidden layer, in [0, 1).
+
+    batch_norm : bool, default=False
+        Whether to batch-normalise every hidden layer.
+
+    %(training_parameters)s
+
+    Attributes
+    ----------
+    %(fitted_attributes)s
+
+    See Also
+    --------
+    sklearn.ensemble.IsolationForest : A tree ensemble outlier detector.
+    sklearn.neighbors.LocalOutlierFactor : A density-based outlier detector.
+
+    Notes
+    -----
+    ``score_samples`` returns the negated reconstruction error, so that, as in
+    scikit-learn, the lower the score the more abnormal the sample.
+
+    References
+    ----------
+    .. [1] Sakurada, M. and Yairi, T. "Anomaly detection using autoencoders
+       with nonlinear dimensionality reduction." MLSDA workshop, 2014.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeepad import AutoEncoder
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(200, 4))
+    >>> det = AutoEncoder(hidden_units=(8, 2), epochs=20, random_state=0).fit(X)
+    >>> det.predict([[0.0, 0.0, 0.0, 0.0], [8.0, -8.0, 8.0, -8.0]])
+    array([ 1, -1])
+    """
+
+    _parameter_constraints: dict = {
+        **BaseDeepDetector._parameter_constraints,
+        "hidden_units": [StrOptions({"auto"}), tuple, list],
+        "activation": [str],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "batch_norm": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        *,
+        hidden_units="auto",
+        activation="relu",
+        dropout=0.0,
+        batch_norm=False,
+        contamination="auto",
+        standardize=True,
+        epochs=100,
+        batch_size=256,
+        learning_rate=1e-3,
+        early_stopping=True,
+        validation_fraction=0.1,
+        patience=10,
+        callbacks=None,
+        random_state=None,
+        verbose=0,
+    ):
+        super().__init__(
+            contamination=contamination,
+            standardize=standardize,
+            epochs=epochs,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            patience=patience,
+            callbacks=callbacks,
+            random_state=random_state,
+            verbose=verbose,
+        )
+        self.hidden_units = hidden_units
+        self.activation = activation
+        self.dropout = dropout
+        self.batch_norm = batch_norm
+
+    def _build_network(self, input_shape, seed):
+        from .networks import build_dense_autoencoder
+
+        return build_dense_autoencoder(
+            input_shape[0],
+            _resolve_units(self.hidden_units, input_shape[0]),
+            activation=self.activation,
+            dropout=self.dropout,
+            batch_norm=self.batch_norm,
+            seed=seed,
+        )
+
+    def _score_batch(self, network, X):
+        from ._training import forward
+
+        return np.mean((forward(network, X) - X) ** 2, axis=1)
+
+
+def _resolve_units(hidden_units, n_features):
+    """Resolve "auto" and validate a non-empty sequence of positive widths."""
+    if isinstance(hidden_units, str):  # "auto", checked by the constraints
+        return (min(64, max(8, 2 * n_features)), min(32, max(1, n_features // 4)))
+    units = tuple(hidden_units)
+    if not units or not all(
+        isinstance(u, Integral) and not isinstance(u, bool) and u > 0 for u in units
+    ):
+        raise ValueError(
+            "hidden_units must be a non-empty sequence of positive ints; "
+            f"got {hidden_units!r}."
+        )
+    return tuple(int(u) for u in units)

@@ -1,0 +1,234 @@
+"""Behaviour every detector inherits from BaseDeepDetector, tested on AutoEncoder."""
+
+import pickle
+import random
+
+import joblib
+import numpy as np
+import pytest
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils._param_validation import InvalidParameterError
+
+from skdeepad import AutoEncoder
+
+FAST = {"hidden_units": (8, 2), "epochs": 5, "batch_size": 32}
+
+
+@pytest.fixture(scope="module")
+def data():
+    """Gaussian inliers with 10 far-away outliers at the end (+1/-1 labels)."""
+    rng = np.random.RandomState(42)
+    inliers = rng.normal(size=(290, 6))
+    outliers = rng.uniform(6, 9, size=(10, 6)) * rng.choice([-1, 1], size=(10, 6))
+    X = np.vstack([inliers, outliers])
+    y = np.r_[np.ones(290, int), -np.ones(10, int)]
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def fitted(data):
+    return AutoEncoder(**FAST, random_state=0).fit(data[0])
+
+
+def _global_random_states():
+    from tensorflow.python.framework import config
+
+    return (
+        random.getstate(),
+        pickle.dumps(np.random.get_state()),
+        config.is_op_determinism_enabled(),
+    )
+
+
+def test_same_seed_same_scores_bit_for_bit(data, fitted):
+    again = AutoEncoder(**FAST, dropout=0.0, random_state=0).fit(data[0])
+    np.testing.assert_array_equal(again.score_samples(data[0]), fitted.score_samples(data[0]))
+
+
+def test_seeded_fit_with_dropout_is_reproducible_and_seed_matters(data):
+    X = data[0]
+    a = AutoEncoder(**FAST, dropout=0.2, random_state=1).fit(X).score_samples(X)
+    b = AutoEncoder(**FAST, dropout=0.2, random_state=1).fit(X).score_samples(X)
+    c = AutoEncoder(**FAST, dropout=0.2, random_state=2).fit(X).score_samples(X)
+    np.testing.assert_array_equal(a, b)
+    assert not np.allclose(a, c)
+
+
+def test_seeded_fit_leaves_global_random_states_as_they_were(data):
+    import tensorflow as tf  # noqa: F401  (import first: importing may seed)
+
+    random.seed(123)
+    np.random.seed(456)
+    before = _global_random_states()
+    AutoEncoder(**FAST, dropout=0.1, random_state=0).fit(data[0])
+    assert _global_random_states() == before
+
+
+def test_unseeded_fits_differ(data):
+    X = data[0]
+    a = AutoEncoder(**FAST).fit(X).score_samples(X)
+    b = AutoEncoder(**FAST).fit(X).score_samples(X)
+    assert not np.array_equal(a, b)
+
+
+def test_score_chain_and_labels(data, fitted):
+    X = data[0]
+    scores = fitted.score_samples(X)
+    assert scores.dtype == np.float64 and scores.shape == (len(X),)
+    np.testing.assert_allclose(fitted.decision_function(X), scores - fitted.offset_)
+    labels = fitted.predict(X)
+    assert set(np.unique(labels)) <= {-1, 1}
+    np.testing.assert_array_equal(labels == -1, fitted.decision_function(X) < 0)
+
+
+def test_detects_planted_outliers(data, fitted):
+    X, y = data
+    assert roc_auc_score(y == -1, -fitted.score_samples(X)) > 0.95
+
+
+@pytest.mark.parametrize("contamination", [0.05, 0.2])
+def test_float_contamination_flags_that_share_of_training_data(data, contamination):
+    X = data[0]
+    det = AutoEncoder(**FAST, contamination=contamination, random_state=0).fit(X)
+    assert np.mean(det.predict(X) == -1) == pytest.approx(contamination, abs=0.01)
+    assert det.offset_ == pytest.approx(
+        np.percentile(det.score_samples(X), 100 * contamination)
+    )
+
+
+def test_auto_contamination_is_tukeys_lower_fence(data, fitted):
+    scores = fitted.score_samples(data[0])
+    q1, q3 = np.percentile(scores, [25, 75])
+    assert fitted.offset_ == pytest.approx(q1 - 1.5 * (q3 - q1))
+    # the planted outliers lie far below the fence, most inliers above it
+    assert np.all(fitted.predict(data[0][-10:]) == -1)
+    assert np.mean(fitted.predict(data[0][:290]) == 1) > 0.9
+
+
+@pytest.mark.parametrize("n_samples", [1, 2, 3])
+def test_tiny_inputs_fit_and_score(n_samples):
+    X = np.arange(n_samples * 3, dtype=float).reshape(n_samples, 3)
+    det = AutoEncoder(epochs=2, batch_size=256, random_state=0).fit(X)
+    assert det.n_iter_ >= 1
+    scores = det.score_samples(X)
+    assert np.all(np.isfinite(scores))
+    assert set(det.predict(X)) <= {-1, 1}
+
+
+def test_early_stopping_uses_a_validation_split_and_stops(data):
+    det = AutoEncoder(
+        **{**FAST, "epochs": 200}, learning_rate=0.05, patience=2, random_state=0
+    ).fit(data[0])
+    assert set(det.history_) == {"loss", "val_loss"}
+    assert det.n_iter_ < 200
+    assert len(det.history_["loss"]) == det.n_iter_
+
+
+def test_without_early_stopping_runs_every_epoch(data):
+    det = AutoEncoder(**FAST, early_stopping=False, random_state=0).fit(data[0])
+    assert det.n_iter_ == FAST["epochs"]
+    assert set(det.history_) == {"loss"}
+    assert det.history_["loss"][-1] < det.history_["loss"][0]
+
+
+def test_user_callbacks_are_called(data):
+    import keras
+
+    epochs_seen = []
+    callback = keras.callbacks.LambdaCallback(
+        on_epoch_end=lambda epoch, logs: epochs_seen.append(epoch)
+    )
+    det = AutoEncoder(**FAST, callbacks=[callback], early_stopping=False).fit(data[0])
+    assert epochs_seen == list(range(det.n_iter_))
+
+
+def test_verbose_shows_keras_progress(data, capsys):
+    AutoEncoder(**{**FAST, "epochs": 1}, verbose=2, random_state=0).fit(data[0])
+    assert "loss" in capsys.readouterr().out
+    AutoEncoder(**{**FAST, "epochs": 1}, verbose=0, random_state=0).fit(data[0])
+    assert "loss" not in capsys.readouterr().out
+
+
+def test_scoring_in_small_chunks_matches_one_pass(data, fitted):
+    X = data[0]
+    chunked = pickle.loads(pickle.dumps(fitted))
+    chunked._predict_batch_size = 7
+    np.testing.assert_allclose(chunked.score_samples(X), fitted.score_samples(X), rtol=1e-6)
+
+
+@pytest.mark.parametrize("dumps, loads", [(pickle.dumps, pickle.loads), (None, None)])
+def test_pickle_and_joblib_round_trips_give_identical_scores(
+    data, fitted, tmp_path, dumps, loads
+):
+    if dumps is None:
+        joblib.dump(fitted, tmp_path / "det.joblib")
+        restored = joblib.load(tmp_path / "det.joblib")
+    else:
+        restored = loads(dumps(fitted))
+    np.testing.assert_array_equal(restored.score_samples(data[0]), fitted.score_samples(data[0]))
+    assert restored.offset_ == fitted.offset_
+    assert restored.history_ == fitted.history_
+
+
+def test_pandas_input_keeps_feature_names(data):
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(data[0], columns=[f"f{i}" for i in range(6)])
+    det = AutoEncoder(**FAST, random_state=0).fit(frame)
+    np.testing.assert_array_equal(det.feature_names_in_, frame.columns)
+    np.testing.assert_array_equal(
+        det.score_samples(frame), AutoEncoder(**FAST, random_state=0).fit(data[0]).score_samples(data[0])
+    )
+    with pytest.raises(ValueError, match="feature names"):
+        det.score_samples(frame.rename(columns={"f0": "other"}))
+
+
+def test_standardization_makes_raw_scales_work(data):
+    X, y = data
+    raw = X * np.array([1e4, 1e-3, 1, 50, 1e2, 1e-2]) + 1e3
+    det = AutoEncoder(**FAST, random_state=0).fit(raw)
+    assert det.scaler_ is not None
+    assert roc_auc_score(y == -1, -det.score_samples(raw)) > 0.95
+    assert AutoEncoder(**FAST, standardize=False).fit(X).scaler_ is None
+
+
+def test_wrong_number_of_features_at_predict_time(fitted):
+    with pytest.raises(ValueError, match="features"):
+        fitted.score_samples(np.zeros((2, 5)))
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"contamination": 0.7}, {"epochs": 0}, {"batch_size": -1}, {"learning_rate": 0}],
+)
+def test_invalid_parameters_are_rejected_at_fit(data, params):
+    with pytest.raises(InvalidParameterError):
+        AutoEncoder(**params).fit(data[0])
+
+
+def test_in_a_pipeline(data):
+    X, y = data
+    pipe = make_pipeline(StandardScaler(), AutoEncoder(**FAST, random_state=0)).fit(X)
+    assert roc_auc_score(y == -1, -pipe.score_samples(X)) > 0.95
+    assert set(pipe.predict(X)) == {-1, 1}
+
+
+def test_grid_search_with_roc_auc(data):
+    X, y = data
+    search = GridSearchCV(
+        AutoEncoder(epochs=5, batch_size=32, random_state=0),
+        {"hidden_units": [(8,), (8, 2)]},
+        scoring="roc_auc",
+        cv=StratifiedKFold(3, shuffle=True, random_state=0),
+    ).fit(X, y)
+    assert search.best_params_["hidden_units"] in [(8,), (8, 2)]
+    assert 0.9 < search.best_score_ <= 1.0
+
+
+def test_divergence_raises_a_clear_error_and_leaves_no_fitted_state(data):
+    det = AutoEncoder(**FAST, learning_rate=1e6, random_state=0)
+    with pytest.raises(ValueError, match="AutoEncoder diverged.*learning_rate"):
+        det.fit(data[0])
+    assert not hasattr(det, "offset_") and not hasattr(det, "network_")

@@ -1,0 +1,49 @@
+"""The package itself: a light import, discovery of detectors, the docstrings."""
+
+import subprocess
+import sys
+
+import skdeepad
+from skdeepad import BaseDeepDetector, all_detectors
+
+
+def _run_python(code):
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_import_and_discovery_do_not_import_tensorflow_or_keras():
+    out = _run_python(
+        "import sys, skdeepad\n"
+        "before = {'tensorflow', 'keras'} & set(sys.modules)\n"
+        "names = [n for n, _ in skdeepad.all_detectors()]\n"
+        "after = {'tensorflow', 'keras'} & set(sys.modules)\n"
+        "print(sorted(before), sorted(after), names)"
+    )
+    assert out.startswith("[] [] ")
+    assert "AutoEncoder" in out
+
+
+def test_all_detectors_finds_concrete_public_detectors():
+    detectors = all_detectors()
+    names = [name for name, _ in detectors]
+    assert names == sorted(names) and len(set(names)) == len(names)
+    assert "AutoEncoder" in names and "BaseDeepDetector" not in names
+    for name, cls in detectors:
+        assert issubclass(cls, BaseDeepDetector) and cls.__name__ == name
+        assert name in skdeepad.__all__, f"{name} is not exported by skdeepad"
+
+
+def test_shared_parameter_docs_are_substituted():
+    for _, cls in all_detectors():
+        doc = cls.__doc__
+        assert "%(" not in doc
+        for param in ("contamination :", "random_state :", "network_ :"):
+            assert param in doc, f"{cls.__name__} does not document {param}"
+
+
+def test_mixin_left_of_base_estimator():
+    mro = BaseDeepDetector.__mro__
+    names = [c.__name__ for c in mro]
+    assert names.index("OutlierMixin") < names.index("BaseEstimator")
