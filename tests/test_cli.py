@@ -12,7 +12,7 @@ from skdeepad.cli import main
 
 def _skdeepad(*args):
     return subprocess.run(
-        [sys.executable, "-m", "skdeepad.cli", *args], capture_output=True, text=True
+        [sys.executable, "-m", "skdeepad", *args], capture_output=True, text=True
     )
 
 
