@@ -7,6 +7,7 @@ the positive class of both metrics.
 
 import inspect
 import time
+from functools import partial
 
 import numpy as np
 from sklearn.ensemble import IsolationForest
@@ -29,19 +30,12 @@ def available_methods(random_state=0):
     methods = {}
     for name, cls in all_detectors():
         if "random_state" in inspect.signature(cls).parameters:
-            methods[name] = _bind(cls, random_state=random_state)
+            methods[name] = partial(cls, random_state=random_state)
         else:
             methods[name] = cls
-    methods["IsolationForest"] = _bind(IsolationForest, random_state=random_state)
+    methods["IsolationForest"] = partial(IsolationForest, random_state=random_state)
     methods["LocalOutlierFactor"] = LocalOutlierFactor
     return methods
-
-
-def _bind(cls, **params):
-    def factory():
-        return cls(**params)
-
-    return factory
 
 
 def _training_scores(method, X):

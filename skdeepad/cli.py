@@ -7,7 +7,6 @@ table of ROC-AUC, average precision and fit seconds.
 
 import argparse
 import csv
-import sys
 from pathlib import Path
 
 __all__ = ["main"]
@@ -106,7 +105,3 @@ def main(argv=None):
     if args.command == "benchmark":
         return _benchmark(args, parser)
     return 2  # pragma: no cover - argparse rejects unknown commands
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
