@@ -5,7 +5,7 @@ replaces with the text below, so a shared parameter is documented once.
 """
 
 _SHARED = {
-    "training_parameters": """\
+    "threshold_parameters": """\
 contamination : 'auto' or float, default='auto'
         The expected proportion of outliers in the training data; it sets
         ``offset_``, the threshold of :meth:`decision_function` and
@@ -22,9 +22,9 @@ contamination : 'auto' or float, default='auto'
     standardize : bool, default=True
         Whether to standardise every feature to zero mean and unit variance
         (learned in :meth:`fit`) before the network sees it, so raw, unscaled
-        data works. Constant features are left centred, never divided by zero.
-
-    epochs : int, default=100
+        data works. Constant features are left centred, never divided by zero.""",
+    "training_parameters": """\
+epochs : int, default=100
         The maximum number of passes over the training data.
 
     batch_size : int, default=256
@@ -61,7 +61,7 @@ contamination : 'auto' or float, default='auto'
     verbose : int, default=0
         0 trains silently, 1 shows Keras's progress bar, 2 prints one line
         per epoch.""",
-    "fitted_attributes": """\
+    "network_attributes": """\
 network_ : keras.Model
         The fitted Keras network.
 
@@ -71,16 +71,16 @@ network_ : keras.Model
 
     offset_ : float
         The threshold on :meth:`score_samples`: ``decision_function =
-        score_samples - offset_``. Set from ``contamination``.
-
-    history_ : dict of str to list of float
+        score_samples - offset_``. Set from ``contamination``.""",
+    "training_attributes": """\
+history_ : dict of str to list of float
         The per-epoch training (``loss``) and, with early stopping,
         validation (``val_loss``) losses, as recorded by Keras.
 
     n_iter_ : int
-        The number of epochs run.
-
-    n_features_in_ : int
+        The number of epochs run.""",
+    "feature_attributes": """\
+n_features_in_ : int
         The number of features seen in :meth:`fit`.
 
     feature_names_in_ : ndarray of shape (n_features_in_,)

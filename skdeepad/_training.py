@@ -71,8 +71,10 @@ def train_network(
 ):
     """Compile ``network`` and train it with Keras's ``fit``.
 
-    ``train`` and ``validation`` are ``(inputs, targets)`` pairs; ``validation``
-    may be None. Returns the Keras ``History.history`` dict.
+    ``train`` and ``validation`` are ``(inputs, targets)`` pairs, ``targets``
+    None for a model that computes its own loss; ``validation`` may be None.
+    ``loss`` is anything ``keras.Model.compile`` takes, or None. Returns the
+    Keras ``History.history`` dict.
     """
     network.compile(
         optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss=loss
@@ -85,8 +87,10 @@ def train_network(
                 monitor=monitor, patience=patience, restore_best_weights=True
             )
         )
-    all_callbacks.extend(callbacks or ())
+    all_callbacks.extend(callbacks)
     batches = ShuffledBatches(*train, batch_size=batch_size, seed=seed)
+    if validation is not None and validation[1] is None:
+        validation = validation[:1]
     history = network.fit(
         batches,
         shuffle=False,  # ShuffledBatches shuffles, with our seed
@@ -100,5 +104,9 @@ def train_network(
 
 
 def forward(network, X):
-    """Run ``network`` on ``X`` in inference mode (dropout off); return NumPy."""
-    return keras.ops.convert_to_numpy(network(X, training=False))
+    """Run ``network`` on ``X`` in inference mode (dropout off); return NumPy.
+
+    A network with several outputs gives a list of arrays.
+    """
+    outputs = network(X, training=False)
+    return keras.tree.map_structure(keras.ops.convert_to_numpy, outputs)

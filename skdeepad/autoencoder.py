@@ -1,11 +1,12 @@
 """Dense autoencoder outlier detector."""
 
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 
 from ._compat import Interval, StrOptions
 from ._docstrings import fill_doc
+from ._units import resolve_hidden_units
 from .base import BaseDeepDetector
 
 __all__ = ["AutoEncoder"]
@@ -40,11 +41,17 @@ class AutoEncoder(BaseDeepDetector):
     batch_norm : bool, default=False
         Whether to batch-normalise every hidden layer.
 
+    %(threshold_parameters)s
+
     %(training_parameters)s
 
     Attributes
     ----------
-    %(fitted_attributes)s
+    %(network_attributes)s
+
+    %(training_attributes)s
+
+    %(feature_attributes)s
 
     See Also
     --------
@@ -122,29 +129,15 @@ class AutoEncoder(BaseDeepDetector):
 
         return build_dense_autoencoder(
             input_shape[0],
-            _resolve_units(self.hidden_units, input_shape[0]),
+            resolve_hidden_units(self.hidden_units, input_shape[0]),
             activation=self.activation,
             dropout=self.dropout,
             batch_norm=self.batch_norm,
             seed=seed,
         )
 
-    def _score_batch(self, network, X):
+    def _score_batch(self, X):
         from ._training import forward
 
-        return np.mean((forward(network, X) - X) ** 2, axis=1)
+        return np.mean((forward(self.network_, X) - X) ** 2, axis=1)
 
-
-def _resolve_units(hidden_units, n_features):
-    """Resolve "auto" and validate a non-empty sequence of positive widths."""
-    if isinstance(hidden_units, str):  # "auto", checked by the constraints
-        return (min(64, max(8, 2 * n_features)), min(32, max(1, n_features // 4)))
-    units = tuple(hidden_units)
-    if not units or not all(
-        isinstance(u, Integral) and not isinstance(u, bool) and u > 0 for u in units
-    ):
-        raise ValueError(
-            "hidden_units must be a non-empty sequence of positive ints; "
-            f"got {hidden_units!r}."
-        )
-    return tuple(int(u) for u in units)

@@ -3,13 +3,17 @@
 :class:`BaseDeepDetector` owns everything detectors share: parameter validation,
 input validation, standardisation, scoped seeding, the Keras training loop
 (validation split, early stopping, history), batched scoring, thresholds and
-persistence. A detector fills three small hooks:
+persistence. A detector fills small hooks:
 
 - ``_build_network(input_shape, seed)``: return an uncompiled ``keras.Model``;
-- ``_score_batch(network, X)``: anomaly scores of a batch (higher = more
-  abnormal, the base class flips the sign);
+- ``_score_batch(X)``: anomaly scores of a batch (higher = more abnormal, the
+  base class flips the sign);
 - optionally ``_training_data(X)`` (default: the autoencoder's ``(X, X)``) and
-  the class attribute ``_loss`` (default ``"mse"``).
+  the class attribute ``_loss`` (default ``"mse"``);
+- optionally ``_fit_network(network, X, rng)``, which by default runs the
+  shared training loop (:meth:`BaseDeepDetector._train`): a detector that
+  initialises its network from the data, trains a wrapper around it or does
+  not train at all overrides this one hook, never ``fit``.
 """
 
 from abc import ABCMeta, abstractmethod
@@ -98,8 +102,12 @@ class BaseDeepDetector(OutlierMixin, BaseEstimator, metaclass=ABCMeta):
         """
 
     @abstractmethod
-    def _score_batch(self, network, X):
-        """Return the anomaly scores of a batch, higher = more abnormal."""
+    def _score_batch(self, X):
+        """Return the anomaly scores of a batch, higher = more abnormal.
+
+        ``X`` is network-ready (standardised, float32); the fitted network is
+        ``self.network_``.
+        """
 
     def _training_data(self, X):
         """Return the ``(inputs, targets)`` the network is trained on."""
@@ -129,39 +137,69 @@ class BaseDeepDetector(OutlierMixin, BaseEstimator, metaclass=ABCMeta):
         X = self._as_network_input(X, scaler)
 
         network = self._build_network(X.shape[1:], seed=_draw_seed(rng))
-        train, validation = self._split(X, rng)
+        fitted = {"scaler_": scaler, "network_": network}
+        fitted.update(self._fit_network(network, X, rng))
+
+        # Assigned together; a fit whose scores are not finite leaves no state.
+        for name, value in fitted.items():
+            setattr(self, name, value)
+        scores = -self._anomaly_scores(X)
+        if not np.all(np.isfinite(scores)):
+            for name in [*fitted, "offset_"]:
+                if hasattr(self, name):
+                    delattr(self, name)
+            raise self._divergence_error("the training scores are not all finite")
+        self.offset_ = self._offset_from(scores)
+        return self
+
+    def _fit_network(self, network, X, rng):
+        """Fit ``network`` on the network-ready ``X``.
+
+        Returns a dict of the fitted attributes to set besides ``network_``
+        and ``scaler_``. The default trains ``network`` on
+        ``_training_data(X)`` with :meth:`_train`. Override it to initialise
+        the network from the data first (Deep SVDD's centre), to train a
+        wrapper (a GAN's discriminator) or not to train at all.
+        """
+        return self._train(network, X, rng)
+
+    def _train(self, model, X, rng, *, loss=None, callbacks=()):
+        """Run the shared Keras training loop on ``model``.
+
+        Splits off the early-stopping validation set, trains on
+        ``_training_data`` with ``loss`` (default: the class's ``_loss``) and
+        the extra ``callbacks``, and returns ``{"history_": ...,
+        "n_iter_": ...}``. Raises ValueError when the loss diverges.
+        """
         from ._training import train_network
 
+        train, validation = self._split(X, rng)
         history = train_network(
-            network,
+            model,
             self._training_data(train),
             None if validation is None else self._training_data(validation),
-            loss=self._loss,
+            loss=self._loss if loss is None else loss,
             learning_rate=self.learning_rate,
             epochs=self.epochs,
             batch_size=min(self.batch_size, len(train)),
             early_stopping=self.early_stopping,
             patience=self.patience,
-            callbacks=self.callbacks,
+            callbacks=[*callbacks, *(self.callbacks or ())],
             verbose=self.verbose,
             seed=_draw_seed(rng),
         )
-        scores = -self._anomaly_scores(network, X)
-        if not (np.all(np.isfinite(history["loss"])) and np.all(np.isfinite(scores))):
-            remedy = "" if self.standardize else ", or standardize=True"
-            raise ValueError(
-                f"{type(self).__name__} diverged: the training loss became "
-                f"{history['loss'][-1]} at epoch {len(history['loss'])}. Try a "
-                f"smaller learning_rate (got {self.learning_rate}){remedy}."
+        if not np.all(np.isfinite(history["loss"])):
+            raise self._divergence_error(
+                f"the training loss became {history['loss'][-1]} at epoch "
+                f"{len(history['loss'])}"
             )
+        return {"history_": history, "n_iter_": len(history["loss"])}
 
-        # Assigned together, at the end: a failed fit leaves no half state.
-        self.scaler_ = scaler
-        self.network_ = network
-        self.history_ = history
-        self.n_iter_ = len(history["loss"])
-        self.offset_ = self._offset_from(scores)
-        return self
+    def _divergence_error(self, what):
+        remedy = "" if self.standardize else ", or standardize=True"
+        rate = getattr(self, "learning_rate", None)
+        hint = "" if rate is None else f" Try a smaller learning_rate (got {rate}){remedy}."
+        return ValueError(f"{type(self).__name__} diverged: {what}.{hint}")
 
     def _split(self, X, rng):
         """Split off the early-stopping validation set, if there is one."""
@@ -184,12 +222,12 @@ class BaseDeepDetector(OutlierMixin, BaseEstimator, metaclass=ABCMeta):
             X = scaler.transform(X)
         return np.ascontiguousarray(X, dtype=np.float32)
 
-    def _anomaly_scores(self, network, X):
+    def _anomaly_scores(self, X):
         """Score ``X`` chunk by chunk, so memory stays bounded."""
         step = self._predict_batch_size
         return np.concatenate(
             [
-                np.asarray(self._score_batch(network, X[i : i + step]), np.float64)
+                np.asarray(self._score_batch(X[i : i + step]), np.float64)
                 for i in range(0, len(X), step)
             ]
         )
@@ -216,7 +254,7 @@ class BaseDeepDetector(OutlierMixin, BaseEstimator, metaclass=ABCMeta):
             The normality scores; the lower, the more abnormal.
         """
         X = self._validated_input(X)
-        return -self._anomaly_scores(self.network_, X)
+        return -self._anomaly_scores(X)
 
     def decision_function(self, X):
         """Return ``score_samples(X) - offset_``: negative for outliers.
