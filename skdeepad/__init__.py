@@ -10,7 +10,20 @@ load at the first ``fit``.
 from ._discovery import all_detectors
 from .autoencoder import AutoEncoder
 from .base import BaseDeepDetector
+from .ganomaly import GANomaly
+from .isolation import DeepIsolationForest
+from .svdd import DeepSVDD
+from .variational import VariationalAutoEncoder
 
 __version__ = "0.1.0"
 
-__all__ = ["AutoEncoder", "BaseDeepDetector", "__version__", "all_detectors"]
+__all__ = [
+    "AutoEncoder",
+    "BaseDeepDetector",
+    "DeepIsolationForest",
+    "DeepSVDD",
+    "GANomaly",
+    "VariationalAutoEncoder",
+    "__version__",
+    "all_detectors",
+]

@@ -5,5 +5,27 @@ Detectors import it inside ``fit``, so ``import skdeepad`` stays light.
 """
 
 from .dense import build_dense_autoencoder, dense_stack
+from .ensemble import EnsembleDense, build_random_ensemble
+from .ganomaly import (
+    GANomalyTrainer,
+    build_ganomaly_discriminator,
+    build_ganomaly_generator,
+)
+from .svdd import RadiusUpdate, SoftBoundaryLoss, SquaredDistance, build_deep_svdd
+from .variational import GaussianSampling, build_variational_autoencoder
 
-__all__ = ["build_dense_autoencoder", "dense_stack"]
+__all__ = [
+    "EnsembleDense",
+    "GANomalyTrainer",
+    "GaussianSampling",
+    "RadiusUpdate",
+    "SoftBoundaryLoss",
+    "SquaredDistance",
+    "build_deep_svdd",
+    "build_ganomaly_discriminator",
+    "build_ganomaly_generator",
+    "build_random_ensemble",
+    "build_dense_autoencoder",
+    "build_variational_autoencoder",
+    "dense_stack",
+]

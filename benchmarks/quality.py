@@ -1,0 +1,185 @@
+"""Quality benchmark: every detector on the ADBench classical datasets.
+
+ADBench's unsupervised protocol: for every dataset (stratified subsample to at
+most 5,000 rows, seed 0), standardise, fit each method with its defaults and
+``random_state=0`` on all rows, and take the ROC-AUC of its anomaly scores
+(``-score_samples`` for scikit-learn-shaped detectors, ``decision_scores_``
+for PyOD's) against ``y`` (1 = anomaly). Methods: every skdeepad detector,
+scikit-learn's IsolationForest and LocalOutlierFactor and, where PyOD is
+installed (a benchmark-only dependency), PyOD's AutoEncoder, VAE, DeepSVDD and
+DIF.
+
+    python benchmarks/quality.py run [--data DIR] [--methods A,B] [--datasets a,b]
+    python benchmarks/quality.py report > benchmarks/results/quality.md
+
+``run`` appends one CSV row per (dataset, method) to ``--output`` (default
+``benchmarks/results/quality.csv``) as soon as it is measured and skips pairs
+already there, so an interrupted run resumes. ``report`` prints the Markdown
+table: ROC-AUC per dataset, the mean, mean fit seconds, and the rows where a
+method failed or returned NaN or constant scores.
+"""
+
+import argparse
+import csv
+import math
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import train_test_split
+from sklearn.neighbors import LocalOutlierFactor
+from sklearn.preprocessing import StandardScaler
+
+from skdeepad.benchmark import available_methods
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_DATA = HERE.parent.parent / "shared" / "data" / "adbench"
+DEFAULT_OUTPUT = HERE / "results" / "quality.csv"
+FIELDS = ["dataset", "n", "d", "method", "roc_auc", "fit_seconds", "status"]
+MAX_ROWS = 5000
+PYOD_NAMES = {
+    "pyod.AutoEncoder": "AutoEncoder",
+    "pyod.VAE": "VariationalAutoEncoder",
+    "pyod.DeepSVDD": "DeepSVDD",
+    "pyod.DIF": "DeepIsolationForest",
+}
+
+
+def load(path, max_rows=MAX_ROWS, seed=0):
+    """Load an ADBench ``.npz``, stratified-subsampled to ``max_rows`` rows."""
+    with np.load(path) as data:
+        X, y = data["X"].astype(np.float64), data["y"].astype(int)
+    if len(X) > max_rows:
+        X, _, y, _ = train_test_split(
+            X, y, train_size=max_rows, stratify=y, random_state=seed
+        )
+    return StandardScaler().fit_transform(X), y
+
+
+def pyod_methods():
+    """PyOD's deep detectors with their defaults, or {} without PyOD."""
+    try:
+        from pyod.models.auto_encoder import AutoEncoder
+        from pyod.models.deep_svdd import DeepSVDD
+        from pyod.models.dif import DIF
+        from pyod.models.vae import VAE
+    except ImportError:
+        return {}
+    return {
+        "pyod.AutoEncoder": lambda d: AutoEncoder(random_state=0, verbose=0),
+        "pyod.VAE": lambda d: VAE(random_state=0, verbose=0),
+        "pyod.DeepSVDD": lambda d: DeepSVDD(n_features=d, random_state=0, verbose=0),
+        "pyod.DIF": lambda d: DIF(random_state=0),
+    }
+
+
+def all_methods():
+    """``{name: factory(n_features)}`` for every method of the benchmark."""
+    methods = {
+        name: (lambda factory: lambda d: factory())(factory)
+        for name, factory in available_methods(random_state=0).items()
+    }
+    return methods | pyod_methods()
+
+
+def anomaly_scores(name, method, X):
+    """Fit ``method`` on ``X``; return its anomaly scores of ``X`` (higher = abnormal)."""
+    method.fit(X)
+    if name.startswith("pyod."):
+        return np.asarray(method.decision_scores_, dtype=np.float64)
+    if isinstance(method, LocalOutlierFactor):
+        return -method.negative_outlier_factor_
+    return -method.score_samples(X)
+
+
+def measure(dataset, X, y, name, factory):
+    row = {"dataset": dataset, "n": len(X), "d": X.shape[1], "method": name}
+    start = time.perf_counter()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            scores = anomaly_scores(name, factory(X.shape[1]), X)
+    except Exception as exc:  # recorded, so one failure does not end the run
+        return row | {"roc_auc": "", "fit_seconds": "", "status": f"error: {exc!r}"[:200]}
+    seconds = time.perf_counter() - start
+    if not np.all(np.isfinite(scores)):
+        status, auc = "nan scores", ""
+    elif np.ptp(scores) == 0:
+        status, auc = "constant scores", ""
+    else:
+        status, auc = "ok", f"{roc_auc_score(y, scores):.4f}"
+    return row | {"roc_auc": auc, "fit_seconds": f"{seconds:.2f}", "status": status}
+
+
+def run(args):
+    methods = all_methods()
+    if args.methods:
+        methods = {m: methods[m] for m in args.methods.split(",")}
+    paths = sorted(Path(args.data).glob("*.npz"), key=lambda p: int(p.stem.split("_")[0]))
+    if args.datasets:
+        wanted = args.datasets.split(",")
+        paths = [p for p in paths if p.stem in wanted or p.stem.split("_", 1)[1] in wanted]
+    output = Path(args.output)
+    done = set()
+    if output.exists():
+        with output.open() as f:
+            done = {(r["dataset"], r["method"]) for r in csv.DictReader(f)}
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with output.open("w", newline="") as f:
+            csv.DictWriter(f, FIELDS).writeheader()
+    for path in paths:
+        todo = [m for m in methods if (path.stem, m) not in done]
+        if not todo:
+            continue
+        X, y = load(path)
+        for name in todo:
+            row = measure(path.stem, X, y, name, methods[name])
+            print(" ".join(f"{row[k]}" for k in FIELDS), flush=True)
+            with output.open("a", newline="") as f:
+                csv.DictWriter(f, FIELDS).writerow(row)
+
+
+def report(args):
+    with open(args.output) as f:
+        rows = list(csv.DictReader(f))
+    datasets = list(dict.fromkeys(r["dataset"] for r in rows))
+    methods = list(dict.fromkeys(r["method"] for r in rows))
+    table = {(r["dataset"], r["method"]): r for r in rows}
+
+    def cell(dataset, method, key):
+        value = table.get((dataset, method), {}).get(key, "")
+        return float(value) if value else math.nan
+
+    print("| dataset | n | d | " + " | ".join(methods) + " |")
+    print("|---|---:|---:|" + "---:|" * len(methods))
+    for dataset in datasets:
+        first = next(r for r in rows if r["dataset"] == dataset)
+        cells = " | ".join(f"{cell(dataset, m, 'roc_auc'):.3f}" for m in methods)
+        print(f"| {dataset} | {first['n']} | {first['d']} | {cells} |")
+    for label, key in [("**mean ROC-AUC**", "roc_auc"), ("mean fit seconds", "fit_seconds")]:
+        means = [np.nanmean([cell(d, m, key) for d in datasets]) for m in methods]
+        print(f"| {label} | | | " + " | ".join(f"{v:.3f}" for v in means) + " |")
+    counts = [sum(np.isfinite(cell(d, m, "roc_auc")) for d in datasets) for m in methods]
+    print("| datasets scored | | | " + " | ".join(str(c) for c in counts) + " |")
+    bad = [r for r in rows if r["status"] != "ok"]
+    print("\nFailures, NaN or constant scores: " + ("none." if not bad else ""))
+    for r in bad:
+        print(f"- {r['dataset']} / {r['method']}: {r['status']}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("command", choices=["run", "report"])
+    parser.add_argument("--data", default=str(DEFAULT_DATA))
+    parser.add_argument("--methods", help="comma-separated method names")
+    parser.add_argument("--datasets", help="comma-separated dataset names")
+    parser.add_argument("--output", default=str(DEFAULT_OUTPUT))
+    args = parser.parse_args()
+    run(args) if args.command == "run" else report(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""The variational autoencoder: a Gaussian encoder, a sampling layer, a decoder."""
+
+import itertools
+
+import keras
+from keras import ops
+
+from .dense import dense_stack
+
+__all__ = ["GaussianSampling", "build_variational_autoencoder"]
+
+
+@keras.saving.register_keras_serializable(package="skdeepad")
+class GaussianSampling(keras.layers.Layer):
+    """Draw ``z = mean + exp(log_var / 2) * eps`` and add the KL divergence loss.
+
+    The reparameterisation trick: ``eps`` is standard normal noise from the
+    layer's own seed generator, so gradients flow through ``mean`` and
+    ``log_var``. At inference (``training=False``) the layer returns ``mean``.
+    In training it adds ``kl_weight * KL(q(z|x) || N(0, I))``, summed over the
+    latent dimensions and averaged over the batch, to the model's losses.
+
+    Parameters
+    ----------
+    kl_weight : float, default=1.0
+        The weight of the KL term in the loss.
+    seed : int, default=None
+        Seeds the noise.
+    """
+
+    def __init__(self, kl_weight=1.0, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.kl_weight = kl_weight
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, inputs, training=False):
+        mean, log_var = inputs
+        kl = 0.5 * ops.sum(ops.exp(log_var) + ops.square(mean) - 1.0 - log_var, axis=-1)
+        self.add_loss(self.kl_weight * ops.mean(kl))
+        if not training:
+            return mean
+        eps = keras.random.normal(ops.shape(mean), seed=self.seed_generator)
+        return mean + ops.exp(0.5 * log_var) * eps
+
+    def compute_output_shape(self, input_shape):
+        return input_shape[0]
+
+    def get_config(self):
+        return {**super().get_config(), "kl_weight": self.kl_weight, "seed": self.seed}
+
+
+def build_variational_autoencoder(
+    n_features,
+    hidden_units=(64, 8),
+    *,
+    kl_weight=1.0,
+    activation="relu",
+    dropout=0.0,
+    batch_norm=False,
+    seed=0,
+    name="variational_autoencoder",
+):
+    """Build a dense variational autoencoder.
+
+    ``hidden_units=(64, 8)`` gives an encoder ``n_features -> 64 -> (mean,
+    log_var)`` of 8 latent dimensions each, a :class:`GaussianSampling` layer,
+    and a decoder ``8 -> 64 -> n_features`` (linear output). The encoder and
+    the decoder are nested models, ``model.get_layer("encoder")`` (inputs to
+    ``[mean, log_var]``) and ``model.get_layer("decoder")`` (latent code to
+    reconstruction), so they can be run apart.
+
+    Parameters
+    ----------
+    n_features : int
+        The width of the input and of the reconstruction.
+    hidden_units : sequence of int, default=(64, 8)
+        The encoder's widths; the last is the latent dimension.
+    kl_weight : float, default=1.0
+        The weight of the KL term (see :class:`GaussianSampling`).
+    activation, dropout, batch_norm
+        As in :func:`~skdeepad.networks.dense_stack`.
+    seed : int, default=0
+        Seeds every initialiser, dropout layer and the sampling noise.
+    name : str, default="variational_autoencoder"
+        The model's name.
+
+    Returns
+    -------
+    model : keras.Model
+        An uncompiled model mapping ``(batch, n_features)`` to its
+        reconstruction; train it with a reconstruction loss, the KL term is
+        added by the sampling layer.
+    """
+    seeds = itertools.count(seed)
+    block = dict(activation=activation, dropout=dropout, batch_norm=batch_norm)
+    *widths, latent_dim = hidden_units
+
+    def dense(units, name):
+        init = keras.initializers.GlorotUniform(seed=next(seeds))
+        return keras.layers.Dense(units, kernel_initializer=init, name=name)
+
+    inputs = keras.Input(shape=(n_features,), name="inputs")
+    x = dense_stack(inputs, widths, seeds=seeds, name="encoder", **block)
+    encoder = keras.Model(
+        inputs, [dense(latent_dim, "mean")(x), dense(latent_dim, "log_var")(x)],
+        name="encoder",
+    )
+    code = keras.Input(shape=(latent_dim,), name="code")
+    x = dense_stack(code, widths[::-1], seeds=seeds, name="decoder", **block)
+    decoder = keras.Model(code, dense(n_features, "reconstruction")(x), name="decoder")
+
+    sampling = GaussianSampling(kl_weight, seed=next(seeds), name="sampling")
+    outputs = decoder(sampling(encoder(inputs)))
+    return keras.Model(inputs, outputs, name=name)

@@ -1,0 +1,50 @@
+import numpy as np
+import pytest
+
+from skdeepad import DeepIsolationForest
+
+FAST = {"n_ensemble": 5, "hidden_units": (16, 4)}
+
+
+@pytest.fixture(scope="module")
+def X():
+    return np.random.RandomState(0).normal(size=(150, 6))
+
+
+@pytest.fixture(scope="module")
+def fitted(X):
+    return DeepIsolationForest(**FAST, n_estimators=3, random_state=0).fit(X)
+
+
+def test_one_forest_per_random_representation(X, fitted):
+    assert len(fitted.estimators_) == 5
+    assert all(len(f.estimators_) == 3 for f in fitted.estimators_)
+    Z = fitted.scaler_.transform(X).astype(np.float32)
+    representations = fitted.network_.predict(Z, verbose=0)
+    assert representations.shape == (150, 5, 4)
+    expected = np.mean(
+        [f.score_samples(representations[:, e]) for e, f in enumerate(fitted.estimators_)],
+        axis=0,
+    )
+    np.testing.assert_allclose(fitted.score_samples(X), expected, rtol=1e-6)
+
+
+def test_networks_are_not_trained(fitted):
+    assert not hasattr(fitted, "history_")
+    kernels = [w for w in fitted.network_.weights]
+    assert all(w.trainable for w in kernels)  # untouched Keras weights
+    assert "epochs" not in fitted.get_params()
+
+
+def test_deterministic_from_random_state(X, fitted):
+    again = DeepIsolationForest(**FAST, n_estimators=3, random_state=0).fit(X)
+    other = DeepIsolationForest(**FAST, n_estimators=3, random_state=1).fit(X)
+    np.testing.assert_array_equal(again.score_samples(X), fitted.score_samples(X))
+    assert not np.allclose(other.score_samples(X), fitted.score_samples(X))
+
+
+def test_members_differ_and_outliers_score_lower(X, fitted):
+    kernel = np.asarray(fitted.network_.get_layer("member_0").kernel)
+    assert not np.allclose(kernel[0], kernel[1])
+    outliers = np.full((3, 6), 6.0)
+    assert fitted.score_samples(outliers).max() < np.median(fitted.score_samples(X))

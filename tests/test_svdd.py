@@ -1,0 +1,60 @@
+import numpy as np
+import pytest
+
+from skdeepad import DeepSVDD
+
+
+@pytest.fixture(scope="module")
+def X():
+    return np.random.RandomState(0).normal(size=(200, 6))
+
+
+def _codes(det, X):
+    Z = det.scaler_.transform(X).astype(np.float32)
+    return det.network_.get_layer("encoder").predict(Z, verbose=0)
+
+
+def test_center_is_the_mean_initial_code_pushed_away_from_zero(X):
+    # A vanishing learning rate keeps the network at its initialisation.
+    det = DeepSVDD(hidden_units=(8, 16), epochs=1, learning_rate=1e-12, random_state=0).fit(X)
+    mean = _codes(det, X).mean(axis=0)
+    expected = np.where(np.abs(mean) < 0.1, np.where(mean < 0, -0.1, 0.1), mean)
+    np.testing.assert_allclose(det.center_, expected, rtol=1e-4, atol=1e-6)
+    assert np.any(np.abs(mean) < 0.1)  # the rule was exercised
+    assert np.all(np.abs(det.center_) >= 0.1)
+
+
+def test_network_has_no_bias_and_no_offset(X):
+    det = DeepSVDD(hidden_units=(8, 4), batch_norm=True, epochs=1, random_state=0).fit(X)
+    encoder = det.network_.get_layer("encoder")
+    for layer in encoder.layers:
+        assert not getattr(layer, "use_bias", False)
+        assert not getattr(layer, "center", False)  # BatchNormalization's offset
+    names = [w.path for w in encoder.weights]
+    assert not any("bias" in n or "beta" in n for n in names)
+
+
+def test_score_is_squared_distance_to_center(X):
+    det = DeepSVDD(hidden_units=(8, 4), epochs=5, random_state=0).fit(X)
+    distance = np.sum((_codes(det, X) - det.center_) ** 2, axis=1)
+    np.testing.assert_allclose(-det.score_samples(X), distance, rtol=1e-4)
+    assert det.radius_ == 0.0
+
+
+def test_long_training_does_not_collapse_to_a_constant(X):
+    det = DeepSVDD(hidden_units=(8, 4), epochs=200, learning_rate=1e-2,
+                   early_stopping=False, random_state=0).fit(X)
+    assert det.history_["loss"][-1] < det.history_["loss"][0]
+    scores = det.score_samples(X)
+    assert np.std(scores) > 1e-4
+    assert -scores.max() > 1e-4  # no sample sits on the centre
+
+
+def test_soft_boundary_keeps_about_nu_outside(X):
+    det = DeepSVDD(hidden_units=(8, 4), objective="soft-boundary", nu=0.2,
+                   epochs=15, early_stopping=False, random_state=0).fit(X)
+    assert det.radius_ > 0
+    outside = np.mean(det.score_samples(X) < 0)
+    assert outside == pytest.approx(0.2, abs=0.08)
+    distance = np.sum((_codes(det, X) - det.center_) ** 2, axis=1)
+    np.testing.assert_allclose(-det.score_samples(X), distance - det.radius_**2, rtol=1e-3, atol=1e-5)
