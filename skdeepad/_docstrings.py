@@ -4,6 +4,9 @@ Each detector's docstring holds ``%(name)s`` placeholders that :func:`fill_doc`
 replaces with the text below, so a shared parameter is documented once.
 """
 
+import inspect
+import re
+
 _SHARED = {
     "threshold_parameters": """\
 contamination : 'auto' or float, default='auto'
@@ -89,8 +92,27 @@ n_features_in_ : int
 }
 
 
-def fill_doc(obj):
-    """Substitute the shared ``%(name)s`` sections into ``obj.__doc__``."""
-    if obj.__doc__:
-        obj.__doc__ = obj.__doc__ % _SHARED
-    return obj
+def fill_doc(cls):
+    """Substitute the shared ``%(name)s`` sections into ``cls.__doc__``.
+
+    A shared parameter whose default the class changes (DeepSVDD's
+    ``learning_rate``) has its documented ``default=`` set from the class's
+    ``__init__``, so the docstring never contradicts the signature.
+    """
+    if cls.__doc__:
+        doc = cls.__doc__ % _SHARED
+        for name, param in inspect.signature(cls).parameters.items():
+            if param.default is not inspect.Parameter.empty:
+                doc = re.sub(
+                    rf"^(    {name} : .*, default=).*$",
+                    lambda m: m.group(1) + _format_default(param.default),
+                    doc,
+                    count=1,
+                    flags=re.MULTILINE,
+                )
+        cls.__doc__ = doc
+    return cls
+
+
+def _format_default(value):
+    return repr(value).replace("'", '"') if isinstance(value, str) else repr(value)

@@ -35,8 +35,11 @@ class AutoEncoder(BaseDeepDetector):
     activation : str, default="relu"
         The activation of every hidden layer (any Keras activation name).
 
-    dropout : float, default=0.0
-        The dropout rate after every hidden layer, in [0, 1).
+    dropout : float, default=0.2
+        The dropout rate after every hidden layer, in [0, 1). Dropout keeps
+        the network from learning to reconstruct the anomalies in its
+        training data: mean ROC-AUC on 15 small ADBench sets 0.741 without,
+        0.758 with 0.2 (``benchmarks/results/tuning.md``).
 
     batch_norm : bool, default=False
         Whether to batch-normalise every hidden layer.
@@ -92,7 +95,7 @@ class AutoEncoder(BaseDeepDetector):
         *,
         hidden_units="auto",
         activation="relu",
-        dropout=0.0,
+        dropout=0.2,
         batch_norm=False,
         contamination="auto",
         standardize=True,

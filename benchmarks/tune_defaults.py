@@ -1,0 +1,95 @@
+"""Try candidate defaults of the tabular detectors on a development subset of ADBench.
+
+Each variant is a detector class with some parameters changed from its
+defaults; each is fitted with ``random_state=0`` on the 15 small ADBench sets
+of ``bottleneck.py`` under the protocol of ``quality.py``. Prints one line
+per variant: mean ROC-AUC and mean fit seconds. The defaults chosen are then
+confirmed on all 43 datasets by ``quality.py``.
+
+    python benchmarks/tune_defaults.py VARIANT [VARIANT ...]   # names below
+
+Results: benchmarks/results/tuning.md.
+"""
+
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+from quality import DEFAULT_DATA, load
+from sklearn.ensemble import IsolationForest
+from sklearn.metrics import roc_auc_score
+
+from skdeepad import (
+    AutoEncoder,
+    DeepIsolationForest,
+    DeepSVDD,
+    GANomaly,
+    VariationalAutoEncoder,
+)
+
+DEV_SETS = [
+    "4_breastw", "6_cardio", "14_glass", "15_Hepatitis", "18_Ionosphere", "20_letter",
+    "21_Lymphography", "29_Pima", "40_vowels", "42_WBC", "45_wine", "46_WPBC",
+    "39_vertebral", "37_Stamps", "47_yeast",
+]
+
+VARIANTS = {
+    "IsolationForest": (IsolationForest, {}),
+    "AE": (AutoEncoder, {}),
+    "AE epochs=10": (AutoEncoder, {"epochs": 10, "early_stopping": False}),
+    "AE dropout=0.2 bn": (AutoEncoder, {"dropout": 0.2, "batch_norm": True}),
+    "AE epochs=20": (AutoEncoder, {"epochs": 20, "early_stopping": False}),
+    "AE dropout=0.2": (AutoEncoder, {"dropout": 0.2}),
+    "AE bn": (AutoEncoder, {"batch_norm": True}),
+    "VAE": (VariationalAutoEncoder, {}),
+    "VAE beta=0.1": (VariationalAutoEncoder, {"beta": 0.1}),
+    "VAE (64,32)": (VariationalAutoEncoder, {"hidden_units": (64, 32)}),
+    "VAE no early stop": (VariationalAutoEncoder, {"early_stopping": False}),
+    "VAE epochs=20": (VariationalAutoEncoder, {"epochs": 20, "early_stopping": False}),
+    "VAE dropout=0.2 bn": (VariationalAutoEncoder, {"dropout": 0.2, "batch_norm": True}),
+    "VAE dropout=0.2": (VariationalAutoEncoder, {"dropout": 0.2}),
+    "SVDD": (DeepSVDD, {}),
+    "SVDD bn": (DeepSVDD, {"batch_norm": True}),
+    "SVDD (64,32)": (DeepSVDD, {"hidden_units": (64, 32)}),
+    "SVDD lr=1e-4": (DeepSVDD, {"learning_rate": 1e-4}),
+    "SVDD relu": (DeepSVDD, {"activation": "relu"}),
+    "SVDD epochs=10": (DeepSVDD, {"epochs": 10, "early_stopping": False}),
+    "SVDD soft": (DeepSVDD, {"objective": "soft-boundary"}),
+    "SVDD (64,32) lr=1e-4": (DeepSVDD, {"hidden_units": (64, 32), "learning_rate": 1e-4}),
+    "SVDD (64,32) bn": (DeepSVDD, {"hidden_units": (64, 32), "batch_norm": True}),
+    "SVDD (128,64)": (DeepSVDD, {"hidden_units": (128, 64)}),
+    "SVDD (64,32) relu": (DeepSVDD, {"hidden_units": (64, 32), "activation": "relu"}),
+    "SVDD epochs=1": (DeepSVDD, {"epochs": 1, "early_stopping": False}),
+    "SVDD lr=1e-4 epochs=20": (DeepSVDD, {"learning_rate": 1e-4, "epochs": 20, "early_stopping": False}),
+    "DIF": (DeepIsolationForest, {}),
+    "DIF auto": (DeepIsolationForest, {"hidden_units": "auto"}),
+    "DIF (128,20)": (DeepIsolationForest, {"hidden_units": (128, 20)}),
+    "DIF relu": (DeepIsolationForest, {"activation": "relu"}),
+    "DIF 100x3": (DeepIsolationForest, {"n_ensemble": 100, "n_estimators": 3}),
+    "GANomaly": (GANomaly, {}),
+    "GANomaly con=1": (GANomaly, {"contextual_weight": 1.0}),
+    "GANomaly (64,32)": (GANomaly, {"hidden_units": (64, 32)}),
+    "GANomaly no early stop": (GANomaly, {"early_stopping": False}),
+}
+
+
+def evaluate(cls, params, root=DEFAULT_DATA):
+    aucs, seconds = [], []
+    for name in DEV_SETS:
+        X, y = load(Path(root) / f"{name}.npz")
+        start = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            det = cls(**params, random_state=0).fit(X)
+        seconds.append(time.perf_counter() - start)
+        aucs.append(roc_auc_score(y, -det.score_samples(X)))
+    return aucs, seconds
+
+
+if __name__ == "__main__":
+    for variant in sys.argv[1:]:
+        aucs, seconds = evaluate(*VARIANTS[variant])
+        print(f"| {variant} | {np.mean(aucs):.3f} | {np.mean(seconds):.1f} | "
+              + " ".join(f"{a:.2f}" for a in aucs) + " |", flush=True)
