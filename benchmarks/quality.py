@@ -121,6 +121,8 @@ def run(args):
     if args.datasets:
         wanted = args.datasets.split(",")
         paths = [p for p in paths if p.stem in wanted or p.stem.split("_", 1)[1] in wanted]
+    if not paths:
+        raise SystemExit(f"no ADBench .npz files (matching --datasets) in {args.data}")
     output = Path(args.output)
     done = set()
     if output.exists():

@@ -64,11 +64,8 @@ epochs : int, default=100
     verbose : int, default=0
         0 trains silently, 1 shows Keras's progress bar, 2 prints one line
         per epoch.""",
-    "network_attributes": """\
-network_ : keras.Model
-        The fitted Keras network.
-
-    scaler_ : sklearn.preprocessing.StandardScaler or None
+    "common_attributes": """\
+scaler_ : sklearn.preprocessing.StandardScaler or None
         The standardisation learned in :meth:`fit`, or None when
         ``standardize=False``.
 

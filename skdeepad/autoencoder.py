@@ -50,7 +50,10 @@ class AutoEncoder(BaseDeepDetector):
 
     Attributes
     ----------
-    %(network_attributes)s
+    network_ : keras.Model
+        The fitted autoencoder, mapping samples to their reconstructions.
+
+    %(common_attributes)s
 
     %(training_attributes)s
 

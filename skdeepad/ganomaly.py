@@ -53,12 +53,14 @@ class GANomaly(BaseDeepDetector):
 
     Attributes
     ----------
-    %(network_attributes)s
-        This is the generator, mapping ``x`` to ``[x_hat, z, z_hat]``; the
-        discriminator is used in training only and not kept.
+    network_ : keras.Model
+        The fitted generator, mapping ``x`` to ``[x_hat, z, z_hat]``. The
+        discriminator is used in training only and not kept; ``history_``
+        holds its loss too, as ``d_loss``.
+
+    %(common_attributes)s
 
     %(training_attributes)s
-        ``history_`` also holds the discriminator's loss, ``d_loss``.
 
     %(feature_attributes)s
 

@@ -57,8 +57,11 @@ class DeepIsolationForest(BaseDeepDetector):
 
     Attributes
     ----------
-    %(network_attributes)s
-        Its output has shape ``(n_samples, n_ensemble, hidden_units[-1])``.
+    network_ : keras.Model
+        The ensemble of random networks, as one model: its output has shape
+        ``(n_samples, n_ensemble, hidden_units[-1])``.
+
+    %(common_attributes)s
 
     estimators_ : list of sklearn.ensemble.IsolationForest
         The forest fitted on each representation.

@@ -63,9 +63,12 @@ class DeepSVDD(BaseDeepDetector):
 
     Attributes
     ----------
-    %(network_attributes)s
-        Its nested model ``network_.get_layer("encoder")`` maps samples to
-        their codes.
+    network_ : keras.Model
+        The fitted network, mapping samples to their anomaly scores. Its
+        nested model ``network_.get_layer("encoder")`` maps samples to their
+        codes.
+
+    %(common_attributes)s
 
     center_ : ndarray of shape (code_dim,)
         The centre ``c`` of the hypersphere, in code space.

@@ -58,10 +58,13 @@ class VariationalAutoEncoder(BaseDeepDetector):
 
     Attributes
     ----------
-    %(network_attributes)s
-        Its nested models ``network_.get_layer("encoder")`` (samples to latent
-        ``[mean, log_var]``) and ``network_.get_layer("decoder")`` (latent
-        codes to reconstructions) can be run apart.
+    network_ : keras.Model
+        The fitted VAE. Its nested models ``network_.get_layer("encoder")``
+        (samples to latent ``[mean, log_var]``) and
+        ``network_.get_layer("decoder")`` (latent codes to reconstructions)
+        can be run apart.
+
+    %(common_attributes)s
 
     latent_noise_ : ndarray of shape (n_samples, latent_dim)
         The standard normal draws of the Monte-Carlo score.

@@ -47,3 +47,20 @@ def test_mixin_left_of_base_estimator():
     mro = BaseDeepDetector.__mro__
     names = [c.__name__ for c in mro]
     assert names.index("OutlierMixin") < names.index("BaseEstimator")
+
+
+def test_every_parameter_is_documented_with_its_default():
+    import inspect
+    import re
+
+    for name, cls in all_detectors():
+        for param in inspect.signature(cls).parameters.values():
+            match = re.search(
+                rf"^    {param.name} : .*default=(.*)$", cls.__doc__, re.MULTILINE
+            )
+            assert match, f"{name} does not document {param.name}"
+            documented = match.group(1).strip('"')
+            assert documented == str(param.default), (
+                f"{name}.{param.name}: documented default {documented}, "
+                f"signature default {param.default!r}"
+            )
