@@ -21,6 +21,8 @@ method failed or returned NaN or constant scores.
 
 import argparse
 import csv
+import importlib
+import importlib.util
 import math
 import time
 import warnings
@@ -59,19 +61,26 @@ def load(path, max_rows=MAX_ROWS, seed=0):
 
 
 def pyod_methods():
-    """PyOD's deep detectors with their defaults, or {} without PyOD."""
-    try:
-        from pyod.models.auto_encoder import AutoEncoder
-        from pyod.models.deep_svdd import DeepSVDD
-        from pyod.models.dif import DIF
-        from pyod.models.vae import VAE
-    except ImportError:
+    """PyOD's deep detectors with their defaults, or {} without PyOD.
+
+    Each factory imports PyOD (and torch) when first called.
+    """
+    if importlib.util.find_spec("pyod") is None:
         return {}
+
+    def factory(module, cls, **params):
+        def build(n_features):
+            model = getattr(importlib.import_module(f"pyod.models.{module}"), cls)
+            extra = {"n_features": n_features} if cls == "DeepSVDD" else {}
+            return model(**params, **extra)
+
+        return build
+
     return {
-        "pyod.AutoEncoder": lambda d: AutoEncoder(random_state=0, verbose=0),
-        "pyod.VAE": lambda d: VAE(random_state=0, verbose=0),
-        "pyod.DeepSVDD": lambda d: DeepSVDD(n_features=d, random_state=0, verbose=0),
-        "pyod.DIF": lambda d: DIF(random_state=0),
+        "pyod.AutoEncoder": factory("auto_encoder", "AutoEncoder", random_state=0, verbose=0),
+        "pyod.VAE": factory("vae", "VAE", random_state=0, verbose=0),
+        "pyod.DeepSVDD": factory("deep_svdd", "DeepSVDD", random_state=0, verbose=0),
+        "pyod.DIF": factory("dif", "DIF", random_state=0),
     }
 
 
@@ -166,6 +175,24 @@ def report(args):
         print(f"| {label} | | | " + " | ".join(f"{v:.3f}" for v in means) + " |")
     counts = [sum(np.isfinite(cell(d, m, "roc_auc")) for d in datasets) for m in methods]
     print("| datasets scored | | | " + " | ".join(str(c) for c in counts) + " |")
+
+    def paired_means(a, b):
+        pairs = [(cell(d, a, "roc_auc"), cell(d, b, "roc_auc")) for d in datasets]
+        pairs = np.array([p for p in pairs if np.all(np.isfinite(p))]).reshape(-1, 2)
+        return *pairs.mean(axis=0), len(pairs)
+
+    print("\nTargets (mean ROC-AUC over the datasets both methods scored):\n")
+    comparisons = [(ours, pyod) for pyod, ours in PYOD_NAMES.items()]
+    ours = [m for m in methods if m in PYOD_NAMES.values() or m == "GANomaly"]
+    if ours and "IsolationForest" in methods:
+        mean = {m: np.nanmean([cell(d, m, "roc_auc") for d in datasets]) for m in ours}
+        comparisons.append((max(ours, key=mean.get), "IsolationForest"))
+    for a, b in comparisons:
+        if a in methods and b in methods:
+            mean_a, mean_b, n = paired_means(a, b)
+            verdict = "met" if mean_a >= mean_b else "MISSED"
+            print(f"- {a} {mean_a:.3f} vs {b} {mean_b:.3f} ({n} datasets): {verdict}")
+
     bad = [r for r in rows if r["status"] != "ok"]
     print("\nFailures, NaN or constant scores: " + ("none." if not bad else ""))
     for r in bad:

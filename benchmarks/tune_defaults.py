@@ -1,12 +1,14 @@
 """Try candidate defaults of the tabular detectors on a development subset of ADBench.
 
 Each variant is a detector class with some parameters changed from its
-defaults; each is fitted with ``random_state=0`` on the 15 small ADBench sets
+defaults (a callable value is a rule of the number of features); each is fitted with ``random_state=0`` on the 15 small ADBench sets
 of ``bottleneck.py`` under the protocol of ``quality.py``. Prints one line
 per variant: mean ROC-AUC and mean fit seconds. The defaults chosen are then
 confirmed on all 43 datasets by ``quality.py``.
 
-    python benchmarks/tune_defaults.py VARIANT [VARIANT ...]   # names below
+    python benchmarks/tune_defaults.py [--all] VARIANT [VARIANT ...]   # names below
+
+``--all`` evaluates on all 43 datasets instead of the development subset.
 
 Results: benchmarks/results/tuning.md.
 """
@@ -43,6 +45,9 @@ VARIANTS = {
     "AE epochs=20": (AutoEncoder, {"epochs": 20, "early_stopping": False}),
     "AE dropout=0.2": (AutoEncoder, {"dropout": 0.2}),
     "AE bn": (AutoEncoder, {"batch_norm": True}),
+    "AE (64,32)": (AutoEncoder, {"hidden_units": (64, 32)}),
+    "AE (64,d//2)": (AutoEncoder, {"hidden_units": lambda d: (64, max(1, min(32, d // 2)))}),
+    "AE (64,d)": (AutoEncoder, {"hidden_units": lambda d: (64, min(32, d))}),
     "VAE": (VariationalAutoEncoder, {}),
     "VAE beta=0.1": (VariationalAutoEncoder, {"beta": 0.1}),
     "VAE (64,32)": (VariationalAutoEncoder, {"hidden_units": (64, 32)}),
@@ -75,21 +80,26 @@ VARIANTS = {
 }
 
 
-def evaluate(cls, params, root=DEFAULT_DATA):
+def evaluate(cls, params, root=DEFAULT_DATA, names=DEV_SETS):
     aucs, seconds = [], []
-    for name in DEV_SETS:
+    for name in names:
         X, y = load(Path(root) / f"{name}.npz")
         start = time.perf_counter()
+        resolved = {k: v(X.shape[1]) if callable(v) else v for k, v in params.items()}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            det = cls(**params, random_state=0).fit(X)
+            det = cls(**resolved, random_state=0).fit(X)
         seconds.append(time.perf_counter() - start)
         aucs.append(roc_auc_score(y, -det.score_samples(X)))
     return aucs, seconds
 
 
 if __name__ == "__main__":
-    for variant in sys.argv[1:]:
-        aucs, seconds = evaluate(*VARIANTS[variant])
+    names = DEV_SETS
+    if sys.argv[1] == "--all":  # every dataset, as quality.py
+        names = sorted(p.stem for p in Path(DEFAULT_DATA).glob("*.npz"))
+        names.sort(key=lambda n: int(n.split("_")[0]))
+    for variant in sys.argv[1 + (names is not DEV_SETS):]:
+        aucs, seconds = evaluate(*VARIANTS[variant], names=names)
         print(f"| {variant} | {np.mean(aucs):.3f} | {np.mean(seconds):.1f} | "
               + " ".join(f"{a:.2f}" for a in aucs) + " |", flush=True)
