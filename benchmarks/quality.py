@@ -157,7 +157,10 @@ def report(args):
     with open(args.output) as f:
         rows = list(csv.DictReader(f))
     datasets = list(dict.fromkeys(r["dataset"] for r in rows))
-    methods = list(dict.fromkeys(r["method"] for r in rows))
+    methods = sorted(
+        dict.fromkeys(r["method"] for r in rows),
+        key=lambda m: (m.startswith("pyod."), m in ("IsolationForest", "LocalOutlierFactor"), m),
+    )
     table = {(r["dataset"], r["method"]): r for r in rows}
 
     def cell(dataset, method, key):
