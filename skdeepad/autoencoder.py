@@ -23,15 +23,17 @@ class AutoEncoder(BaseDeepDetector):
 
     Parameters
     ----------
-    hidden_units : "auto" or tuple of int, default=(64, 32)
+    hidden_units : "auto" or tuple of int, default="auto"
         The encoder's layer widths; the last is the bottleneck. The decoder
         mirrors the encoder without the bottleneck: ``(64, 32)`` builds
         ``n_features -> 64 -> 32 -> 64 -> n_features``. "auto" is
         ``(min(64, max(8, 2 * n_features)), min(32, max(1, n_features // 4)))``:
-        a bottleneck at most a quarter of the input's width. Without dropout,
-        "auto" is the better of the two (``benchmarks/results/bottleneck.md``);
-        with the default dropout, ``(64, 32)`` is: mean ROC-AUC on the 43
-        ADBench sets 0.746 against 0.734 (``benchmarks/results/tuning.md``).
+        a bottleneck at most a quarter of the input's width, so the network
+        cannot learn the identity map (chosen by measurement, see
+        ``benchmarks/results/bottleneck.md`` and ``tuning.md``: ``(64, 32)``
+        scores a little higher on ADBench, 0.746 against 0.734, but an
+        over-complete code misses obvious outliers on low-dimensional data
+        it was not tuned on).
 
     activation : str, default="relu"
         The activation of every hidden layer (any Keras activation name).
@@ -97,7 +99,7 @@ class AutoEncoder(BaseDeepDetector):
     def __init__(
         self,
         *,
-        hidden_units=(64, 32),
+        hidden_units="auto",
         activation="relu",
         dropout=0.2,
         batch_norm=False,
