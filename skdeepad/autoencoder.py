@@ -44,8 +44,11 @@ class AutoEncoder(BaseDeepDetector):
         training data: mean ROC-AUC on 15 small ADBench sets 0.741 without,
         0.758 with 0.2 (``benchmarks/results/tuning.md``).
 
-    batch_norm : bool, default=False
-        Whether to batch-normalise every hidden layer.
+    batch_norm : bool, default=True
+        Whether to batch-normalise every hidden layer. With dropout it scores
+        best on every benchmark tried: mean ROC-AUC 0.737 against 0.734 on the
+        43 ADBench sets, 0.841 against 0.805 on the built-in tasks, and it
+        fits faster (``benchmarks/results/tuning.md``).
 
     %(threshold_parameters)s
 
@@ -102,7 +105,7 @@ class AutoEncoder(BaseDeepDetector):
         hidden_units="auto",
         activation="relu",
         dropout=0.2,
-        batch_norm=False,
+        batch_norm=True,
         contamination="auto",
         standardize=True,
         epochs=100,

@@ -10,7 +10,9 @@ def _layers(det, kind):
 
 def test_hidden_units_build_a_mirrored_network():
     X = np.random.RandomState(0).normal(size=(50, 7))
-    det = AutoEncoder(hidden_units=(16, 8, 3), dropout=0.0, epochs=1, random_state=0).fit(X)
+    det = AutoEncoder(
+        hidden_units=(16, 8, 3), dropout=0.0, batch_norm=False, epochs=1, random_state=0
+    ).fit(X)
     assert [layer.units for layer in _layers(det, "Dense")] == [16, 8, 3, 8, 16, 7]
     assert det.network_.output_shape == (None, 7)
     assert not _layers(det, "Dropout") and not _layers(det, "BatchNormalization")
