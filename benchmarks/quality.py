@@ -31,10 +31,9 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import train_test_split
-from sklearn.neighbors import LocalOutlierFactor
 from sklearn.preprocessing import StandardScaler
 
-from skdeepad.benchmark import available_methods
+from skdeepad.benchmark import _training_scores, available_methods
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE.parent.parent / "shared" / "data" / "adbench"
@@ -87,10 +86,14 @@ def pyod_methods():
 def all_methods():
     """``{name: factory(n_features)}`` for every method of the benchmark."""
     methods = {
-        name: (lambda factory: lambda d: factory())(factory)
+        name: _ignoring_width(factory)
         for name, factory in available_methods(random_state=0).items()
     }
     return methods | pyod_methods()
+
+
+def _ignoring_width(factory):
+    return lambda n_features: factory()
 
 
 def anomaly_scores(name, method, X):
@@ -98,9 +101,7 @@ def anomaly_scores(name, method, X):
     method.fit(X)
     if name.startswith("pyod."):
         return np.asarray(method.decision_scores_, dtype=np.float64)
-    if isinstance(method, LocalOutlierFactor):
-        return -method.negative_outlier_factor_
-    return -method.score_samples(X)
+    return -_training_scores(method, X)
 
 
 def measure(dataset, X, y, name, factory):

@@ -178,9 +178,8 @@ class DeepSVDD(BaseDeepDetector):
         from .networks import RadiusUpdate, SoftBoundaryLoss
 
         center = forward(network.get_layer("encoder"), X).mean(axis=0)
-        center[np.abs(center) < _CENTER_EPS] = _CENTER_EPS * np.where(
-            center[np.abs(center) < _CENTER_EPS] < 0, -1.0, 1.0
-        )
+        small = np.abs(center) < _CENTER_EPS
+        center[small] = np.where(center[small] < 0, -_CENTER_EPS, _CENTER_EPS)
         distance = network.get_layer("distance")
         distance.center.assign(center)
         if self.objective == "soft-boundary":

@@ -4,7 +4,7 @@ This subpackage imports Keras (and so the backend) and never scikit-learn.
 Detectors import it inside ``fit``, so ``import skdeepad`` stays light.
 """
 
-from .dense import build_dense_autoencoder, dense_stack
+from .dense import build_dense_autoencoder, dense_stack, seeded_dense
 from .ensemble import EnsembleDense, build_random_ensemble
 from .ganomaly import (
     GANomalyTrainer,
@@ -28,4 +28,5 @@ __all__ = [
     "build_dense_autoencoder",
     "build_variational_autoencoder",
     "dense_stack",
+    "seeded_dense",
 ]

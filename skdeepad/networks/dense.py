@@ -4,7 +4,29 @@ import itertools
 
 import keras
 
-__all__ = ["build_dense_autoencoder", "dense_stack"]
+__all__ = ["build_dense_autoencoder", "dense_stack", "seeded_dense"]
+
+
+def seeded_dense(units, *, seeds, use_bias=True, name):
+    """Return a ``Dense`` layer whose Glorot-uniform kernel takes the next seed.
+
+    Parameters
+    ----------
+    units : int
+        The layer's width.
+    seeds : iterator of int
+        Supplies the kernel initialiser's seed.
+    use_bias : bool, default=True
+        Whether the layer has a bias.
+    name : str
+        The layer's name.
+    """
+    return keras.layers.Dense(
+        units,
+        use_bias=use_bias,
+        kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
+        name=name,
+    )
 
 
 def dense_stack(
@@ -47,11 +69,8 @@ def dense_stack(
         The output of the last block.
     """
     for i, width in enumerate(units):
-        x = keras.layers.Dense(
-            width,
-            use_bias=use_bias and not batch_norm,
-            kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
-            name=f"{name}_{i}",
+        x = seeded_dense(
+            width, seeds=seeds, use_bias=use_bias and not batch_norm, name=f"{name}_{i}"
         )(x)
         if batch_norm:
             x = keras.layers.BatchNormalization(
@@ -104,9 +123,5 @@ def build_dense_autoencoder(
     inputs = keras.Input(shape=(n_features,), name="inputs")
     code = dense_stack(inputs, hidden_units, seeds=seeds, name="encoder", **block)
     x = dense_stack(code, hidden_units[-2::-1], seeds=seeds, name="decoder", **block)
-    outputs = keras.layers.Dense(
-        n_features,
-        kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
-        name="reconstruction",
-    )(x)
+    outputs = seeded_dense(n_features, seeds=seeds, name="reconstruction")(x)
     return keras.Model(inputs, outputs, name=name)

@@ -12,14 +12,9 @@ import itertools
 import keras
 from keras import ops
 
-from .dense import dense_stack
+from .dense import dense_stack, seeded_dense
 
 __all__ = ["GANomalyTrainer", "build_ganomaly_discriminator", "build_ganomaly_generator"]
-
-
-def _linear(units, seeds, name):
-    init = keras.initializers.GlorotUniform(seed=next(seeds))
-    return keras.layers.Dense(units, kernel_initializer=init, name=name)
 
 
 def build_ganomaly_generator(
@@ -44,13 +39,14 @@ def build_ganomaly_generator(
     def encoder(encoder_name):
         x_in = keras.Input(shape=(n_features,))
         x = dense_stack(x_in, widths, activation=activation, seeds=seeds, name=encoder_name)
-        code = _linear(code_dim, seeds, f"{encoder_name}_code")(x)
+        code = seeded_dense(code_dim, seeds=seeds, name=f"{encoder_name}_code")(x)
         return keras.Model(x_in, code, name=encoder_name)
 
     first, second = encoder("encoder"), encoder("reencoder")
     code_in = keras.Input(shape=(code_dim,))
     x = dense_stack(code_in, widths[::-1], activation=activation, seeds=seeds, name="decoder")
-    decoder = keras.Model(code_in, _linear(n_features, seeds, "decoder_out")(x), name="decoder")
+    x_hat = seeded_dense(n_features, seeds=seeds, name="decoder_out")(x)
+    decoder = keras.Model(code_in, x_hat, name="decoder")
 
     inputs = keras.Input(shape=(n_features,), name="inputs")
     z = first(inputs)
@@ -75,7 +71,7 @@ def build_ganomaly_discriminator(
     features = dense_stack(
         inputs, hidden_units, activation=activation, seeds=seeds, name="features"
     )
-    logit = _linear(1, seeds, "logit")(features)
+    logit = seeded_dense(1, seeds=seeds, name="logit")(features)
     return keras.Model(inputs, [logit, features], name=name)
 
 

@@ -6,7 +6,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from .dense import dense_stack
+from .dense import dense_stack, seeded_dense
 
 __all__ = ["RadiusUpdate", "SoftBoundaryLoss", "SquaredDistance", "build_deep_svdd"]
 
@@ -127,12 +127,7 @@ def build_deep_svdd(
         inputs, widths, activation=activation, batch_norm=batch_norm,
         use_bias=False, seeds=seeds, name="hidden",
     )
-    code = keras.layers.Dense(
-        code_dim,
-        use_bias=False,
-        kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
-        name="code",
-    )(x)
+    code = seeded_dense(code_dim, seeds=seeds, use_bias=False, name="code")(x)
     encoder = keras.Model(inputs, code, name="encoder")
     outputs = SquaredDistance(name="distance")(encoder(inputs))
     return keras.Model(inputs, outputs, name=name)

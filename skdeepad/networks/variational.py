@@ -5,7 +5,7 @@ import itertools
 import keras
 from keras import ops
 
-from .dense import dense_stack
+from .dense import dense_stack, seeded_dense
 
 __all__ = ["GaussianSampling", "build_variational_autoencoder"]
 
@@ -96,19 +96,20 @@ def build_variational_autoencoder(
     block = dict(activation=activation, dropout=dropout, batch_norm=batch_norm)
     *widths, latent_dim = hidden_units
 
-    def dense(units, name):
-        init = keras.initializers.GlorotUniform(seed=next(seeds))
-        return keras.layers.Dense(units, kernel_initializer=init, name=name)
-
     inputs = keras.Input(shape=(n_features,), name="inputs")
     x = dense_stack(inputs, widths, seeds=seeds, name="encoder", **block)
     encoder = keras.Model(
-        inputs, [dense(latent_dim, "mean")(x), dense(latent_dim, "log_var")(x)],
+        inputs,
+        [
+            seeded_dense(latent_dim, seeds=seeds, name="mean")(x),
+            seeded_dense(latent_dim, seeds=seeds, name="log_var")(x),
+        ],
         name="encoder",
     )
     code = keras.Input(shape=(latent_dim,), name="code")
     x = dense_stack(code, widths[::-1], seeds=seeds, name="decoder", **block)
-    decoder = keras.Model(code, dense(n_features, "reconstruction")(x), name="decoder")
+    reconstruction = seeded_dense(n_features, seeds=seeds, name="reconstruction")(x)
+    decoder = keras.Model(code, reconstruction, name="decoder")
 
     sampling = GaussianSampling(kl_weight, seed=next(seeds), name="sampling")
     outputs = decoder(sampling(encoder(inputs)))
