@@ -9,10 +9,15 @@ load at the first ``fit``.
 
 from ._discovery import all_detectors
 from .autoencoder import AutoEncoder
-from .base import BaseDeepDetector
+from .base import BaseDeepDetector, BaseSequenceDetector
+from .conv import ConvAutoEncoder
+from .forecaster import LSTMForecaster
 from .ganomaly import GANomaly
 from .isolation import DeepIsolationForest
+from .lstm import LSTMAutoEncoder
 from .svdd import DeepSVDD
+from .timeseries import WindowedDetector
+from .transformer import TransformerAutoEncoder
 from .variational import VariationalAutoEncoder
 
 __version__ = "0.1.0"
@@ -20,10 +25,16 @@ __version__ = "0.1.0"
 __all__ = [
     "AutoEncoder",
     "BaseDeepDetector",
+    "BaseSequenceDetector",
+    "ConvAutoEncoder",
     "DeepIsolationForest",
     "DeepSVDD",
     "GANomaly",
+    "LSTMAutoEncoder",
+    "LSTMForecaster",
+    "TransformerAutoEncoder",
     "VariationalAutoEncoder",
+    "WindowedDetector",
     "__version__",
     "all_detectors",
 ]

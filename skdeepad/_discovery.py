@@ -10,13 +10,24 @@ __all__ = ["all_detectors"]
 _NOT_WALKED = ("networks",)
 
 
-def all_detectors():
+_KINDS = ("tabular", "sequence", "series")
+
+
+def all_detectors(kind=None):
     """Return every public detector class of skdeepad.
 
     Detectors are found by importing each public module of the package and
-    collecting the concrete subclasses of
-    :class:`~skdeepad.base.BaseDeepDetector`; a new detector module is picked up
-    without editing a list. Walking imports no Keras.
+    collecting its concrete, public outlier detectors; a new detector module
+    is picked up without editing a list. Walking imports no Keras.
+
+    Parameters
+    ----------
+    kind : {"tabular", "sequence", "series"} or None, default=None
+        Keep only the detectors of one kind of data: "tabular" rows,
+        "sequence" samples (2-D univariate or 3-D multivariate sequences,
+        :class:`~skdeepad.base.BaseSequenceDetector`), or whole "series"
+        scored step by step (:class:`~skdeepad.timeseries.WindowedDetector`).
+        None returns them all.
 
     Returns
     -------
@@ -28,19 +39,34 @@ def all_detectors():
     >>> from skdeepad import all_detectors
     >>> dict(all_detectors())["AutoEncoder"].__name__
     'AutoEncoder'
+    >>> [name for name, _ in all_detectors("series")]
+    ['WindowedDetector']
     """
-    from .base import BaseDeepDetector
+    from sklearn.base import BaseEstimator, OutlierMixin
 
+    if kind is not None and kind not in _KINDS:
+        raise ValueError(f"kind must be one of {_KINDS} or None; got {kind!r}.")
     found = {}
     for module in _public_modules("skdeepad"):
         for name, cls in inspect.getmembers(module, inspect.isclass):
             if (
-                issubclass(cls, BaseDeepDetector)
+                issubclass(cls, OutlierMixin)
+                and issubclass(cls, BaseEstimator)
+                and cls.__module__.startswith("skdeepad.")
                 and not inspect.isabstract(cls)
                 and not name.startswith("_")
+                and kind in (None, _kind(cls))
             ):
                 found[name] = cls
     return sorted(found.items())
+
+
+def _kind(cls):
+    from .base import BaseDeepDetector, BaseSequenceDetector
+
+    if issubclass(cls, BaseSequenceDetector):
+        return "sequence"
+    return "tabular" if issubclass(cls, BaseDeepDetector) else "series"
 
 
 def _public_modules(package_name):

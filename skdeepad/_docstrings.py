@@ -86,6 +86,24 @@ n_features_in_ : int
     feature_names_in_ : ndarray of shape (n_features_in_,)
         The feature names seen in :meth:`fit`, defined only when ``X`` had
         string column names.""",
+    "sequence_attributes": """\
+input_shape_ : tuple of int
+        The shape of one sample as the network sees it, ``(timesteps,
+        channels)``, set in :meth:`fit`; later inputs must match it.
+
+    n_features_in_ : int
+        The length of the second axis of ``X`` seen in :meth:`fit`: the time
+        steps.""",
+    "sequence_input": """\
+Input layouts, as for every sequence detector: a 2-D ``X`` of shape
+    ``(n_samples, timesteps)`` holds univariate sequences, one per row (so
+    the detector works with every scikit-learn tool); a 3-D ``X`` of shape
+    ``(n_samples, timesteps, channels)`` holds multivariate ones. To cut a
+    long series into such windows, use
+    :func:`skdeepad.timeseries.sliding_windows` or wrap the detector in
+    :class:`skdeepad.timeseries.WindowedDetector`. With ``standardize=True``
+    each channel is standardised over all time steps, which keeps the shape
+    of every sequence.""",
 }
 
 

@@ -1,8 +1,20 @@
-"""Resolve and validate the layer widths of dense networks."""
+"""Resolve and validate the layer widths of networks."""
 
 from numbers import Integral
 
-__all__ = ["resolve_hidden_units"]
+__all__ = ["check_units", "resolve_hidden_units"]
+
+
+def check_units(units, name="hidden_units"):
+    """Return ``units`` as a tuple of ints; ValueError unless all are positive."""
+    values = tuple(units)
+    if not values or not all(
+        isinstance(u, Integral) and not isinstance(u, bool) and u > 0 for u in values
+    ):
+        raise ValueError(
+            f"{name} must be a non-empty sequence of positive ints; got {units!r}."
+        )
+    return tuple(int(u) for u in values)
 
 
 def resolve_hidden_units(hidden_units, n_features):
@@ -14,12 +26,4 @@ def resolve_hidden_units(hidden_units, n_features):
     """
     if isinstance(hidden_units, str):  # "auto", checked by the constraints
         return (min(64, max(8, 2 * n_features)), min(32, max(1, n_features // 4)))
-    units = tuple(hidden_units)
-    if not units or not all(
-        isinstance(u, Integral) and not isinstance(u, bool) and u > 0 for u in units
-    ):
-        raise ValueError(
-            "hidden_units must be a non-empty sequence of positive ints; "
-            f"got {hidden_units!r}."
-        )
-    return tuple(int(u) for u in units)
+    return check_units(hidden_units)

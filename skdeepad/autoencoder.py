@@ -2,8 +2,6 @@
 
 from numbers import Real
 
-import numpy as np
-
 from ._compat import Interval, StrOptions
 from ._docstrings import fill_doc
 from ._units import resolve_hidden_units
@@ -149,7 +147,7 @@ class AutoEncoder(BaseDeepDetector):
         )
 
     def _score_batch(self, X):
-        from ._training import forward
+        from ._training import reconstruction_error
 
-        return np.mean((forward(self.network_, X) - X) ** 2, axis=1)
+        return reconstruction_error(self.network_, X)
 

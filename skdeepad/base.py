@@ -10,6 +10,9 @@ persistence. A detector fills small hooks:
   base class flips the sign);
 - optionally ``_training_data(X)`` (default: the autoencoder's ``(X, X)``) and
   the class attribute ``_loss`` (default ``"mse"``);
+- optionally ``_validate_input(X, reset)``, which validates ``X`` and returns
+  it in the network's layout (default: 2-D tabular rows);
+  :class:`BaseSequenceDetector` overrides it for sequences and images;
 - optionally ``_fit_network(network, X, rng)``, which by default runs the
   shared training loop (:meth:`BaseDeepDetector._train`): a detector that
   initialises its network from the data, trains a wrapper around it or does
@@ -27,11 +30,12 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._compat import Interval, StrOptions, _fit_context
 
-__all__ = ["BaseDeepDetector"]
+__all__ = ["BaseDeepDetector", "BaseSequenceDetector", "offset_from_scores"]
 
 # Seeds handed to Keras must fit in an int32 on every backend; networks count
 # up from the seed they get, so leave room above it.
 _MAX_SEED = 2**30
+_FLOATS = [np.float64, np.float32]
 
 
 class BaseDeepDetector(OutlierMixin, BaseEstimator, metaclass=ABCMeta):
@@ -63,6 +67,11 @@ class BaseDeepDetector(OutlierMixin, BaseEstimator, metaclass=ABCMeta):
     _loss = "mse"
     # Rows scored per forward pass at predict time: bounds memory, not results.
     _predict_batch_size = 8192
+    # Whether every forward pass gets exactly _predict_batch_size rows, the
+    # last chunk zero-padded: float32 kernels (recurrent, attention) round
+    # differently at different batch sizes, and a sample's score must not
+    # depend on the samples scored with it.
+    _pad_predict_batches = False
 
     @abstractmethod
     def __init__(
@@ -131,9 +140,9 @@ class BaseDeepDetector(OutlierMixin, BaseEstimator, metaclass=ABCMeta):
         self : object
             The fitted detector.
         """
-        X = validate_data(self, X, dtype=[np.float64, np.float32])
+        X = self._validate_input(X, reset=True)
         rng = check_random_state(self.random_state)
-        scaler = StandardScaler().fit(X) if self.standardize else None
+        scaler = StandardScaler().fit(_by_channel(X)) if self.standardize else None
         X = self._as_network_input(X, scaler)
 
         network = self._build_network(X.shape[1:], seed=_draw_seed(rng))
@@ -149,7 +158,7 @@ class BaseDeepDetector(OutlierMixin, BaseEstimator, metaclass=ABCMeta):
                 if hasattr(self, name):
                     delattr(self, name)
             raise self._divergence_error("the training scores are not all finite")
-        self.offset_ = self._offset_from(scores)
+        self.offset_ = offset_from_scores(scores, self.contamination)
         return self
 
     def _fit_network(self, network, X, rng):
@@ -209,33 +218,39 @@ class BaseDeepDetector(OutlierMixin, BaseEstimator, metaclass=ABCMeta):
         order = rng.permutation(len(X))
         return X[np.sort(order[n_val:])], X[np.sort(order[:n_val])]
 
-    def _offset_from(self, scores):
-        """The threshold on ``score_samples`` that ``contamination`` asks for."""
-        if self.contamination == "auto":
-            q1, q3 = np.percentile(scores, [25, 75])
-            return float(q1 - 1.5 * (q3 - q1))
-        return float(np.percentile(scores, 100.0 * self.contamination))
-
     # ---------------------------------------------------------------- scoring
+    def _validate_input(self, X, *, reset):
+        """Validate ``X`` and return it, float, in the network's layout.
+
+        The default takes 2-D tabular rows. The scaler standardises the last
+        axis of what this returns (features, or channels of a sequence).
+        """
+        return validate_data(self, X, dtype=_FLOATS, reset=reset)
+
     def _as_network_input(self, X, scaler):
         if scaler is not None:
-            X = scaler.transform(X)
+            X = scaler.transform(_by_channel(X)).reshape(X.shape)
         return np.ascontiguousarray(X, dtype=np.float32)
 
     def _anomaly_scores(self, X):
         """Score ``X`` chunk by chunk, so memory stays bounded."""
         step = self._predict_batch_size
         return np.concatenate(
-            [
-                np.asarray(self._score_batch(X[i : i + step]), np.float64)
-                for i in range(0, len(X), step)
-            ]
+            [self._score_chunk(X[i : i + step]) for i in range(0, len(X), step)]
         )
+
+    def _score_chunk(self, X):
+        n_rows = len(X)
+        if self._pad_predict_batches and n_rows < self._predict_batch_size:
+            padding = np.zeros((self._predict_batch_size - n_rows, *X.shape[1:]))
+            X = np.concatenate([X, padding.astype(X.dtype)])
+        return np.asarray(self._score_batch(X)[:n_rows], np.float64)
 
     def _validated_input(self, X):
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
-        return self._as_network_input(X, self.scaler_)
+        return self._as_network_input(
+            self._validate_input(X, reset=False), self.scaler_
+        )
 
     def score_samples(self, X):
         """Return the normality score of each sample.
@@ -291,5 +306,77 @@ class BaseDeepDetector(OutlierMixin, BaseEstimator, metaclass=ABCMeta):
         return labels
 
 
+class BaseSequenceDetector(BaseDeepDetector):
+    """Base class for detectors of sequences (and, where a detector says, images).
+
+    Input layouts, one rule for every sequence detector:
+
+    - 2-D ``(n_samples, timesteps)``: univariate sequences, one per row (so
+      scikit-learn's tabular tools and checks apply);
+    - 3-D ``(n_samples, timesteps, channels)``: multivariate sequences.
+
+    Standardisation is per channel, over all time steps, so it keeps the
+    shape of each sequence. The per-sample shape seen in :meth:`fit` is
+    stored as ``input_shape_``; later inputs must match it. A subclass that
+    takes other layouts (images) overrides :meth:`_layout`.
+    """
+
+    _predict_batch_size = 1024
+    _pad_predict_batches = True
+    # The sample layouts in the message when an array has an unknown one.
+    _layouts = "2-D (n_samples, timesteps) or 3-D (n_samples, timesteps, channels)"
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        return tags
+
+    def _layout(self, X):
+        """Return validated ``X`` as ``(n_samples, *sample_shape)``."""
+        if X.ndim == 2:
+            return X[:, :, np.newaxis]
+        if X.ndim == 3:
+            return X
+        raise ValueError(self._layout_error(X))
+
+    def _layout_error(self, X):
+        return (
+            f"{type(self).__name__} takes {self._layouts} arrays; got a "
+            f"{X.ndim}-D array of shape {X.shape}."
+        )
+
+    def _validate_input(self, X, *, reset):
+        X = validate_data(self, X, dtype=_FLOATS, allow_nd=True, reset=reset)
+        X = self._layout(X)
+        if 0 in X.shape[1:]:
+            raise ValueError(f"X has an empty axis: shape {X.shape}.")
+        if reset:
+            self.input_shape_ = X.shape[1:]
+        elif X.shape[1:] != self.input_shape_:
+            raise ValueError(
+                f"X has samples of shape {X.shape[1:]}, but "
+                f"{type(self).__name__} was fitted on samples of shape "
+                f"{self.input_shape_}."
+            )
+        return X
+
+
+def offset_from_scores(scores, contamination):
+    """The threshold on training ``score_samples`` that ``contamination`` asks for.
+
+    A float: that percentile of the scores. "auto": the lower fence of
+    Tukey's boxplot rule, ``Q1 - 1.5 * (Q3 - Q1)``.
+    """
+    if contamination == "auto":
+        q1, q3 = np.percentile(scores, [25, 75])
+        return float(q1 - 1.5 * (q3 - q1))
+    return float(np.percentile(scores, 100.0 * contamination))
+
+
 def _draw_seed(rng):
     return int(rng.randint(_MAX_SEED))
+
+
+def _by_channel(X):
+    """View ``X`` as 2-D rows of its last axis, the axis the scaler works on."""
+    return X.reshape(-1, X.shape[-1])

@@ -21,14 +21,14 @@ __all__ = ["available_methods", "run_benchmark"]
 
 
 def available_methods(random_state=0):
-    """Return ``{name: factory}`` for every skdeepad detector and the baselines.
+    """Return ``{name: factory}`` for every tabular skdeepad detector and the baselines.
 
     The baselines are scikit-learn's ``IsolationForest`` and
     ``LocalOutlierFactor``. Each factory builds the method with its defaults
     and, where it takes one, ``random_state``.
     """
     methods = {}
-    for name, cls in all_detectors():
+    for name, cls in all_detectors("tabular"):
         if "random_state" in inspect.signature(cls).parameters:
             methods[name] = partial(cls, random_state=random_state)
         else:

@@ -4,12 +4,32 @@ One table, so that a check_estimator run costs seconds per detector. A detector
 missing from it is tested with ``epochs=2``.
 """
 
+from skdeepad import ConvAutoEncoder
+
 FAST_PARAMS = {
-    "AutoEncoder": {"hidden_units": (8, 4), "epochs": 2, "batch_size": 32},
+    "AutoEncoder": {"hidden_units": (8, 4), "epochs": 2, "batch_size": 128},
+    "ConvAutoEncoder": {"filters": (4, 2), "epochs": 2, "batch_size": 128},
     "DeepIsolationForest": {"n_ensemble": 4, "hidden_units": (16, 4)},
-    "DeepSVDD": {"hidden_units": (8, 4), "epochs": 2, "batch_size": 32},
-    "GANomaly": {"hidden_units": (8, 4), "epochs": 2, "batch_size": 32},
-    "VariationalAutoEncoder": {"hidden_units": (8, 2), "epochs": 2, "batch_size": 32},
+    "DeepSVDD": {"hidden_units": (8, 4), "epochs": 2, "batch_size": 128},
+    "GANomaly": {"hidden_units": (8, 4), "epochs": 2, "batch_size": 128},
+    "LSTMAutoEncoder": {"hidden_units": (4,), "epochs": 2, "batch_size": 128},
+    "LSTMForecaster": {"hidden_units": (4,), "epochs": 2, "batch_size": 128},
+    "TransformerAutoEncoder": {
+        "model_dim": 4,
+        "num_heads": 2,
+        "num_layers": 1,
+        "ff_units": 4,
+        "latent_dim": 2,
+        "epochs": 2,
+        "batch_size": 128,
+    },
+    "VariationalAutoEncoder": {"hidden_units": (8, 2), "epochs": 2, "batch_size": 128},
+    "WindowedDetector": {
+        "detector": ConvAutoEncoder(
+            filters=(4, 2), epochs=2, batch_size=128, random_state=0
+        ),
+        "window": 4,
+    },
 }
 
 

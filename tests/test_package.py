@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 import skdeepad
-from skdeepad import BaseDeepDetector, all_detectors
+from skdeepad import BaseDeepDetector, WindowedDetector, all_detectors
 
 
 def _run_python(code):
@@ -31,12 +31,30 @@ def test_all_detectors_finds_concrete_public_detectors():
     assert names == sorted(names) and len(set(names)) == len(names)
     assert "AutoEncoder" in names and "BaseDeepDetector" not in names
     for name, cls in detectors:
-        assert issubclass(cls, BaseDeepDetector) and cls.__name__ == name
+        assert cls.__name__ == name
         assert name in skdeepad.__all__, f"{name} is not exported by skdeepad"
+    assert dict(all_detectors("series")) == {"WindowedDetector": WindowedDetector}
+    sequence = dict(all_detectors("sequence"))
+    assert set(sequence) == {
+        "ConvAutoEncoder", "LSTMAutoEncoder", "LSTMForecaster",
+        "TransformerAutoEncoder",
+    }
+    tabular = dict(all_detectors("tabular"))
+    assert "AutoEncoder" in tabular and not set(tabular) & set(sequence)
+    assert set(tabular) | set(sequence) | {"WindowedDetector"} == set(names)
+
+
+def test_all_detectors_rejects_an_unknown_kind():
+    import pytest
+
+    with pytest.raises(ValueError, match="kind must be one of"):
+        all_detectors("images")
 
 
 def test_shared_parameter_docs_are_substituted():
     for _, cls in all_detectors():
+        if not issubclass(cls, BaseDeepDetector):
+            continue
         doc = cls.__doc__
         assert "%(" not in doc
         for param in ("contamination :", "random_state :", "network_ :"):

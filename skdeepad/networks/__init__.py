@@ -4,17 +4,36 @@ This subpackage imports Keras (and so the backend) and never scikit-learn.
 Detectors import it inside ``fit``, so ``import skdeepad`` stays light.
 """
 
-from .dense import build_dense_autoencoder, dense_stack, seeded_dense
+from .attention import (
+    SinePositionEncoding,
+    build_transformer_autoencoder,
+    transformer_block,
+)
+from .conv import build_conv_autoencoder
+from .dense import build_dense_autoencoder, dense_stack, finish_block, seeded_dense
 from .ensemble import EnsembleDense, build_random_ensemble
 from .ganomaly import (
     GANomalyTrainer,
     build_ganomaly_discriminator,
     build_ganomaly_generator,
 )
+from .recurrent import (
+    build_recurrent_autoencoder,
+    build_recurrent_forecaster,
+    recurrent_stack,
+)
 from .svdd import RadiusUpdate, SoftBoundaryLoss, SquaredDistance, build_deep_svdd
 from .variational import GaussianSampling, build_variational_autoencoder
 
 __all__ = [
+    "SinePositionEncoding",
+    "build_conv_autoencoder",
+    "build_recurrent_autoencoder",
+    "build_recurrent_forecaster",
+    "build_transformer_autoencoder",
+    "finish_block",
+    "recurrent_stack",
+    "transformer_block",
     "EnsembleDense",
     "GANomalyTrainer",
     "GaussianSampling",

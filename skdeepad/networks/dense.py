@@ -4,7 +4,7 @@ import itertools
 
 import keras
 
-__all__ = ["build_dense_autoencoder", "dense_stack", "seeded_dense"]
+__all__ = ["build_dense_autoencoder", "dense_stack", "finish_block", "seeded_dense"]
 
 
 def seeded_dense(units, *, seeds, use_bias=True, name):
@@ -27,6 +27,39 @@ def seeded_dense(units, *, seeds, use_bias=True, name):
         kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
         name=name,
     )
+
+
+def finish_block(
+    x, *, activation, dropout=0.0, batch_norm=False, center=True, seeds, name
+):
+    """Apply ``[BatchNormalization] -> activation -> [Dropout]`` to ``x``.
+
+    The end of every hidden block, whatever its first layer (dense,
+    convolution, recurrent).
+
+    Parameters
+    ----------
+    x : KerasTensor
+        The output of the block's first layer.
+    activation : str or callable
+        Any Keras activation.
+    dropout : float, default=0.0
+        The dropout rate; 0 adds no Dropout layer.
+    batch_norm : bool, default=False
+        Whether to normalise ``x`` before the activation.
+    center : bool, default=True
+        Whether batch normalisation learns an offset.
+    seeds : iterator of int
+        Supplies the dropout layer's seed.
+    name : str
+        The prefix of the layers' names.
+    """
+    if batch_norm:
+        x = keras.layers.BatchNormalization(center=center, name=f"{name}_bn")(x)
+    x = keras.layers.Activation(activation, name=f"{name}_act")(x)
+    if dropout > 0:
+        x = keras.layers.Dropout(dropout, seed=next(seeds), name=f"{name}_dropout")(x)
+    return x
 
 
 def dense_stack(
@@ -72,15 +105,15 @@ def dense_stack(
         x = seeded_dense(
             width, seeds=seeds, use_bias=use_bias and not batch_norm, name=f"{name}_{i}"
         )(x)
-        if batch_norm:
-            x = keras.layers.BatchNormalization(
-                center=use_bias, name=f"{name}_{i}_bn"
-            )(x)
-        x = keras.layers.Activation(activation, name=f"{name}_{i}_act")(x)
-        if dropout > 0:
-            x = keras.layers.Dropout(
-                dropout, seed=next(seeds), name=f"{name}_{i}_dropout"
-            )(x)
+        x = finish_block(
+            x,
+            activation=activation,
+            dropout=dropout,
+            batch_norm=batch_norm,
+            center=use_bias,
+            seeds=seeds,
+            name=f"{name}_{i}",
+        )
     return x
 
 

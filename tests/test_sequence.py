@@ -1,0 +1,87 @@
+"""What every sequence detector shares: input layouts, shape checks, scaling, pickling."""
+
+import pickle
+
+import numpy as np
+import pytest
+
+from skdeepad import all_detectors
+
+from ._params import fast_params
+
+SEQUENCE_DETECTORS = all_detectors("sequence")
+
+
+@pytest.fixture(scope="module")
+def sequences():
+    """100 noisy two-channel sine waves of 12 steps, channels on other scales."""
+    rng = np.random.RandomState(0)
+    t = np.linspace(0, 2 * np.pi, 12)
+    phase = rng.uniform(0, 2 * np.pi, size=(100, 1))
+    X = np.stack([np.sin(t + phase), 50.0 + 10.0 * np.cos(t + phase)], axis=-1)
+    return X + rng.normal(scale=0.05, size=X.shape)
+
+
+def _detector(cls, name, **params):
+    return cls(**{**fast_params(name), "random_state": 0, **params})
+
+
+@pytest.mark.parametrize("name, cls", SEQUENCE_DETECTORS)
+def test_multivariate_sequences_end_to_end(name, cls, sequences):
+    det = _detector(cls, name).fit(sequences)
+    assert det.input_shape_ == (12, 2)
+    assert det.n_features_in_ == 12
+    scores = det.score_samples(sequences)
+    assert scores.shape == (100,) and scores.dtype == np.float64
+    assert np.all(np.isfinite(scores))
+    assert set(np.unique(det.predict(sequences))) <= {-1, 1}
+    clone = pickle.loads(pickle.dumps(det))
+    np.testing.assert_array_equal(clone.score_samples(sequences), scores)
+
+
+@pytest.mark.parametrize("name, cls", SEQUENCE_DETECTORS)
+def test_wrong_number_of_channels_names_both_shapes(name, cls, sequences):
+    det = _detector(cls, name).fit(sequences)
+    with pytest.raises(ValueError, match=r"\(12, 3\).*\(12, 2\)"):
+        det.score_samples(np.zeros((5, 12, 3)))
+    with pytest.raises(ValueError, match=r"\(12, 1\).*\(12, 2\)"):
+        det.predict(np.zeros((5, 12)))
+
+
+@pytest.mark.parametrize("name, cls", SEQUENCE_DETECTORS)
+def test_two_d_rows_are_univariate_sequences(name, cls, sequences):
+    X = sequences[:, :, 0]
+    flat = _detector(cls, name).fit(X)
+    deep = _detector(cls, name).fit(X[:, :, np.newaxis])
+    assert flat.input_shape_ == deep.input_shape_ == (12, 1)
+    np.testing.assert_array_equal(
+        flat.score_samples(X), deep.score_samples(X[..., None])
+    )
+
+
+@pytest.mark.parametrize("name, cls", SEQUENCE_DETECTORS)
+def test_standardisation_is_per_channel_over_all_steps(name, cls, sequences):
+    det = _detector(cls, name).fit(sequences)
+    np.testing.assert_allclose(det.scaler_.mean_, sequences.reshape(-1, 2).mean(axis=0))
+    np.testing.assert_allclose(det.scaler_.scale_, sequences.reshape(-1, 2).std(axis=0))
+
+
+@pytest.mark.parametrize("name, cls", SEQUENCE_DETECTORS)
+def test_a_sample_scores_the_same_alone_or_in_a_batch(name, cls, sequences):
+    det = _detector(cls, name).fit(sequences)
+    scores = det.score_samples(sequences)
+    for i in (0, 57, 99):
+        assert det.score_samples(sequences[i : i + 1])[0] == scores[i]
+
+
+@pytest.mark.parametrize("name, cls", SEQUENCE_DETECTORS)
+def test_declares_three_d_input_and_rejects_other_layouts(name, cls, sequences):
+    det = _detector(cls, name)
+    assert det.__sklearn_tags__().input_tags.three_d_array
+    bad = (
+        np.zeros((4, 3, 3, 3, 1))
+        if name == "ConvAutoEncoder"
+        else np.zeros((4, 3, 3, 1))
+    )
+    with pytest.raises(ValueError, match=r"takes 2-D .*got a \d-D array"):
+        det.fit(bad)

@@ -1,0 +1,234 @@
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.ensemble import IsolationForest
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skdeepad import ConvAutoEncoder, WindowedDetector
+from skdeepad.timeseries import load_nab, sliding_windows, window_scores_to_points
+
+NAB = Path(__file__).resolve().parents[2] / "shared" / "data" / "nab"
+
+
+# ------------------------------------------------------------ sliding_windows
+def test_windows_of_a_univariate_series():
+    windows = sliding_windows(np.arange(6.0), window=3)
+    assert windows.shape == (4, 3, 1)
+    np.testing.assert_array_equal(
+        windows[:, :, 0], [[0, 1, 2], [1, 2, 3], [2, 3, 4], [3, 4, 5]]
+    )
+    assert windows.dtype == np.float64
+
+
+def test_windows_with_a_stride_and_several_channels():
+    series = np.arange(14.0).reshape(7, 2)
+    windows = sliding_windows(series, window=3, stride=2)
+    assert windows.shape == (3, 3, 2)
+    np.testing.assert_array_equal(windows[1], series[2:5])
+    np.testing.assert_array_equal(windows[2], series[4:7])
+
+
+def test_one_window_when_the_series_is_as_long_as_the_window():
+    assert sliding_windows(np.ones((4, 1)), window=4).shape == (1, 4, 1)
+
+
+def test_series_shorter_than_a_window():
+    with pytest.raises(ValueError, match=r"3 step\(s\), fewer than window=4"):
+        sliding_windows(np.ones(3), window=4)
+
+
+@pytest.mark.parametrize("kwargs", [{"window": 0}, {"window": 2, "stride": 0}])
+def test_window_and_stride_must_be_positive(kwargs):
+    with pytest.raises(ValueError, match="window|stride"):
+        sliding_windows(np.ones(5), **kwargs)
+
+
+def test_windows_reject_nan_and_3d_series():
+    with pytest.raises(ValueError, match="NaN"):
+        sliding_windows([1.0, np.nan, 2.0], window=2)
+    with pytest.raises(ValueError, match="3"):
+        sliding_windows(np.ones((5, 2, 2)), window=2)
+
+
+# ----------------------------------------------------- window_scores_to_points
+def test_mean_min_max_over_covering_windows():
+    scores = [1.0, 4.0, 7.0]  # windows [0-2], [1-3], [2-4]
+    np.testing.assert_allclose(
+        window_scores_to_points(scores, 5, 3), [1, 2.5, 4, 5.5, 7]
+    )
+    np.testing.assert_allclose(
+        window_scores_to_points(scores, 5, 3, method="min"), [1, 1, 1, 4, 7]
+    )
+    np.testing.assert_allclose(
+        window_scores_to_points(scores, 5, 3, method="max"), [1, 4, 7, 7, 7]
+    )
+
+
+def test_first_is_the_window_ending_at_each_step():
+    points = window_scores_to_points([1.0, 4.0, 7.0], 5, 3, method="first")
+    np.testing.assert_allclose(points, [1, 1, 1, 4, 7])
+
+
+@pytest.mark.parametrize("method", ["mean", "min", "max", "first"])
+def test_stride_leaves_no_step_without_a_score(method):
+    # 8 steps, windows of 3 every 2 steps: [0-2], [2-4], [4-6]; step 7 is in none.
+    points = window_scores_to_points([1.0, 2.0, 3.0], 8, 3, stride=2, method=method)
+    assert points.shape == (8,) and np.all(np.isfinite(points))
+    assert points[0] == 1.0 and points[7] == 3.0
+    assert points[3] == 2.0 and points[5] == 3.0
+
+
+def test_first_with_a_stride_takes_the_earliest_covering_window():
+    points = window_scores_to_points([1.0, 2.0, 3.0], 8, 3, stride=2, method="first")
+    np.testing.assert_allclose(points, [1, 1, 1, 2, 2, 3, 3, 3])
+
+
+def test_scores_must_match_the_windows():
+    with pytest.raises(ValueError, match=r"5 step\(s\) has 3 window\(s\).*\(2,\)"):
+        window_scores_to_points([1.0, 2.0], 5, 3)
+
+
+def test_round_trip_with_sliding_windows_on_one_window():
+    windows = sliding_windows(np.arange(4.0), 4)
+    points = window_scores_to_points(windows.mean(axis=(1, 2)), 4, 4)
+    np.testing.assert_allclose(points, 1.5)
+
+
+# ------------------------------------------------------------ WindowedDetector
+@pytest.fixture(scope="module")
+def series():
+    rng = np.random.RandomState(0)
+    t = np.arange(1200)
+    values = np.sin(2 * np.pi * t / 40) + rng.normal(scale=0.05, size=len(t))
+    values[1000:1006] += 3.0
+    return values[:, np.newaxis]
+
+
+def test_flags_a_planted_burst_with_a_tabular_inner_detector(series):
+    det = WindowedDetector(IsolationForest(random_state=0), window=20).fit(series[:900])
+    assert det.detector_.n_features_in_ == 20  # windows flattened for a 2-D detector
+    scores = det.score_samples(series)
+    assert scores.shape == (1200,)
+    assert scores[1000:1006].mean() < np.percentile(scores[:900], 1)
+    labels = det.predict(series)
+    assert np.all(labels[1000:1006] == -1)
+    np.testing.assert_array_equal(det.decision_function(series), scores - det.offset_)
+
+
+def test_sequence_detectors_get_three_d_windows(series):
+    inner = ConvAutoEncoder(filters=(4, 2), epochs=2, batch_size=64, random_state=0)
+    det = WindowedDetector(inner, window=16, stride=4).fit(series[:400])
+    assert det.detector_.input_shape_ == (16, 1)
+    assert det.score_samples(series[:50]).shape == (50,)
+    assert inner.__sklearn_tags__().input_tags.three_d_array
+    assert not hasattr(inner, "network_")  # the given detector is cloned
+
+
+def test_in_a_pipeline_after_a_scaler_with_several_channels(series):
+    two = np.hstack([series, 100 * series + 5])
+    pipe = make_pipeline(
+        StandardScaler(), WindowedDetector(IsolationForest(random_state=0), window=10)
+    ).fit(two[:900])
+    assert pipe[-1].detector_.n_features_in_ == 20
+    scores = pipe.score_samples(two)
+    assert scores[1000:1006].mean() < np.percentile(scores[:900], 1)
+
+
+def test_float_contamination_flags_that_share_of_training_steps(series):
+    det = WindowedDetector(
+        IsolationForest(random_state=0), window=20, contamination=0.1
+    ).fit(series[:900])
+    assert np.mean(det.predict(series[:900]) == -1) == pytest.approx(0.1, abs=0.01)
+
+
+def test_series_shorter_than_the_window(series):
+    det = WindowedDetector(IsolationForest(random_state=0), window=20)
+    with pytest.raises(
+        ValueError, match=r"5 sample\(s\) \(time steps\), fewer than window=20"
+    ):
+        det.fit(series[:5])
+    det.fit(series[:100])
+    with pytest.raises(ValueError, match="fewer than window=20"):
+        det.score_samples(series[:10])
+
+
+def test_default_detector_is_a_conv_autoencoder(series):
+    det = WindowedDetector(window=8, stride=8).fit(series[:200])
+    assert isinstance(det.detector_, ConvAutoEncoder)
+
+
+# -------------------------------------------------------------------- load_nab
+def _write_nab(root, windows):
+    folder = root / "realTest"
+    folder.mkdir(parents=True)
+    csv = folder / "series.csv"
+    csv.write_text(
+        "timestamp,value\n"
+        + "".join(f"2020-01-01 00:{m:02d}:00,{m * 1.5}\n" for m in range(10))
+    )
+    (root / "labels").mkdir()
+    (root / "labels" / "combined_windows.json").write_text(json.dumps(windows))
+    return csv
+
+
+def test_load_nab_labels_steps_inside_windows(tmp_path):
+    csv = _write_nab(
+        tmp_path,
+        {
+            "realTest/series.csv": [
+                ["2020-01-01 00:02:00.000000", "2020-01-01 00:04:00.000000"]
+            ],
+            "other/ignored.csv": [],
+        },
+    )
+    data = load_nab(csv)
+    assert data.name == "realTest/series.csv"
+    assert data.X.shape == (10, 1) and data.X[3, 0] == 4.5
+    np.testing.assert_array_equal(data.y, [1, 1, -1, -1, -1, 1, 1, 1, 1, 1])
+    assert data.timestamp[0] == np.datetime64("2020-01-01T00:00:00")
+    assert len(data.windows) == 1
+
+
+def test_load_nab_without_labels_and_with_an_explicit_file(tmp_path):
+    folder = tmp_path / "data" / "x"
+    folder.mkdir(parents=True)
+    csv = folder / "s.csv"
+    csv.write_text("timestamp,value\n2020-01-01 00:00:00,1\n2020-01-01 00:01:00,2\n")
+    data = load_nab(csv)
+    assert data.y is None and data.windows is None
+    windows = tmp_path / "w.json"
+    windows.write_text(
+        json.dumps({"x/s.csv": [["2020-01-01 00:01:00", "2020-01-01 00:01:00"]]})
+    )
+    np.testing.assert_array_equal(load_nab(csv, windows=windows).y, [1, -1])
+    windows.write_text(json.dumps({}))
+    with pytest.raises(ValueError, match="no anomaly windows for 'x/s.csv'"):
+        load_nab(csv, windows=windows)
+
+
+@pytest.mark.parametrize(
+    "text, match",
+    [
+        ("time,value\n2020-01-01,1\n", "header must be 'timestamp,value'"),
+        ("timestamp,value\n2020-01-01 00:00:00,abc\n", "a row is not"),
+        ("", "header must be"),
+    ],
+)
+def test_load_nab_rejects_other_layouts(tmp_path, text, match):
+    csv = tmp_path / "bad.csv"
+    csv.write_text(text)
+    with pytest.raises(ValueError, match=match):
+        load_nab(csv)
+
+
+@pytest.mark.skipif(
+    not NAB.exists(), reason="the shared NAB data is not beside the checkout"
+)
+def test_load_nab_on_a_shared_series():
+    data = load_nab(NAB / "realKnownCause" / "nyc_taxi.csv")
+    assert data.X.shape == (10320, 1)
+    assert len(data.windows) == 5
+    assert 0 < np.mean(data.y == -1) < 0.2
