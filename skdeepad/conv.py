@@ -29,12 +29,17 @@ class ConvAutoEncoder(BaseSequenceDetector):
         whose length is not a multiple of ``2 ** len(filters)`` are padded
         with zeros inside the network, so any length works.
 
-    kernel_size : int, default=3
+    kernel_size : int, default=5
         The width of every convolution kernel (square for images).
 
-    latent_dim : int or None, default=None
+    latent_dim : int or None, default=16
         The width of a dense bottleneck between encoder and decoder; None
-        keeps the code convolutional.
+        keeps the code convolutional. Without it, the code of ``(32, 16)``
+        filters holds as many values as the input, and the network learns
+        to rebuild the anomalies too: on the digits benchmark
+        (``benchmarks/results/images.md``) mean ROC-AUC 0.948 without a
+        bottleneck and kernel 3, 0.975 with ``latent_dim=16``, 0.979 with
+        ``latent_dim=16`` and kernel 5.
 
     image_shape : tuple of int or None, default=None
         ``(height, width)`` or ``(height, width, channels)``: read each row of
@@ -120,8 +125,8 @@ class ConvAutoEncoder(BaseSequenceDetector):
         self,
         *,
         filters=(32, 16),
-        kernel_size=3,
-        latent_dim=None,
+        kernel_size=5,
+        latent_dim=16,
         image_shape=None,
         activation="relu",
         dropout=0.0,

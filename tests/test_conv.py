@@ -68,7 +68,7 @@ def test_latent_dim_adds_a_dense_bottleneck():
     X = np.random.RandomState(0).normal(size=(40, 16))
     det = ConvAutoEncoder(latent_dim=3, **FAST).fit(X)
     assert det.network_.get_layer("latent").units == 3
-    plain = ConvAutoEncoder(**FAST).fit(X)
+    plain = ConvAutoEncoder(latent_dim=None, **FAST).fit(X)
     assert "latent" not in [layer.name for layer in plain.network_.layers]
 
 

@@ -232,3 +232,34 @@ def test_load_nab_on_a_shared_series():
     assert data.X.shape == (10320, 1)
     assert len(data.windows) == 5
     assert 0 < np.mean(data.y == -1) < 0.2
+
+
+def test_the_nab_example_runs_and_draws(tmp_path):
+    import subprocess
+    import sys
+
+    rng = np.random.RandomState(0)
+    values = 10 + np.sin(np.arange(1500) * 2 * np.pi / 48) + rng.normal(0, 0.05, 1500)
+    values[1200:1210] += 5
+    folder = tmp_path / "nab" / "realTest"
+    folder.mkdir(parents=True)
+    stamps = np.datetime64("2020-01-01T00:00") + np.arange(1500) * np.timedelta64(5, "m")
+    (folder / "s.csv").write_text(
+        "timestamp,value\n"
+        + "".join(f"{str(t).replace('T', ' ')}:00,{v}\n" for t, v in zip(stamps, values))
+    )
+    (tmp_path / "nab" / "labels").mkdir()
+    window = [str(stamps[1190]).replace("T", " "), str(stamps[1220]).replace("T", " ")]
+    (tmp_path / "nab" / "labels" / "combined_windows.json").write_text(
+        json.dumps({"realTest/s.csv": [window]})
+    )
+    example = Path(__file__).resolve().parents[1] / "examples" / "timeseries_nab.py"
+    png = tmp_path / "scores.png"
+    result = subprocess.run(
+        [sys.executable, str(example), str(folder / "s.csv"), "--output", str(png)],
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    auc = float(result.stdout.split("per-step ROC-AUC ")[1].split()[0])
+    assert auc > 0.8
+    assert png.stat().st_size > 10_000
