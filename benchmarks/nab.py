@@ -7,7 +7,8 @@ whole series (the unsupervised setting, anomalies included):
 
 - each skdeepad sequence detector inside a
   :class:`~skdeepad.timeseries.WindowedDetector` (windows of ``--window``
-  steps every ``--stride`` steps, window scores averaged per step), with its
+  steps every ``--stride`` steps, window scores combined per step by
+  ``--aggregate``, the mean by default), with its
   defaults except ``epochs=--epochs`` and ``random_state=0``;
 - scikit-learn's IsolationForest on the same windows (flattened);
 - a moving z-score: ``|x_t - mean| / std`` over the ``--window`` steps before t.
@@ -80,9 +81,11 @@ class MovingZScore:
         return moving_zscore(X, self.window)
 
 
-def all_methods(window, stride, epochs):
+def all_methods(window, stride, epochs, aggregate="mean"):
     def windowed(detector):
-        return partial(WindowedDetector, detector, window=window, stride=stride)
+        return partial(
+            WindowedDetector, detector, window=window, stride=stride, aggregate=aggregate
+        )
 
     methods = {
         name: windowed(cls(epochs=epochs, random_state=0))
@@ -131,7 +134,7 @@ def measure(name, series, factory, data):
 
 
 def run(args):
-    methods = all_methods(args.window, args.stride, args.epochs)
+    methods = all_methods(args.window, args.stride, args.epochs, args.aggregate)
     if args.methods:
         methods = {m: methods[m] for m in args.methods.split(",")}
     paths = sorted(p for p in Path(args.data).glob("*/*.csv"))
@@ -223,6 +226,9 @@ def main():
     parser.add_argument("--window", type=int, default=32)
     parser.add_argument("--stride", type=int, default=4)
     parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument(
+        "--aggregate", default="mean", choices=["mean", "min", "max", "first"]
+    )
     args = parser.parse_args()
     run(args) if args.command == "run" else report(args)
 
