@@ -145,9 +145,3 @@ class AutoEncoder(BaseDeepDetector):
             batch_norm=self.batch_norm,
             seed=seed,
         )
-
-    def _score_batch(self, X):
-        from ._training import reconstruction_error
-
-        return reconstruction_error(self.network_, X)
-

@@ -6,10 +6,11 @@ input validation, standardisation, scoped seeding, the Keras training loop
 persistence. A detector fills small hooks:
 
 - ``_build_network(input_shape, seed)``: return an uncompiled ``keras.Model``;
-- ``_score_batch(X)``: anomaly scores of a batch (higher = more abnormal, the
-  base class flips the sign);
-- optionally ``_training_data(X)`` (default: the autoencoder's ``(X, X)``) and
-  the class attribute ``_loss`` (default ``"mse"``);
+- optionally ``_score_batch(X)``: anomaly scores of a batch (higher = more
+  abnormal, the base class flips the sign; default: the autoencoder's mean
+  squared reconstruction error), ``_training_data(X)`` (default: the
+  autoencoder's ``(X, X)``) and the class attribute ``_loss`` (default
+  ``"mse"``);
 - optionally ``_validate_input(X, reset)``, which validates ``X`` and returns
   it in the network's layout (default: 2-D tabular rows);
   :class:`BaseSequenceDetector` overrides it for sequences and images;
@@ -110,13 +111,16 @@ class BaseDeepDetector(OutlierMixin, BaseEstimator, metaclass=ABCMeta):
         from it, so the fit is reproducible without global seeds.
         """
 
-    @abstractmethod
     def _score_batch(self, X):
         """Return the anomaly scores of a batch, higher = more abnormal.
 
         ``X`` is network-ready (standardised, float32); the fitted network is
-        ``self.network_``.
+        ``self.network_``. The default, for the autoencoders trained on
+        ``(X, X)``, is each sample's mean squared reconstruction error.
         """
+        from ._training import reconstruction_error
+
+        return reconstruction_error(self.network_, X)
 
     def _training_data(self, X):
         """Return the ``(inputs, targets)`` the network is trained on."""
@@ -337,10 +341,7 @@ class BaseSequenceDetector(BaseDeepDetector):
             return X[:, :, np.newaxis]
         if X.ndim == 3:
             return X
-        raise ValueError(self._layout_error(X))
-
-    def _layout_error(self, X):
-        return (
+        raise ValueError(
             f"{type(self).__name__} takes {self._layouts} arrays; got a "
             f"{X.ndim}-D array of shape {X.shape}."
         )

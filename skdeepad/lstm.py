@@ -126,8 +126,3 @@ class LSTMAutoEncoder(BaseSequenceDetector):
             dropout=self.dropout,
             seed=seed,
         )
-
-    def _score_batch(self, X):
-        from ._training import reconstruction_error
-
-        return reconstruction_error(self.network_, X)

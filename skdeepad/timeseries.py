@@ -265,11 +265,6 @@ class WindowedDetector(OutlierMixin, BaseEstimator):
         self.aggregate = aggregate
         self.contamination = contamination
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = False
-        return tags
-
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y=None):
         """Fit the detector on the sliding windows of the series ``X``.
@@ -429,10 +424,7 @@ def load_nab(path, windows=None):
     if name not in all_windows:
         raise ValueError(f"{windows} has no anomaly windows for {name!r}.")
     data.windows = [
-        (
-            np.datetime64(start.replace(" ", "T"), "ns"),
-            np.datetime64(end.replace(" ", "T"), "ns"),
-        )
+        (np.datetime64(start, "ns"), np.datetime64(end, "ns"))
         for start, end in all_windows[name]
     ]
     anomalous = np.zeros(len(timestamp), dtype=bool)

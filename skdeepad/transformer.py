@@ -150,8 +150,3 @@ class TransformerAutoEncoder(BaseSequenceDetector):
             dropout=self.dropout,
             seed=seed,
         )
-
-    def _score_batch(self, X):
-        from ._training import reconstruction_error
-
-        return reconstruction_error(self.network_, X)
