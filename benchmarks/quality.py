@@ -114,44 +114,64 @@ def measure(dataset, X, y, name, factory):
     except Exception as exc:  # recorded, so one failure does not end the run
         return row | {"roc_auc": "", "fit_seconds": "", "status": f"error: {exc!r}"[:200]}
     seconds = time.perf_counter() - start
+    return row | evaluate(y, scores) | {"fit_seconds": f"{seconds:.2f}"}
+
+
+def evaluate(y, scores):
+    """``{"roc_auc", "status"}`` of anomaly scores; NaN or constant ones get no AUC."""
     if not np.all(np.isfinite(scores)):
-        status, auc = "nan scores", ""
-    elif np.ptp(scores) == 0:
-        status, auc = "constant scores", ""
-    else:
-        status, auc = "ok", f"{roc_auc_score(y, scores):.4f}"
-    return row | {"roc_auc": auc, "fit_seconds": f"{seconds:.2f}", "status": status}
+        return {"roc_auc": "", "status": "nan scores"}
+    if np.ptp(scores) == 0:
+        return {"roc_auc": "", "status": "constant scores"}
+    return {"roc_auc": f"{roc_auc_score(y, scores):.4f}", "status": "ok"}
+
+
+def dataset_paths(data, datasets=None):
+    """The ADBench ``.npz`` files in ``data`` in ADBench's order, optionally filtered.
+
+    ``datasets`` is a comma-separated list of stems (``4_breastw``) or names
+    (``breastw``).
+    """
+    paths = sorted(Path(data).glob("*.npz"), key=lambda p: int(p.stem.split("_")[0]))
+    if datasets:
+        wanted = datasets.split(",")
+        paths = [p for p in paths if p.stem in wanted or p.stem.split("_", 1)[1] in wanted]
+    if not paths:
+        raise SystemExit(f"no ADBench .npz files (matching --datasets) in {data}")
+    return paths
+
+
+def done_rows(output, fields, key):
+    """The ``key`` tuples already in the CSV ``output``; create it with a header if new."""
+    output = Path(output)
+    if output.exists():
+        with output.open() as f:
+            return {tuple(r[k] for k in key) for r in csv.DictReader(f)}
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with output.open("w", newline="") as f:
+        csv.DictWriter(f, fields).writeheader()
+    return set()
+
+
+def append_row(output, fields, row):
+    """Print ``row`` and append it to the CSV ``output`` at once (runs resume)."""
+    print(" ".join(f"{row[k]}" for k in fields), flush=True)
+    with Path(output).open("a", newline="") as f:
+        csv.DictWriter(f, fields).writerow(row)
 
 
 def run(args):
     methods = all_methods()
     if args.methods:
         methods = {m: methods[m] for m in args.methods.split(",")}
-    paths = sorted(Path(args.data).glob("*.npz"), key=lambda p: int(p.stem.split("_")[0]))
-    if args.datasets:
-        wanted = args.datasets.split(",")
-        paths = [p for p in paths if p.stem in wanted or p.stem.split("_", 1)[1] in wanted]
-    if not paths:
-        raise SystemExit(f"no ADBench .npz files (matching --datasets) in {args.data}")
-    output = Path(args.output)
-    done = set()
-    if output.exists():
-        with output.open() as f:
-            done = {(r["dataset"], r["method"]) for r in csv.DictReader(f)}
-    else:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        with output.open("w", newline="") as f:
-            csv.DictWriter(f, FIELDS).writeheader()
-    for path in paths:
+    done = done_rows(args.output, FIELDS, ("dataset", "method"))
+    for path in dataset_paths(args.data, args.datasets):
         todo = [m for m in methods if (path.stem, m) not in done]
         if not todo:
             continue
         X, y = load(path)
         for name in todo:
-            row = measure(path.stem, X, y, name, methods[name])
-            print(" ".join(f"{row[k]}" for k in FIELDS), flush=True)
-            with output.open("a", newline="") as f:
-                csv.DictWriter(f, FIELDS).writerow(row)
+            append_row(args.output, FIELDS, measure(path.stem, X, y, name, methods[name]))
 
 
 def report(args):

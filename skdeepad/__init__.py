@@ -9,13 +9,17 @@ load at the first ``fit``.
 
 from ._discovery import all_detectors
 from .autoencoder import AutoEncoder
-from .base import BaseDeepDetector, BaseSequenceDetector
+from .base import BaseDeepDetector, BaseLabelledDetector, BaseSequenceDetector
 from .conv import ConvAutoEncoder
+from .devnet import DevNet
 from .forecaster import LSTMForecaster
 from .ganomaly import GANomaly
 from .isolation import DeepIsolationForest
 from .lstm import LSTMAutoEncoder
+from .reconstruction import ReconstructionDetector
+from .sad import DeepSAD
 from .svdd import DeepSVDD
+from .threshold import TunedThresholdDetector
 from .timeseries import WindowedDetector
 from .transformer import TransformerAutoEncoder
 from .variational import VariationalAutoEncoder
@@ -25,14 +29,19 @@ __version__ = "0.1.0"
 __all__ = [
     "AutoEncoder",
     "BaseDeepDetector",
+    "BaseLabelledDetector",
     "BaseSequenceDetector",
     "ConvAutoEncoder",
     "DeepIsolationForest",
+    "DeepSAD",
     "DeepSVDD",
+    "DevNet",
     "GANomaly",
     "LSTMAutoEncoder",
     "LSTMForecaster",
+    "ReconstructionDetector",
     "TransformerAutoEncoder",
+    "TunedThresholdDetector",
     "VariationalAutoEncoder",
     "WindowedDetector",
     "__version__",

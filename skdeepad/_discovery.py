@@ -10,7 +10,7 @@ __all__ = ["all_detectors"]
 _NOT_WALKED = ("networks",)
 
 
-_KINDS = ("tabular", "sequence", "series")
+_KINDS = ("tabular", "semi-supervised", "sequence", "series", "meta")
 
 
 def all_detectors(kind=None):
@@ -22,12 +22,17 @@ def all_detectors(kind=None):
 
     Parameters
     ----------
-    kind : {"tabular", "sequence", "series"} or None, default=None
-        Keep only the detectors of one kind of data: "tabular" rows,
+    kind : {"tabular", "semi-supervised", "sequence", "series", "meta"} \
+            or None, default=None
+        Keep only the detectors of one kind: unsupervised detectors of
+        "tabular" rows; "semi-supervised" ones, which also learn from a few
+        labels (:class:`~skdeepad.base.BaseLabelledDetector`); detectors of
         "sequence" samples (2-D univariate or 3-D multivariate sequences,
-        :class:`~skdeepad.base.BaseSequenceDetector`), or whole "series"
-        scored step by step (:class:`~skdeepad.timeseries.WindowedDetector`).
-        None returns them all.
+        :class:`~skdeepad.base.BaseSequenceDetector`); of whole "series"
+        scored step by step (:class:`~skdeepad.timeseries.WindowedDetector`);
+        or "meta"-detectors built around another estimator
+        (:class:`~skdeepad.TunedThresholdDetector`,
+        :class:`~skdeepad.ReconstructionDetector`). None returns them all.
 
     Returns
     -------
@@ -41,6 +46,8 @@ def all_detectors(kind=None):
     'AutoEncoder'
     >>> [name for name, _ in all_detectors("series")]
     ['WindowedDetector']
+    >>> [name for name, _ in all_detectors("semi-supervised")]
+    ['DeepSAD', 'DevNet']
     """
     from sklearn.base import BaseEstimator, OutlierMixin
 
@@ -62,11 +69,18 @@ def all_detectors(kind=None):
 
 
 def _kind(cls):
-    from .base import BaseDeepDetector, BaseSequenceDetector
+    from .base import BaseDeepDetector, BaseLabelledDetector, BaseSequenceDetector
+    from .timeseries import WindowedDetector
 
-    if issubclass(cls, BaseSequenceDetector):
-        return "sequence"
-    return "tabular" if issubclass(cls, BaseDeepDetector) else "series"
+    for base, kind in [
+        (BaseSequenceDetector, "sequence"),
+        (BaseLabelledDetector, "semi-supervised"),
+        (BaseDeepDetector, "tabular"),
+        (WindowedDetector, "series"),
+    ]:
+        if issubclass(cls, base):
+            return kind
+    return "meta"
 
 
 def _public_modules(package_name):

@@ -1,7 +1,9 @@
 """Parameter and attribute documentation shared by every detector.
 
 Each detector's docstring holds ``%(name)s`` placeholders that :func:`fill_doc`
-replaces with the text below, so a shared parameter is documented once.
+replaces with the text below, so a shared parameter is documented once. The
+texts are written for a placeholder indented by 4 spaces (a class docstring's
+sections); elsewhere their lines are shifted to the placeholder's indent.
 """
 
 import inspect
@@ -94,6 +96,18 @@ input_shape_ : tuple of int
     n_features_in_ : int
         The length of the second axis of ``X`` seen in :meth:`fit`: the time
         steps.""",
+    "labels": """\
+Detectors that learn from labels (:class:`~skdeepad.DevNet`,
+    :class:`~skdeepad.DeepSAD`) read ``y`` as partial labels, one per sample,
+    in the sign convention of :meth:`predict`:
+
+    - ``-1``: a known anomaly;
+    - ``+1``: a known normal sample;
+    - ``0``: unlabelled, the common case.
+
+    Any negative (positive) integer counts as -1 (+1); ``y=None`` means all
+    unlabelled. ADBench and PyOD mark anomalies with 1 instead: pass
+    ``np.where(y_adbench == 1, -1, 0)`` to use such labels.""",
     "sequence_input": """\
 Input layouts, as for every sequence detector: a 2-D ``X`` of shape
     ``(n_samples, timesteps)`` holds univariate sequences, one per row (so
@@ -112,10 +126,14 @@ def fill_doc(cls):
 
     A shared parameter whose default the class changes (DeepSVDD's
     ``learning_rate``) has its documented ``default=`` set from the class's
-    ``__init__``, so the docstring never contradicts the signature.
+    ``__init__``, so the docstring never contradicts the signature. A
+    function (a method) only gets the sections substituted.
     """
+    if not inspect.isclass(cls):
+        cls.__doc__ = _substitute(cls.__doc__)
+        return cls
     if cls.__doc__:
-        doc = cls.__doc__ % _SHARED
+        doc = _substitute(cls.__doc__)
         for name, param in inspect.signature(cls).parameters.items():
             if param.default is not inspect.Parameter.empty:
                 doc = re.sub(
@@ -127,6 +145,15 @@ def fill_doc(cls):
                 )
         cls.__doc__ = doc
     return cls
+
+
+def _substitute(doc):
+    def section(match):
+        indent, name = match.groups()
+        shift = " " * (len(indent) - 4)
+        return indent + _SHARED[name].replace("\n    ", "\n    " + shift)
+
+    return re.sub(r"^( *)%\((\w+)\)s", section, doc, flags=re.MULTILINE)
 
 
 def _format_default(value):

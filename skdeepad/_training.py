@@ -14,7 +14,13 @@ import numpy as np
 # dense autoencoder), more than a handful of eager steps.
 _EAGER_MAX_STEPS = 10
 
-__all__ = ["ShuffledBatches", "forward", "reconstruction_error", "train_network"]
+__all__ = [
+    "BalancedBatches",
+    "ShuffledBatches",
+    "forward",
+    "reconstruction_error",
+    "train_network",
+]
 
 
 class ShuffledBatches(keras.utils.PyDataset):
@@ -59,27 +65,102 @@ class ShuffledBatches(keras.utils.PyDataset):
         self._order = self._rng.permutation(len(self.inputs))
 
 
+class BalancedBatches(keras.utils.PyDataset):
+    """Mini-batches half of anomalies, half of the other samples.
+
+    DevNet's sampler: with a handful of labelled anomalies among thousands of
+    samples, shuffled batches would rarely show one. Each batch holds
+    ``batch_size - batch_size // 2`` of the other samples (an epoch passes
+    over each once, in a fresh order) and ``batch_size // 2`` anomalies: a
+    ``synthetic`` fraction of them drawn uniformly from the bounding box of
+    the data, widened by 10% of its range on each side, the rest labelled
+    anomalies drawn with replacement. Without any labelled anomaly, all are
+    synthetic. Targets are 1 for an anomaly, 0 otherwise.
+
+    Every draw comes from a private generator seeded by ``(seed, epoch,
+    batch)``, so a batch does not depend on the order Keras asks for them.
+
+    Parameters
+    ----------
+    inputs : ndarray of shape (n_samples, n_features)
+        The network's inputs.
+    anomalous : ndarray of shape (n_samples,)
+        1 for a labelled anomaly, 0 otherwise.
+    batch_size : int
+        Samples per batch, at least 2.
+    seed : int
+        Seeds every draw.
+    synthetic : float, default=0.0
+        The fraction of each batch's anomalies drawn from the bounding box
+        when there are labelled anomalies.
+    """
+
+    def __init__(self, inputs, anomalous, batch_size, seed, synthetic=0.0):
+        super().__init__()
+        anomalous = np.asarray(anomalous) > 0
+        self.others = inputs[~anomalous]
+        self.anomalies = inputs[anomalous]
+        self.n_anomalous = max(batch_size // 2, 1)
+        self.n_others = max(batch_size - self.n_anomalous, 1)
+        self.batch_size = batch_size
+        self.seed = seed
+        if not anomalous.any():
+            synthetic = 1.0
+        self.n_synthetic = int(round(synthetic * self.n_anomalous))
+        self.epoch = 0
+        low, high = inputs.min(axis=0), inputs.max(axis=0)
+        margin = 0.1 * (high - low)
+        self.box = (low - margin, high + margin)
+        self._order = self._permutation()
+
+    def _permutation(self):
+        rng = np.random.default_rng([self.seed, self.epoch])
+        return rng.permutation(len(self.others))
+
+    def __len__(self):
+        return max(math.ceil(len(self.others) / self.n_others), 1)
+
+    def __getitem__(self, index):
+        rng = np.random.default_rng([self.seed, self.epoch, index + 1])
+        rows = np.sort(self._order[index * self.n_others : (index + 1) * self.n_others])
+        n_labelled = self.n_anomalous - self.n_synthetic
+        picks = rng.integers(max(len(self.anomalies), 1), size=n_labelled)
+        low, high = self.box
+        synthetic = rng.uniform(low, high, size=(self.n_synthetic, len(low)))
+        anomalies = np.concatenate(
+            [self.anomalies[picks], synthetic.astype(self.others.dtype)]
+        )
+        inputs = np.concatenate([self.others[rows], anomalies])
+        targets = np.repeat(
+            np.array([0, 1], self.others.dtype), [len(rows), len(anomalies)]
+        )
+        return inputs, targets
+
+    def on_epoch_end(self):
+        self.epoch += 1
+        self._order = self._permutation()
+
+
 def train_network(
     network,
-    train,
+    batches,
     validation,
     *,
     loss,
     learning_rate,
     epochs,
-    batch_size,
     early_stopping,
     patience,
     callbacks,
     verbose,
-    seed,
 ):
     """Compile ``network`` and train it with Keras's ``fit``.
 
-    ``train`` and ``validation`` are ``(inputs, targets)`` pairs, ``targets``
-    None for a model that computes its own loss; ``validation`` may be None.
-    ``loss`` is anything ``keras.Model.compile`` takes, or None. Returns the
-    Keras ``History.history`` dict.
+    ``batches`` is a ``keras.utils.PyDataset`` of training batches (e.g.
+    :class:`ShuffledBatches`) that shuffles itself. ``validation`` is an
+    ``(inputs, targets)`` pair, ``targets`` None for a model that computes its
+    own loss, or None. ``loss`` is anything ``keras.Model.compile`` takes, or
+    None. Returns the Keras ``History.history`` dict.
     """
     monitor = "val_loss" if validation is not None else "loss"
     all_callbacks = [keras.callbacks.TerminateOnNaN()]
@@ -90,7 +171,6 @@ def train_network(
             )
         )
     all_callbacks.extend(callbacks)
-    batches = ShuffledBatches(*train, batch_size=batch_size, seed=seed)
     network.compile(
         optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
         loss=loss,
@@ -102,7 +182,7 @@ def train_network(
         batches,
         shuffle=False,  # ShuffledBatches shuffles, with our seed
         validation_data=validation,
-        validation_batch_size=max(batch_size, 1024),
+        validation_batch_size=max(getattr(batches, "batch_size", 0), 1024),
         epochs=epochs,
         verbose={0: 0, 1: 1}.get(verbose, 2),
         callbacks=all_callbacks,

@@ -14,10 +14,17 @@ persistence. A detector fills small hooks:
 - optionally ``_validate_input(X, reset)``, which validates ``X`` and returns
   it in the network's layout (default: 2-D tabular rows);
   :class:`BaseSequenceDetector` overrides it for sequences and images;
-- optionally ``_fit_network(network, X, rng)``, which by default runs the
+- optionally ``_fit_network(network, X, y, rng)``, which by default runs the
   shared training loop (:meth:`BaseDeepDetector._train`): a detector that
   initialises its network from the data, trains a wrapper around it or does
-  not train at all overrides this one hook, never ``fit``.
+  not train at all overrides this one hook, never ``fit``;
+- optionally ``_batches(inputs, targets, batch_size, seed)``, the Keras
+  ``PyDataset`` of training batches (default: shuffled mini-batches).
+
+A detector that learns from labels (:class:`BaseLabelledDetector`) gets ``y``
+as partial labels (-1 known anomaly, +1 known normal, 0 unlabelled) in
+``_fit_network`` and ``_training_data``; for every other detector ``y`` is
+None there.
 """
 
 from abc import ABCMeta, abstractmethod
@@ -30,8 +37,16 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._compat import Interval, StrOptions, _fit_context
+from ._docstrings import fill_doc
+from ._labels import check_partial_labels
 
-__all__ = ["BaseDeepDetector", "BaseSequenceDetector", "offset_from_scores"]
+__all__ = [
+    "BaseDeepDetector",
+    "BaseLabelledDetector",
+    "BaseSequenceDetector",
+    "ThresholdMixin",
+    "offset_from_scores",
+]
 
 # Seeds handed to Keras must fit in an int32 on every backend; networks count
 # up from the seed they get, so leave room above it.
@@ -39,7 +54,49 @@ _MAX_SEED = 2**30
 _FLOATS = [np.float64, np.float32]
 
 
-class BaseDeepDetector(OutlierMixin, BaseEstimator, metaclass=ABCMeta):
+class ThresholdMixin:
+    """``decision_function`` and ``predict`` from ``score_samples`` and ``offset_``.
+
+    Every skdeepad detector thresholds the same way: ``decision_function =
+    score_samples - offset_`` is negative for outliers, and ``predict`` labels
+    those -1, the others +1. Put it left of ``OutlierMixin``.
+    """
+
+    def decision_function(self, X):
+        """Return ``score_samples(X) - offset_``: negative for outliers.
+
+        Parameters
+        ----------
+        X : array-like
+            The samples, in any layout :meth:`score_samples` takes.
+
+        Returns
+        -------
+        decision : ndarray of shape (n_samples,), dtype float64
+            Shifted normality scores; the lower, the more abnormal, and
+            negative values are outliers.
+        """
+        return self.score_samples(X) - self.offset_
+
+    def predict(self, X):
+        """Predict whether each sample is an inlier (+1) or an outlier (-1).
+
+        Parameters
+        ----------
+        X : array-like
+            The samples, in any layout :meth:`score_samples` takes.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+            +1 for inliers, -1 for outliers.
+        """
+        return np.where(self.decision_function(X) < 0, -1, 1)
+
+
+class BaseDeepDetector(
+    ThresholdMixin, OutlierMixin, BaseEstimator, metaclass=ABCMeta
+):
     """Base class for deep outlier detectors wrapping a Keras 3 network.
 
     Subclasses declare their own ``__init__`` (keyword-only, assigning only),
@@ -122,12 +179,23 @@ class BaseDeepDetector(OutlierMixin, BaseEstimator, metaclass=ABCMeta):
 
         return reconstruction_error(self.network_, X)
 
-    def _training_data(self, X):
-        """Return the ``(inputs, targets)`` the network is trained on."""
+    def _training_data(self, X, y):
+        """Return the ``(inputs, targets)`` the network is trained on.
+
+        ``y`` is None, or the partial labels of a detector that learns from
+        them.
+        """
         return X, X
+
+    def _batches(self, inputs, targets, batch_size, seed):
+        """Return the Keras ``PyDataset`` of training batches, one per step."""
+        from ._training import ShuffledBatches
+
+        return ShuffledBatches(inputs, targets, batch_size=batch_size, seed=seed)
 
     # ---------------------------------------------------------------- fitting
     @_fit_context(prefer_skip_nested_validation=True)
+    @fill_doc
     def fit(self, X, y=None):
         """Fit the detector on ``X``.
 
@@ -136,8 +204,9 @@ class BaseDeepDetector(OutlierMixin, BaseEstimator, metaclass=ABCMeta):
         X : array-like of shape (n_samples, n_features)
             The training data, mostly normal. A NumPy array or a pandas
             DataFrame.
-        y : None
-            Ignored; present for API consistency.
+        y : None or array-like of shape (n_samples,), default=None
+            Ignored by unsupervised detectors (present for API consistency).
+            %(labels)s
 
         Returns
         -------
@@ -145,13 +214,14 @@ class BaseDeepDetector(OutlierMixin, BaseEstimator, metaclass=ABCMeta):
             The fitted detector.
         """
         X = self._validate_input(X, reset=True)
+        y = self._validate_labels(y, X)
         rng = check_random_state(self.random_state)
         scaler = StandardScaler().fit(_by_channel(X)) if self.standardize else None
         X = self._as_network_input(X, scaler)
 
         network = self._build_network(X.shape[1:], seed=_draw_seed(rng))
         fitted = {"scaler_": scaler, "network_": network}
-        fitted.update(self._fit_network(network, X, rng))
+        fitted.update(self._fit_network(network, X, y, rng))
 
         # Assigned together; a fit whose scores are not finite leaves no state.
         for name, value in fitted.items():
@@ -165,18 +235,22 @@ class BaseDeepDetector(OutlierMixin, BaseEstimator, metaclass=ABCMeta):
         self.offset_ = offset_from_scores(scores, self.contamination)
         return self
 
-    def _fit_network(self, network, X, rng):
-        """Fit ``network`` on the network-ready ``X``.
+    def _validate_labels(self, y, X):
+        """Return the labels ``_fit_network`` gets: None for unsupervised detectors."""
+        return None
+
+    def _fit_network(self, network, X, y, rng):
+        """Fit ``network`` on the network-ready ``X`` (and the labels ``y``).
 
         Returns a dict of the fitted attributes to set besides ``network_``
         and ``scaler_``. The default trains ``network`` on
-        ``_training_data(X)`` with :meth:`_train`. Override it to initialise
+        ``_training_data(X, y)`` with :meth:`_train`. Override it to initialise
         the network from the data first (Deep SVDD's centre), to train a
         wrapper (a GAN's discriminator) or not to train at all.
         """
-        return self._train(network, X, rng)
+        return self._train(network, X, y, rng)
 
-    def _train(self, model, X, rng, *, loss=None, callbacks=()):
+    def _train(self, model, X, y, rng, *, loss=None, callbacks=()):
         """Run the shared Keras training loop on ``model``.
 
         Splits off the early-stopping validation set, trains on
@@ -186,20 +260,28 @@ class BaseDeepDetector(OutlierMixin, BaseEstimator, metaclass=ABCMeta):
         """
         from ._training import train_network
 
-        train, validation = self._split(X, rng)
+        train, validation = self._split(len(X), y, rng)
+        inputs, targets = self._training_data(X[train], _take(y, train))
         history = train_network(
             model,
-            self._training_data(train),
-            None if validation is None else self._training_data(validation),
+            self._batches(
+                inputs,
+                targets,
+                batch_size=min(self.batch_size, len(train)),
+                seed=_draw_seed(rng),
+            ),
+            (
+                None
+                if validation is None
+                else self._training_data(X[validation], _take(y, validation))
+            ),
             loss=self._loss if loss is None else loss,
             learning_rate=self.learning_rate,
             epochs=self.epochs,
-            batch_size=min(self.batch_size, len(train)),
             early_stopping=self.early_stopping,
             patience=self.patience,
             callbacks=[*callbacks, *(self.callbacks or ())],
             verbose=self.verbose,
-            seed=_draw_seed(rng),
         )
         if not np.all(np.isfinite(history["loss"])):
             raise self._divergence_error(
@@ -214,13 +296,28 @@ class BaseDeepDetector(OutlierMixin, BaseEstimator, metaclass=ABCMeta):
         hint = "" if rate is None else f" Try a smaller learning_rate (got {rate}){remedy}."
         return ValueError(f"{type(self).__name__} diverged: {what}.{hint}")
 
-    def _split(self, X, rng):
-        """Split off the early-stopping validation set, if there is one."""
-        n_val = int(self.validation_fraction * len(X))
-        if not self.early_stopping or n_val == 0 or n_val == len(X):
-            return X, None
-        order = rng.permutation(len(X))
-        return X[np.sort(order[n_val:])], X[np.sort(order[:n_val])]
+    def _split(self, n_samples, y, rng):
+        """Return the sorted row indices of training and validation sets.
+
+        The validation set, for early stopping, is None when there is none.
+        With labels it takes ``validation_fraction`` of each label's rows,
+        rounded down, so a handful of labelled anomalies stays in training.
+        """
+        groups = [np.arange(n_samples)] if y is None else [
+            np.flatnonzero(y == label) for label in np.unique(y)
+        ]
+        sizes = [int(self.validation_fraction * len(rows)) for rows in groups]
+        if not self.early_stopping or sum(sizes) in (0, n_samples):
+            return np.arange(n_samples), None
+        validation = np.sort(
+            np.concatenate(
+                [
+                    rng.permutation(rows)[:size]
+                    for rows, size in zip(groups, sizes, strict=True)
+                ]
+            )
+        )
+        return np.setdiff1d(np.arange(n_samples), validation), validation
 
     # ---------------------------------------------------------------- scoring
     def _validate_input(self, X, *, reset):
@@ -275,39 +372,20 @@ class BaseDeepDetector(OutlierMixin, BaseEstimator, metaclass=ABCMeta):
         X = self._validated_input(X)
         return -self._anomaly_scores(X)
 
-    def decision_function(self, X):
-        """Return ``score_samples(X) - offset_``: negative for outliers.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            The samples to score.
+class BaseLabelledDetector(BaseDeepDetector):
+    """Base class for deep detectors that learn from a few labelled samples.
 
-        Returns
-        -------
-        decision : ndarray of shape (n_samples,), dtype float64
-            Shifted normality scores; the lower, the more abnormal, and
-            negative values are outliers.
-        """
-        return self.score_samples(X) - self.offset_
+    ``fit(X, y)`` reads ``y`` as partial labels (-1 known anomaly, +1 known
+    normal, 0 unlabelled; see :meth:`fit`), validated once here, and hands them
+    to ``_fit_network`` and ``_training_data`` as an int8 array; ``y=None``
+    gives all zeros. The early-stopping validation set takes the same
+    fraction of each label's rows, rounded down, so a handful of labelled
+    anomalies stays in training.
+    """
 
-    def predict(self, X):
-        """Predict whether each sample is an inlier (+1) or an outlier (-1).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            The samples to label.
-
-        Returns
-        -------
-        labels : ndarray of shape (n_samples,)
-            +1 for inliers, -1 for outliers.
-        """
-        decision = self.decision_function(X)
-        labels = np.ones(len(decision), dtype=int)
-        labels[decision < 0] = -1
-        return labels
+    def _validate_labels(self, y, X):
+        return check_partial_labels(y, len(X))
 
 
 class BaseSequenceDetector(BaseDeepDetector):
@@ -372,6 +450,10 @@ def offset_from_scores(scores, contamination):
         q1, q3 = np.percentile(scores, [25, 75])
         return float(q1 - 1.5 * (q3 - q1))
     return float(np.percentile(scores, 100.0 * contamination))
+
+
+def _take(y, rows):
+    return None if y is None else y[rows]
 
 
 def _draw_seed(rng):

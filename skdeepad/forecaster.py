@@ -151,12 +151,12 @@ class LSTMForecaster(BaseSequenceDetector):
             seed=seed,
         )
 
-    def _training_data(self, X):
+    def _training_data(self, X, y):
         return X[:, : -self.horizon], X[:, -self.horizon :]
 
     def _score_batch(self, X):
         from ._training import forward
 
-        history, future = self._training_data(X)
+        history, future = self._training_data(X, None)
         error = (forward(self.network_, history) - future) ** 2
         return np.mean(error, axis=(1, 2))

@@ -155,10 +155,10 @@ class GANomaly(BaseDeepDetector):
             seed=seed,
         )
 
-    def _training_data(self, X):
+    def _training_data(self, X, y):
         return X, None
 
-    def _fit_network(self, network, X, rng):
+    def _fit_network(self, network, X, y, rng):
         from .networks import GANomalyTrainer, build_ganomaly_discriminator
 
         discriminator = build_ganomaly_discriminator(
@@ -173,7 +173,7 @@ class GANomaly(BaseDeepDetector):
             contextual_weight=self.contextual_weight,
             encoder_weight=self.encoder_weight,
         )
-        return self._train(trainer, X, rng)
+        return self._train(trainer, X, y, rng)
 
     def _score_batch(self, X):
         from ._training import forward

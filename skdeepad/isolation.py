@@ -145,7 +145,7 @@ class DeepIsolationForest(BaseDeepDetector):
             seed=seed,
         )
 
-    def _fit_network(self, network, X, rng):
+    def _fit_network(self, network, X, y, rng):
         from ._training import forward
 
         representations = forward(network, X)

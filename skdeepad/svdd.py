@@ -16,8 +16,47 @@ __all__ = ["DeepSVDD"]
 _CENTER_EPS = 0.1
 
 
+def initial_center(network, X):
+    """Set and return the centre of a Deep SVDD network from the data ``X``.
+
+    The mean code of ``X`` under the initial network; coordinates closer to 0
+    than 0.1 are pushed out to it.
+    """
+    from ._training import forward
+
+    center = forward(network.get_layer("encoder"), X).mean(axis=0)
+    small = np.abs(center) < _CENTER_EPS
+    center[small] = np.where(center[small] < 0, -_CENTER_EPS, _CENTER_EPS)
+    network.get_layer("distance").center.assign(center)
+    return center
+
+
+class _HypersphereMixin:
+    """Deep SVDD's network and score, shared with :class:`~skdeepad.DeepSAD`.
+
+    Expects the parameters ``hidden_units``, ``activation`` and
+    ``batch_norm``.
+    """
+
+    def _build_network(self, input_shape, seed):
+        from .networks import build_deep_svdd
+
+        return build_deep_svdd(
+            input_shape[0],
+            resolve_hidden_units(self.hidden_units, input_shape[0]),
+            activation=self.activation,
+            batch_norm=self.batch_norm,
+            seed=seed,
+        )
+
+    def _score_batch(self, X):
+        from ._training import forward
+
+        return forward(self.network_, X)
+
+
 @fill_doc
-class DeepSVDD(BaseDeepDetector):
+class DeepSVDD(_HypersphereMixin, BaseDeepDetector):
     """Outlier detection by the distance to a centre in a learned code space.
 
     Deep SVDD trains a network to map the training data into a hypersphere of
@@ -159,38 +198,18 @@ class DeepSVDD(BaseDeepDetector):
         self.activation = activation
         self.batch_norm = batch_norm
 
-    def _build_network(self, input_shape, seed):
-        from .networks import build_deep_svdd
-
-        return build_deep_svdd(
-            input_shape[0],
-            resolve_hidden_units(self.hidden_units, input_shape[0]),
-            activation=self.activation,
-            batch_norm=self.batch_norm,
-            seed=seed,
-        )
-
-    def _training_data(self, X):
+    def _training_data(self, X, y):
         return X, np.zeros(len(X), dtype=X.dtype)  # the loss ignores targets
 
-    def _fit_network(self, network, X, rng):
-        from ._training import forward
+    def _fit_network(self, network, X, y, rng):
         from .networks import RadiusUpdate, SoftBoundaryLoss
 
-        center = forward(network.get_layer("encoder"), X).mean(axis=0)
-        small = np.abs(center) < _CENTER_EPS
-        center[small] = np.where(center[small] < 0, -_CENTER_EPS, _CENTER_EPS)
+        center = initial_center(network, X)
         distance = network.get_layer("distance")
-        distance.center.assign(center)
         if self.objective == "soft-boundary":
             loss, callbacks = SoftBoundaryLoss(self.nu), [RadiusUpdate(X, self.nu)]
         else:
             loss, callbacks = SoftBoundaryLoss(1.0), []
-        fitted = self._train(network, X, rng, loss=loss, callbacks=callbacks)
+        fitted = self._train(network, X, y, rng, loss=loss, callbacks=callbacks)
         radius = float(np.asarray(distance.radius))
         return {**fitted, "center_": center.astype(np.float64), "radius_": radius}
-
-    def _score_batch(self, X):
-        from ._training import forward
-
-        return forward(self.network_, X)

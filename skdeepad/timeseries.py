@@ -19,7 +19,7 @@ from sklearn.utils import Bunch
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ._compat import HasMethods, Interval, StrOptions, _fit_context, validate_params
-from .base import BaseDeepDetector, offset_from_scores
+from .base import BaseDeepDetector, ThresholdMixin, offset_from_scores
 
 __all__ = [
     "WindowedDetector",
@@ -163,7 +163,7 @@ def window_scores_to_points(scores, n_steps, window, stride=1, method="mean"):
     return np.concatenate([points, np.full(n_steps - last_covered, scores[-1])])
 
 
-class WindowedDetector(OutlierMixin, BaseEstimator):
+class WindowedDetector(ThresholdMixin, OutlierMixin, BaseEstimator):
     """Score every time step of a series with a detector of windows.
 
     :meth:`fit` cuts the training series into sliding windows and fits
@@ -330,36 +330,6 @@ class WindowedDetector(OutlierMixin, BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, reset=False)
         return self._point_scores(self._windows(X, self.detector_), len(X))
-
-    def decision_function(self, X):
-        """Return ``score_samples(X) - offset_``: negative for outlying steps.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_steps, n_channels)
-            The series, one row per time step.
-
-        Returns
-        -------
-        decision : ndarray of shape (n_steps,), dtype float64
-            Shifted scores; negative values are outliers.
-        """
-        return self.score_samples(X) - self.offset_
-
-    def predict(self, X):
-        """Label each time step as an inlier (+1) or an outlier (-1).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_steps, n_channels)
-            The series, one row per time step.
-
-        Returns
-        -------
-        labels : ndarray of shape (n_steps,)
-            +1 for inlying steps, -1 for outlying ones.
-        """
-        return np.where(self.decision_function(X) < 0, -1, 1)
 
 
 def load_nab(path, windows=None):

@@ -167,10 +167,10 @@ class VariationalAutoEncoder(BaseDeepDetector):
             seed=seed,
         )
 
-    def _fit_network(self, network, X, rng):
+    def _fit_network(self, network, X, y, rng):
         latent_dim = network.get_layer("decoder").input_shape[-1]
         noise = rng.standard_normal((self.n_samples, latent_dim))
-        return {**self._train(network, X, rng), "latent_noise_": noise}
+        return {**self._train(network, X, y, rng), "latent_noise_": noise}
 
     def _score_batch(self, X):
         from ._training import forward

@@ -41,7 +41,13 @@ def test_all_detectors_finds_concrete_public_detectors():
     }
     tabular = dict(all_detectors("tabular"))
     assert "AutoEncoder" in tabular and not set(tabular) & set(sequence)
-    assert set(tabular) | set(sequence) | {"WindowedDetector"} == set(names)
+    labelled = dict(all_detectors("semi-supervised"))
+    assert set(labelled) == {"DevNet", "DeepSAD"}
+    meta = dict(all_detectors("meta"))
+    assert set(meta) == {"ReconstructionDetector", "TunedThresholdDetector"}
+    kinds = [tabular, labelled, sequence, meta, {"WindowedDetector": None}]
+    assert sum(len(k) for k in kinds) == len(names)
+    assert set().union(*kinds) == set(names)
 
 
 def test_all_detectors_rejects_an_unknown_kind():
@@ -73,6 +79,11 @@ def test_every_parameter_is_documented_with_its_default():
 
     for name, cls in all_detectors():
         for param in inspect.signature(cls).parameters.values():
+            if param.default is inspect.Parameter.empty:  # a required parameter
+                assert re.search(rf"^    {param.name} : ", cls.__doc__, re.MULTILINE), (
+                    f"{name} does not document {param.name}"
+                )
+                continue
             match = re.search(
                 rf"^    {param.name} : .*default=(.*)$", cls.__doc__, re.MULTILINE
             )

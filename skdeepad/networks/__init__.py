@@ -11,6 +11,7 @@ from .attention import (
 )
 from .conv import build_conv_autoencoder
 from .dense import build_dense_autoencoder, dense_stack, finish_block, seeded_dense
+from .devnet import DeviationLoss, build_devnet
 from .ensemble import EnsembleDense, build_random_ensemble
 from .ganomaly import (
     GANomalyTrainer,
@@ -22,7 +23,7 @@ from .recurrent import (
     build_recurrent_forecaster,
     recurrent_stack,
 )
-from .svdd import RadiusUpdate, SoftBoundaryLoss, SquaredDistance, build_deep_svdd
+from .svdd import DeepSADLoss, RadiusUpdate, SoftBoundaryLoss, SquaredDistance, build_deep_svdd
 from .variational import GaussianSampling, build_variational_autoencoder
 
 __all__ = [
@@ -34,6 +35,9 @@ __all__ = [
     "finish_block",
     "recurrent_stack",
     "transformer_block",
+    "DeepSADLoss",
+    "DeviationLoss",
+    "build_devnet",
     "EnsembleDense",
     "GANomalyTrainer",
     "GaussianSampling",

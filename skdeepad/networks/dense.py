@@ -7,7 +7,7 @@ import keras
 __all__ = ["build_dense_autoencoder", "dense_stack", "finish_block", "seeded_dense"]
 
 
-def seeded_dense(units, *, seeds, use_bias=True, name):
+def seeded_dense(units, *, seeds, use_bias=True, l2=0.0, name):
     """Return a ``Dense`` layer whose Glorot-uniform kernel takes the next seed.
 
     Parameters
@@ -18,6 +18,8 @@ def seeded_dense(units, *, seeds, use_bias=True, name):
         Supplies the kernel initialiser's seed.
     use_bias : bool, default=True
         Whether the layer has a bias.
+    l2 : float, default=0.0
+        The weight of an L2 penalty on the kernel; 0 adds none.
     name : str
         The layer's name.
     """
@@ -25,6 +27,7 @@ def seeded_dense(units, *, seeds, use_bias=True, name):
         units,
         use_bias=use_bias,
         kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
+        kernel_regularizer=keras.regularizers.L2(l2) if l2 > 0 else None,
         name=name,
     )
 
@@ -70,6 +73,7 @@ def dense_stack(
     dropout=0.0,
     batch_norm=False,
     use_bias=True,
+    l2=0.0,
     seeds,
     name="dense",
 ):
@@ -91,6 +95,8 @@ def dense_stack(
         Whether to normalise each block's pre-activations.
     use_bias : bool, default=True
         Whether the dense layers have a bias (Deep SVDD needs none).
+    l2 : float, default=0.0
+        The weight of an L2 penalty on each dense kernel; 0 adds none.
     seeds : iterator of int
         Supplies one seed per initialiser and dropout layer.
     name : str, default="dense"
@@ -103,7 +109,11 @@ def dense_stack(
     """
     for i, width in enumerate(units):
         x = seeded_dense(
-            width, seeds=seeds, use_bias=use_bias and not batch_norm, name=f"{name}_{i}"
+            width,
+            seeds=seeds,
+            use_bias=use_bias and not batch_norm,
+            l2=l2,
+            name=f"{name}_{i}",
         )(x)
         x = finish_block(
             x,

@@ -8,7 +8,13 @@ from keras import ops
 
 from .dense import dense_stack, seeded_dense
 
-__all__ = ["RadiusUpdate", "SoftBoundaryLoss", "SquaredDistance", "build_deep_svdd"]
+__all__ = [
+    "DeepSADLoss",
+    "RadiusUpdate",
+    "SoftBoundaryLoss",
+    "SquaredDistance",
+    "build_deep_svdd",
+]
 
 
 @keras.saving.register_keras_serializable(package="skdeepad")
@@ -56,6 +62,30 @@ class SoftBoundaryLoss(keras.losses.Loss):
 
     def get_config(self):
         return {**super().get_config(), "nu": self.nu}
+
+
+@keras.saving.register_keras_serializable(package="skdeepad")
+class DeepSADLoss(keras.losses.Loss):
+    """Deep SAD's loss on the squared distance output by :class:`SquaredDistance`.
+
+    ``y_true`` holds the partial labels: an unlabelled sample (0) costs its
+    squared distance ``d``, as in Deep SVDD; a labelled one costs
+    ``eta * (d + eps) ** y``, so a known normal (+1) is pulled to the centre
+    and a known anomaly (-1) pushed away from it (Ruff et al., 2020, Eq. 6).
+    """
+
+    def __init__(self, eta=1.0, eps=1e-6, name="deep_sad", **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.eta = eta
+        self.eps = eps
+
+    def call(self, y_true, y_pred):
+        labels = ops.cast(ops.reshape(y_true, ops.shape(y_pred)), y_pred.dtype)
+        labelled = self.eta * ops.power(y_pred + self.eps, labels)
+        return ops.where(labels == 0, y_pred, labelled)
+
+    def get_config(self):
+        return {**super().get_config(), "eta": self.eta, "eps": self.eps}
 
 
 class RadiusUpdate(keras.callbacks.Callback):

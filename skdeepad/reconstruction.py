@@ -1,0 +1,205 @@
+"""Any regressor that learns X -> X as an outlier detector, scikeras models included."""
+
+import contextlib
+import os
+import random
+import sys
+
+import numpy as np
+from sklearn.base import BaseEstimator, OutlierMixin, clone
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._compat import HasMethods, _fit_context
+from ._docstrings import fill_doc
+from .base import _FLOATS, BaseDeepDetector, ThresholdMixin, offset_from_scores
+
+__all__ = ["ReconstructionDetector"]
+
+
+@fill_doc
+class ReconstructionDetector(ThresholdMixin, OutlierMixin, BaseEstimator):
+    """An outlier detector from any regressor that learns to reconstruct X.
+
+    The regressor is fitted on ``(X, X)``; a sample's anomaly score is the
+    mean squared error of its reconstruction. It turns a user's own Keras
+    network, wrapped in scikeras's ``KerasRegressor``, or scikit-learn's
+    :class:`~sklearn.neural_network.MLPRegressor` with a narrow hidden layer,
+    into a detector with skdeepad's API: ``score_samples`` (the lower, the
+    more abnormal), ``decision_function``, ``predict`` (+1/-1) and a
+    ``contamination`` threshold, usable in a ``Pipeline`` and in
+    ``GridSearchCV`` (``regressor__model__...`` reaches a scikeras model's
+    build parameters).
+
+    Parameters
+    ----------
+    regressor : estimator
+        A multi-output regressor (``fit(X, Y)``, ``predict(X)`` of the shape
+        of ``Y``); it is cloned. It must not be able to copy its input: give
+        it a bottleneck (fewer hidden units than features) or noise.
+
+    %(threshold_parameters)s
+
+    Attributes
+    ----------
+    regressor_ : estimator
+        The fitted clone of ``regressor``.
+
+    scaler_ : sklearn.preprocessing.StandardScaler or None
+        The standardisation learned in :meth:`fit`, or None.
+
+    offset_ : float
+        The threshold on :meth:`score_samples`.
+
+    n_features_in_ : int
+        The number of features seen in :meth:`fit`.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        The feature names seen in :meth:`fit`, defined only when ``X`` had
+        string column names.
+
+    See Also
+    --------
+    AutoEncoder : skdeepad's own dense autoencoder, with early stopping and
+        scoped seeding.
+
+    Notes
+    -----
+    scikeras (imported only by the user who builds a ``KerasRegressor``) has
+    two known problems this class works around or leaves documented:
+
+    - Under scikit-learn >= 1.6 a ``KerasRegressor`` reports wrong estimator
+      tags (no estimator type, single output only): this class reads none of
+      the regressor's tags, and checks only that it has ``fit`` and
+      ``predict``.
+    - A ``KerasRegressor`` with a ``random_state`` seeds Python's, NumPy's and
+      TensorFlow's global generators and switches on TensorFlow's op
+      determinism while it fits and predicts: for the whole process, other
+      threads included. scikeras restores them afterwards; this class checks
+      and restores them itself too, so the process's random state is the same
+      after ``fit`` as before. Do not train other TensorFlow models in other
+      threads while it fits, or leave ``random_state`` unset.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.neural_network import MLPRegressor
+    >>> from skdeepad import ReconstructionDetector
+    >>> rng = np.random.RandomState(0)
+    >>> latent = rng.normal(size=(300, 1))
+    >>> X = np.hstack([latent, 2 * latent, -latent]) + 0.05 * rng.normal(size=(300, 3))
+    >>> det = ReconstructionDetector(
+    ...     MLPRegressor(hidden_layer_sizes=(1,), max_iter=2000, random_state=0)
+    ... ).fit(X)
+    >>> det.predict([[1.0, 2.0, -1.0], [1.0, -2.0, 1.0]])
+    array([ 1, -1])
+    """
+
+    _parameter_constraints: dict = {
+        "regressor": [HasMethods(["fit", "predict"])],
+        "contamination": BaseDeepDetector._parameter_constraints["contamination"],
+        "standardize": ["boolean"],
+    }
+
+    def __init__(self, regressor, *, contamination="auto", standardize=True):
+        self.regressor = regressor
+        self.contamination = contamination
+        self.standardize = standardize
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y=None):
+        """Fit the regressor to reconstruct ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The training data, mostly normal.
+        y : None
+            Ignored; present for API consistency.
+
+        Returns
+        -------
+        self : object
+            The fitted detector.
+        """
+        X = validate_data(self, X, dtype=_FLOATS)
+        scaler = StandardScaler().fit(X) if self.standardize else None
+        X = X if scaler is None else scaler.transform(X)
+        regressor = clone(self.regressor)
+        with _process_random_state_kept(regressor):
+            regressor.fit(X, X)
+        self.regressor_, self.scaler_ = regressor, scaler
+        self.offset_ = offset_from_scores(-self._errors(X), self.contamination)
+        return self
+
+    def _errors(self, X):
+        with _process_random_state_kept(self.regressor_):
+            reconstruction = np.asarray(self.regressor_.predict(X), dtype=np.float64)
+        return np.mean((reconstruction.reshape(X.shape) - X) ** 2, axis=1)
+
+    def score_samples(self, X):
+        """Return the negated reconstruction error of each sample.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The samples to score.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,), dtype float64
+            The normality scores; the lower, the more abnormal.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=_FLOATS, reset=False)
+        if self.scaler_ is not None:
+            X = self.scaler_.transform(X)
+        return -self._errors(X)
+
+
+@contextlib.contextmanager
+def _process_random_state_kept(regressor):
+    """Restore the process-wide random state a seeded ``regressor`` may change.
+
+    Python's and NumPy's global generators, and, when TensorFlow is loaded,
+    its global seed, its op-determinism flag and ``TF_DETERMINISTIC_OPS``. An
+    unseeded regressor (``random_state`` None or absent) is left alone: it is
+    meant to draw from the global generators, and to draw anew each time.
+    """
+    if regressor.get_params(deep=False).get("random_state") is None:
+        yield
+        return
+    python_state, numpy_state = random.getstate(), np.random.get_state()
+    env = os.environ.get("TF_DETERMINISTIC_OPS")
+    tf_state = _tensorflow_state()
+    try:
+        yield
+    finally:
+        random.setstate(python_state)
+        np.random.set_state(numpy_state)
+        if env is None:
+            os.environ.pop("TF_DETERMINISTIC_OPS", None)
+        else:
+            os.environ["TF_DETERMINISTIC_OPS"] = env
+        if tf_state is not None and _tensorflow_state() != tf_state:
+            _restore_tensorflow_state(*tf_state)
+
+
+def _tensorflow_state():
+    if "tensorflow" not in sys.modules:
+        return None
+    from tensorflow.python.eager import context
+    from tensorflow.python.framework import config
+
+    return context.global_seed(), config.is_op_determinism_enabled()
+
+
+def _restore_tensorflow_state(seed, determinism):
+    import tensorflow as tf
+    from tensorflow.python.framework import config
+
+    tf.random.set_seed(seed)
+    if determinism:
+        config.enable_op_determinism()
+    else:
+        config.disable_op_determinism()

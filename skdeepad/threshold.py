@@ -1,0 +1,270 @@
+"""Thresholds tuned on labelled data: the counterpart of TunedThresholdClassifierCV."""
+
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import BaseEstimator, OutlierMixin, clone
+from sklearn.metrics import (
+    accuracy_score,
+    balanced_accuracy_score,
+    f1_score,
+    matthews_corrcoef,
+    precision_score,
+    recall_score,
+)
+from sklearn.model_selection import check_cv
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+
+from ._compat import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    _fit_context,
+    _num_samples,
+    _safe_indexing,
+)
+from ._labels import check_partial_labels
+from .base import ThresholdMixin, offset_from_scores
+
+__all__ = ["TunedThresholdDetector"]
+
+# Metrics of +1/-1 predictions; the anomaly (-1) is the positive class.
+_METRICS = {
+    "f1": lambda y, p: f1_score(y, p, pos_label=-1, zero_division=0.0),
+    "precision": lambda y, p: precision_score(y, p, pos_label=-1, zero_division=0.0),
+    "recall": lambda y, p: recall_score(y, p, pos_label=-1, zero_division=0.0),
+    "balanced_accuracy": balanced_accuracy_score,
+    "accuracy": accuracy_score,
+    "matthews_corrcoef": matthews_corrcoef,
+}
+
+
+class TunedThresholdDetector(ThresholdMixin, OutlierMixin, BaseEstimator):
+    """An outlier detector whose threshold is tuned by cross-validation on labels.
+
+    The outlier-detection counterpart of scikit-learn's
+    :class:`~sklearn.model_selection.TunedThresholdClassifierCV`: it fits the
+    inner ``detector`` and sets ``offset_``, the threshold of
+    :meth:`decision_function` and :meth:`predict`, to the value that
+    maximises ``scoring`` on labelled samples held out by cross-validation,
+    instead of from the detector's ``contamination``.
+
+    The threshold is searched as a fraction of the training scores (a
+    contamination): in each fold, every held-out sample gets the fraction of
+    that fold's training scores below its own score; the fraction that
+    maximises ``scoring`` over all held-out labelled samples is chosen, and
+    ``offset_`` is that percentile of the final detector's training scores.
+    A fraction carries over from the fold models to the final one, whose
+    scores may be on another scale (a deep detector's often are).
+
+    Parameters
+    ----------
+    detector : estimator
+        The outlier detector to tune: anything with ``fit`` and
+        ``score_samples`` (the lower, the more abnormal), e.g. a skdeepad
+        detector, scikit-learn's ``IsolationForest`` or a ``Pipeline``
+        ending in one. It is fitted with ``fit(X, y)``, so a detector that
+        learns from labels (:class:`DevNet`, :class:`DeepSAD`) uses them.
+
+    scoring : str or callable, default="f1"
+        The metric to maximise, of the labels +1/-1 and the predictions:
+        "f1", "precision" or "recall" of the anomalies (-1 is the positive
+        class), "balanced_accuracy", "accuracy", "matthews_corrcoef", or a
+        callable ``scoring(y_true, y_pred) -> float``, larger is better.
+
+    cv : int, cross-validation generator, iterable or "prefit", default=5
+        An int is the number of folds of a
+        :class:`~sklearn.model_selection.StratifiedKFold` on the labels. With
+        "prefit", ``detector`` is already fitted: ``fit`` only tunes the
+        threshold on ``(X, y)``, without cross-validation (use data the
+        detector was not fitted on).
+
+    Attributes
+    ----------
+    detector_ : estimator
+        The detector fitted on all of ``X`` (``detector`` itself with
+        ``cv="prefit"``).
+
+    offset_ : float
+        The tuned threshold on :meth:`score_samples`.
+
+    contamination_ : float
+        The chosen fraction of training samples flagged as outliers.
+
+    best_score_ : float
+        The value of ``scoring`` at ``contamination_`` over the held-out
+        labelled samples.
+
+    n_features_in_ : int
+        The number of features seen in :meth:`fit`.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        The feature names seen in :meth:`fit`, defined only when ``X`` had
+        string column names.
+
+    See Also
+    --------
+    sklearn.model_selection.TunedThresholdClassifierCV : The same for
+        classifiers.
+
+    Notes
+    -----
+    ``fit(X, y)`` requires ``y``, in skdeepad's label convention: -1 a known
+    anomaly, +1 a known normal sample, 0 unlabelled (fitted on, but not used
+    to score a threshold). It needs at least one labelled anomaly and one
+    labelled normal sample in every fold: with an int ``cv``, at least
+    ``cv`` of each.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.ensemble import IsolationForest
+    >>> from skdeepad import TunedThresholdDetector
+    >>> rng = np.random.RandomState(0)
+    >>> X = np.vstack([rng.normal(size=(300, 2)), rng.uniform(-6, 6, size=(30, 2))])
+    >>> y = np.r_[np.ones(300, dtype=int), -np.ones(30, dtype=int)]
+    >>> det = TunedThresholdDetector(IsolationForest(random_state=0)).fit(X, y)
+    >>> bool(0.0 < det.contamination_ < 0.5)
+    True
+    >>> det.predict([[0.0, 0.0], [5.0, 5.0]])
+    array([ 1, -1])
+    """
+
+    _parameter_constraints: dict = {
+        "detector": [HasMethods(["fit", "score_samples"])],
+        "scoring": [StrOptions(set(_METRICS)), callable],
+        "cv": [
+            Interval(Integral, 2, None, closed="left"),
+            "cv_object",
+            StrOptions({"prefit"}),
+        ],
+    }
+
+    def __init__(self, detector, *, scoring="f1", cv=5):
+        self.detector = detector
+        self.scoring = scoring
+        self.cv = cv
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True
+        return tags
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y):
+        """Fit the detector and tune its threshold on the labels ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The training data.
+        y : array-like of shape (n_samples,)
+            -1 a known anomaly, +1 a known normal sample, 0 unlabelled.
+
+        Returns
+        -------
+        self : object
+            The fitted detector.
+        """
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y "
+                "is None: it tunes the threshold on labels (-1 anomaly, +1 normal)."
+            )
+        # X's own problems (empty, one sample) first; the detector validates
+        # the rest, and gets X as given (a DataFrame keeps its column names).
+        check_array(
+            X,
+            accept_sparse=True,
+            ensure_all_finite=False,
+            dtype=None,
+            ensure_min_samples=2,
+        )
+        validate_data(self, X, skip_check_array=True)
+        labels = check_partial_labels(y, _num_samples(X))
+        metric = _METRICS.get(self.scoring, self.scoring)
+        if isinstance(self.cv, str):  # "prefit"
+            check_is_fitted(self.detector)
+            self._check_label_counts(labels, 1, "")
+            detector = self.detector
+            scores = detector.score_samples(X)
+            ranks, rows = _fractions_below(scores, scores), np.arange(len(labels))
+        else:
+            ranks, rows = self._held_out_fractions(X, y, labels)
+            detector = clone(self.detector).fit(X, y)
+            scores = detector.score_samples(X)
+        labelled = labels[rows] != 0
+        contamination, best_score = _best_fraction(
+            ranks[labelled], labels[rows][labelled], metric
+        )
+        self.detector_ = detector
+        self.contamination_, self.best_score_ = contamination, best_score
+        self.offset_ = offset_from_scores(scores, contamination)
+        return self
+
+    def _held_out_fractions(self, X, y, labels):
+        """Each held-out sample's fraction of its fold's training scores below it.
+
+        Returns the fractions and the rows they belong to.
+        """
+        cv = check_cv(self.cv, labels, classifier=True)
+        n_splits = cv.get_n_splits(X, labels)
+        self._check_label_counts(labels, n_splits, ", one per fold of cv")
+        ranks, rows = [], []
+        for train, test in cv.split(X, labels):
+            X_train = _safe_indexing(X, train)
+            detector = clone(self.detector).fit(X_train, _safe_indexing(y, train))
+            ranks.append(
+                _fractions_below(
+                    detector.score_samples(X_train),
+                    detector.score_samples(_safe_indexing(X, test)),
+                )
+            )
+            rows.append(test)
+        return np.concatenate(ranks), np.concatenate(rows)
+
+    def _check_label_counts(self, labels, needed, why):
+        for label, name in [(-1, "anomalies (-1)"), (1, "normal samples (+1)")]:
+            count = int(np.sum(labels == label))
+            if count < needed:
+                raise ValueError(
+                    f"{type(self).__name__} needs at least {needed} labelled "
+                    f"{name}{why}; y has {count}. Label more samples"
+                    f"{' or lower cv' if why else ''}."
+                )
+
+    def score_samples(self, X):
+        """Return the inner detector's normality scores of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The samples to score.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+            The normality scores; the lower, the more abnormal.
+        """
+        check_is_fitted(self)
+        return self.detector_.score_samples(X)
+
+
+def _fractions_below(reference, scores):
+    """The fraction of ``reference`` strictly below each of ``scores``."""
+    return np.searchsorted(np.sort(reference), scores, side="left") / len(reference)
+
+
+def _best_fraction(ranks, labels, metric):
+    """The flagged fraction of training scores that maximises ``metric``.
+
+    A sample is flagged (-1) when its rank is below the fraction. The
+    candidates lie just above each distinct rank, from the lowest; the first
+    best (the smallest fraction) wins. Returns ``(fraction, score)``.
+    """
+    candidates = np.unique(ranks)
+    values = [metric(labels, np.where(ranks <= rank, -1, 1)) for rank in candidates]
+    best = int(np.argmax(values))
+    upper = candidates[best + 1] if best + 1 < len(candidates) else 1.0
+    fraction = float((candidates[best] + upper) / 2)
+    return fraction, float(values[best])

@@ -1,0 +1,66 @@
+"""Partial labels: -1 known anomaly, +1 known normal, 0 unlabelled."""
+
+import numpy as np
+import pytest
+
+from skdeepad import DeepSAD, DevNet
+from skdeepad._labels import check_partial_labels
+
+
+def test_none_means_all_unlabelled():
+    labels = check_partial_labels(None, 4)
+    assert labels.dtype == np.int8 and labels.tolist() == [0, 0, 0, 0]
+
+
+@pytest.mark.parametrize(
+    "y, expected",
+    [
+        ([-1, 0, 1, 1], [-1, 0, 1, 1]),
+        ([-3, 0, 2, 7], [-1, 0, 1, 1]),  # any negative / positive integer
+        (np.array([-1.0, 0.0, 1.0, 0.0]), [-1, 0, 1, 0]),
+        (np.array([-1, 0, 1, 0], dtype=object), [-1, 0, 1, 0]),
+    ],
+)
+def test_labels_by_sign(y, expected):
+    assert check_partial_labels(y, 4).tolist() == expected
+
+
+@pytest.mark.parametrize(
+    "y, message",
+    [
+        (["a", "b", "c", "d"], "integer labels"),
+        ([0.5, 0, 1, -1], "integer labels"),
+        ([np.nan, 0, 1, -1], "integer labels"),
+        ([True, False, False, False], "boolean"),
+        ([0, 1, -1], "inconsistent numbers of samples"),
+    ],
+)
+def test_bad_labels_are_a_clear_value_error(y, message):
+    with pytest.raises(ValueError, match=message):
+        check_partial_labels(y, 4)
+
+
+@pytest.mark.parametrize("cls", [DevNet, DeepSAD])
+def test_detectors_reject_bad_labels_before_training(cls):
+    X = np.random.RandomState(0).normal(size=(20, 3))
+    with pytest.raises(ValueError, match="integer labels"):
+        cls(epochs=1).fit(X, ["x"] * 20)
+    with pytest.raises(ValueError, match="inconsistent numbers"):
+        cls(epochs=1).fit(X, np.zeros(19))
+    assert not hasattr(cls(), "network_")
+
+
+@pytest.mark.parametrize("cls", [DevNet, DeepSAD])
+def test_labels_only_anomalies_is_a_clear_value_error(cls):
+    X = np.random.RandomState(0).normal(size=(20, 3))
+    with pytest.raises(
+        ValueError, match="every sample in y is labelled a known anomaly"
+    ):
+        cls(epochs=1).fit(X, -np.ones(20))
+
+
+def test_fit_documents_the_convention_once_for_all_detectors():
+    from skdeepad import AutoEncoder
+
+    for cls in (DevNet, DeepSAD, AutoEncoder):
+        assert "``-1``: a known anomaly" in cls.fit.__doc__

@@ -1,0 +1,116 @@
+"""TunedThresholdDetector: a threshold picked by cross-validation on labels."""
+
+import numpy as np
+import pytest
+from sklearn.ensemble import IsolationForest
+from sklearn.metrics import f1_score, recall_score
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skdeepad import AutoEncoder, TunedThresholdDetector, all_detectors
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.RandomState(0)
+    X = np.vstack([rng.normal(size=(400, 3)), rng.uniform(-6, 6, size=(40, 3))])
+    y = np.r_[np.ones(400, dtype=int), -np.ones(40, dtype=int)]
+    return X, y
+
+
+def _forest():
+    return IsolationForest(n_estimators=50, random_state=0)
+
+
+def test_tuned_threshold_beats_a_wrong_contamination_on_f1(data):
+    X, y = data
+    plain = _forest().set_params(contamination=0.3).fit(X)
+    tuned = TunedThresholdDetector(_forest().set_params(contamination=0.3)).fit(X, y)
+    f1 = lambda det: f1_score(y, det.predict(X), pos_label=-1)  # noqa: E731
+    assert f1(tuned) > f1(plain) + 0.1
+    assert 0.02 < tuned.contamination_ < 0.2  # about the 9% planted
+    assert 0.5 < tuned.best_score_ <= 1.0
+
+
+def test_decision_function_and_scores_come_from_the_refitted_detector(data):
+    X, y = data
+    tuned = TunedThresholdDetector(_forest()).fit(X, y)
+    np.testing.assert_array_equal(
+        tuned.score_samples(X), _forest().fit(X).score_samples(X)
+    )
+    np.testing.assert_allclose(
+        tuned.decision_function(X), tuned.score_samples(X) - tuned.offset_
+    )
+    flagged = np.mean(tuned.predict(X) == -1)
+    assert flagged == pytest.approx(tuned.contamination_, abs=0.01)
+
+
+def test_scoring_changes_the_choice(data):
+    X, y = data
+    by_f1 = TunedThresholdDetector(_forest(), scoring="f1").fit(X, y)
+    by_recall = TunedThresholdDetector(_forest(), scoring="recall").fit(X, y)
+    assert by_recall.contamination_ > by_f1.contamination_
+    assert recall_score(y, by_recall.predict(X), pos_label=-1) >= 0.95
+    custom = TunedThresholdDetector(
+        _forest(), scoring=lambda t, p: f1_score(t, p, pos_label=-1)
+    ).fit(X, y)
+    assert custom.contamination_ == pytest.approx(by_f1.contamination_)
+
+
+def test_prefit_tunes_without_refitting(data):
+    X, y = data
+    fitted = _forest().fit(X[::2])
+    tuned = TunedThresholdDetector(fitted, cv="prefit").fit(X[1::2], y[1::2])
+    assert tuned.detector_ is fitted
+    with pytest.raises(Exception, match="not fitted"):
+        TunedThresholdDetector(_forest(), cv="prefit").fit(X, y)
+    with pytest.raises(ValueError, match="at least 1 labelled anomalies"):
+        TunedThresholdDetector(fitted, cv="prefit").fit(X, np.ones(len(X), dtype=int))
+
+
+def test_unlabelled_rows_are_fitted_on_but_not_scored(data):
+    X, y = data
+    partial = y.copy()
+    partial[::3] = 0
+    tuned = TunedThresholdDetector(_forest(), cv=StratifiedKFold(3)).fit(X, partial)
+    assert 0.02 < tuned.contamination_ < 0.2
+
+
+def test_clear_errors_without_usable_labels(data):
+    X, y = data
+    with pytest.raises(ValueError, match="requires y to be passed"):
+        TunedThresholdDetector(_forest()).fit(X, None)
+    few = np.ones(len(X), dtype=int)
+    few[:3] = -1
+    with pytest.raises(ValueError, match="at least 5 labelled anomalies"):
+        TunedThresholdDetector(_forest(), cv=5).fit(X, few)
+    with pytest.raises(ValueError, match="integer labels"):
+        TunedThresholdDetector(_forest()).fit(X, ["a"] * len(X))
+    with pytest.raises(ValueError, match="scoring"):
+        TunedThresholdDetector(_forest(), scoring="roc_auc").fit(X, y)
+
+
+def test_in_a_pipeline_and_grid_search_with_a_deep_detector(data):
+    X, y = data
+    pipe = make_pipeline(
+        StandardScaler(),
+        TunedThresholdDetector(
+            AutoEncoder(hidden_units=(4, 2), epochs=3, random_state=0), cv=2
+        ),
+    )
+    search = GridSearchCV(
+        pipe,
+        {"tunedthresholddetector__detector__hidden_units": [(4, 2), (8, 2)]},
+        scoring="f1_macro",
+        cv=StratifiedKFold(2, shuffle=True, random_state=0),  # anomalies in each fold
+        error_score="raise",
+    ).fit(X, y)
+    assert search.best_estimator_.predict(X).shape == (len(X),)
+    assert np.isfinite(search.best_score_)
+
+
+def test_is_found_as_a_meta_detector():
+    assert (
+        dict(all_detectors("meta"))["TunedThresholdDetector"] is TunedThresholdDetector
+    )
