@@ -3,7 +3,6 @@
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.ensemble import IsolationForest
 
 from ._compat import Interval, StrOptions
 from ._docstrings import fill_doc
@@ -146,6 +145,8 @@ class DeepIsolationForest(BaseDeepDetector):
         )
 
     def _fit_network(self, network, X, y, rng):
+        from sklearn.ensemble import IsolationForest  # at fit: a light import
+
         from ._training import forward
 
         representations = forward(network, X)

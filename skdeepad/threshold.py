@@ -1,18 +1,10 @@
 """Thresholds tuned on labelled data: the counterpart of TunedThresholdClassifierCV."""
 
+import functools
 from numbers import Integral
 
 import numpy as np
 from sklearn.base import BaseEstimator, OutlierMixin, clone
-from sklearn.metrics import (
-    accuracy_score,
-    balanced_accuracy_score,
-    f1_score,
-    matthews_corrcoef,
-    precision_score,
-    recall_score,
-)
-from sklearn.model_selection import check_cv
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ._compat import (
@@ -28,16 +20,27 @@ from .base import ThresholdMixin, offset_from_scores
 
 __all__ = ["TunedThresholdDetector"]
 
-# Metrics of +1/-1 predictions; the anomaly (-1) is the positive class.
+# Metrics of +1/-1 predictions, by their name in sklearn.metrics (imported at
+# fit, keeping `import skdeepad` light); the anomaly (-1) is the positive class.
+_ANOMALY_POSITIVE = {"pos_label": -1, "zero_division": 0.0}
 _METRICS = {
-    "f1": lambda y, p: f1_score(y, p, pos_label=-1, zero_division=0.0),
-    "precision": lambda y, p: precision_score(y, p, pos_label=-1, zero_division=0.0),
-    "recall": lambda y, p: recall_score(y, p, pos_label=-1, zero_division=0.0),
-    "balanced_accuracy": balanced_accuracy_score,
-    "accuracy": accuracy_score,
-    "matthews_corrcoef": matthews_corrcoef,
+    "f1": ("f1_score", _ANOMALY_POSITIVE),
+    "precision": ("precision_score", _ANOMALY_POSITIVE),
+    "recall": ("recall_score", _ANOMALY_POSITIVE),
+    "balanced_accuracy": ("balanced_accuracy_score", {}),
+    "accuracy": ("accuracy_score", {}),
+    "matthews_corrcoef": ("matthews_corrcoef", {}),
 }
 
+
+def _metric(scoring):
+    """The callable ``metric(y_true, y_pred)`` that ``scoring`` names."""
+    if callable(scoring):
+        return scoring
+    from sklearn import metrics
+
+    name, kwargs = _METRICS[scoring]
+    return functools.partial(getattr(metrics, name), **kwargs)
 
 class TunedThresholdDetector(ThresholdMixin, OutlierMixin, BaseEstimator):
     """An outlier detector whose threshold is tuned by cross-validation on labels.
@@ -182,7 +185,7 @@ class TunedThresholdDetector(ThresholdMixin, OutlierMixin, BaseEstimator):
         )
         validate_data(self, X, skip_check_array=True)
         labels = check_partial_labels(y, _num_samples(X))
-        metric = _METRICS.get(self.scoring, self.scoring)
+        metric = _metric(self.scoring)
         if isinstance(self.cv, str):  # "prefit"
             check_is_fitted(self.detector)
             self._check_label_counts(labels, 1, "")
@@ -207,6 +210,8 @@ class TunedThresholdDetector(ThresholdMixin, OutlierMixin, BaseEstimator):
 
         Returns the fractions and the rows they belong to.
         """
+        from sklearn.model_selection import check_cv
+
         cv = check_cv(self.cv, labels, classifier=True)
         n_splits = cv.get_n_splits(X, labels)
         self._check_label_counts(labels, n_splits, ", one per fold of cv")
