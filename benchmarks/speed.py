@@ -31,6 +31,7 @@ import threading
 import time
 import warnings
 
+import keras
 import numpy as np
 
 N_FEATURES = 32
@@ -39,24 +40,18 @@ BATCH = 256
 EPOCHS = 3
 
 
-class EpochTimes:
-    """Builds a Keras callback recording the wall time of every epoch."""
+class EpochTimes(keras.callbacks.Callback):
+    """A Keras callback recording the wall time of every epoch."""
 
-    def __new__(cls):
-        import keras
+    def __init__(self):
+        super().__init__()
+        self.seconds = []
 
-        class _Callback(keras.callbacks.Callback):
-            def __init__(self):
-                super().__init__()
-                self.seconds = []
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
 
-            def on_epoch_begin(self, epoch, logs=None):
-                self._start = time.perf_counter()
-
-            def on_epoch_end(self, epoch, logs=None):
-                self.seconds.append(time.perf_counter() - self._start)
-
-        return _Callback()
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds.append(time.perf_counter() - self._start)
 
 
 def ours(X, epochs=EPOCHS, callbacks=None):
@@ -73,8 +68,6 @@ def ours(X, epochs=EPOCHS, callbacks=None):
 
 
 def plain_keras(X, callbacks=None):
-    import keras
-
     model = keras.Sequential(
         [
             keras.Input((X.shape[1],)),

@@ -162,7 +162,7 @@ def train_network(
     """Compile ``network`` and train it with Keras's ``fit``.
 
     ``batches`` is a ``keras.utils.PyDataset`` of training batches (e.g.
-    :class:`ShuffledBatches`) that shuffles itself. ``validation`` is an
+    :class:`ShuffledBatches`) that shuffles itself and has a ``batch_size``. ``validation`` is an
     ``(inputs, targets)`` pair, ``targets`` None for a model that computes its
     own loss, or None. ``loss`` is anything ``keras.Model.compile`` takes, or
     None. Returns the Keras ``History.history`` dict.
@@ -189,7 +189,7 @@ def train_network(
         batches,
         shuffle=False,  # ShuffledBatches shuffles, with our seed
         validation_data=validation,
-        validation_batch_size=max(getattr(batches, "batch_size", 0), 1024),
+        validation_batch_size=max(batches.batch_size, 1024),
         epochs=epochs,
         verbose={0: 0, 1: 1}.get(verbose, 2),
         callbacks=all_callbacks,

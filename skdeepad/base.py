@@ -379,13 +379,20 @@ class BaseLabelledDetector(BaseDeepDetector):
     ``fit(X, y)`` reads ``y`` as partial labels (-1 known anomaly, +1 known
     normal, 0 unlabelled; see :meth:`fit`), validated once here, and hands them
     to ``_fit_network`` and ``_training_data`` as an int8 array; ``y=None``
-    gives all zeros. The early-stopping validation set takes the same
+    gives all zeros, and a ``y`` of only known anomalies is a ValueError. The early-stopping validation set takes the same
     fraction of each label's rows, rounded down, so a handful of labelled
     anomalies stays in training.
     """
 
     def _validate_labels(self, y, X):
-        return check_partial_labels(y, len(X))
+        labels = check_partial_labels(y, len(X))
+        if np.all(labels < 0):
+            raise ValueError(
+                f"{type(self).__name__} needs unlabelled or normal samples besides "
+                "the labelled anomalies; every sample in y is labelled a known "
+                "anomaly (-1)."
+            )
+        return labels
 
 
 class BaseSequenceDetector(BaseDeepDetector):

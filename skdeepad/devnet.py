@@ -205,11 +205,6 @@ class DevNet(BaseLabelledDetector):
     def _fit_network(self, network, X, y, rng):
         from .networks import DeviationLoss
 
-        if np.all(y < 0):
-            raise ValueError(
-                "DevNet needs unlabelled or normal samples besides the labelled "
-                "anomalies; every sample in y is labelled a known anomaly (-1)."
-            )
         if not np.any(y < 0):
             warnings.warn(
                 "DevNet got no labelled anomaly (y == -1), so it learns to tell "

@@ -150,11 +150,6 @@ class DeepSAD(_HypersphereMixin, BaseLabelledDetector):
     def _fit_network(self, network, X, y, rng):
         from .networks import DeepSADLoss
 
-        if not np.any(y >= 0):
-            raise ValueError(
-                "DeepSAD needs unlabelled or normal samples to place its centre; "
-                "every sample in y is labelled a known anomaly (-1)."
-            )
         center = initial_center(network, X[y >= 0])
         fitted = self._train(network, X, y, rng, loss=DeepSADLoss(self.eta))
         return {**fitted, "center_": center.astype(np.float64)}
