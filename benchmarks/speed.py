@@ -13,9 +13,13 @@ One run, on the same data (standard normal rows) and the same network (a dense
 - the fit of every other tabular and semi-supervised detector (seconds per
   epoch, or per fit for those that do not train);
 - what ``import skdeepad`` adds to importing scikit-learn (fresh processes);
-- fit time at several sizes, to show how it grows.
+- fit time at several sizes, to show how it grows;
+- the AutoEncoder's fit on each Keras backend that is installed (TensorFlow,
+  JAX, PyTorch), each in a fresh process with ``KERAS_BACKEND`` set.
 
-It prints Markdown: ratios first (ours / plain Keras, ours / PyOD), seconds after.
+Each fit compared in the ratios is the best of ``--repeats`` runs (after a first
+fit that traces), as ``timeit`` advises for noisy machines. It prints Markdown:
+ratios first (ours / plain Keras, ours / PyOD), seconds after.
 
     python benchmarks/speed.py > benchmarks/results/speed.md
     python benchmarks/speed.py --rows 2000 --score-rows 5000 --sizes 1000,2000 \\
@@ -24,6 +28,8 @@ It prints Markdown: ratios first (ours / plain Keras, ours / PyOD), seconds afte
 
 import argparse
 import importlib.util
+import json
+import os
 import resource
 import subprocess
 import sys
@@ -41,17 +47,24 @@ EPOCHS = 3
 
 
 class EpochTimes(keras.callbacks.Callback):
-    """A Keras callback recording the wall time of every epoch."""
+    """A Keras callback recording the wall time of every epoch.
+
+    ``seconds`` holds every epoch's, ``later`` those of the epochs after the
+    first of each fit (no tracing).
+    """
 
     def __init__(self):
         super().__init__()
         self.seconds = []
+        self.later = []
 
     def on_epoch_begin(self, epoch, logs=None):
         self._start = time.perf_counter()
 
     def on_epoch_end(self, epoch, logs=None):
         self.seconds.append(time.perf_counter() - self._start)
+        if epoch > 0:
+            self.later.append(self.seconds[-1])
 
 
 def ours(X, epochs=EPOCHS, callbacks=None):
@@ -167,13 +180,44 @@ def other_detectors(n_rows):
     return rows
 
 
+def backend_fit(rows, repeats):
+    """Print, as JSON, the AutoEncoder's fit times on this process's backend."""
+    X = np.random.default_rng(0).standard_normal((rows, N_FEATURES)).astype(np.float32)
+    first = ours(X)[1]
+    times = EpochTimes()
+    best = min(ours(X, callbacks=[times])[1] for _ in range(repeats))
+    print(json.dumps({"first": first, "best": best, "steady": float(np.median(times.later))}))
+
+
+def backend_table(rows, repeats):
+    """The AutoEncoder's fit on every installed Keras backend, a fresh process each."""
+    results = []
+    for backend, module in (("tensorflow", "tensorflow"), ("jax", "jax"), ("torch", "torch")):
+        if importlib.util.find_spec(module) is None:
+            continue
+        run = subprocess.run(
+            [sys.executable, __file__, "--backend-fit", "--rows", str(rows),
+             "--repeats", str(repeats)],
+            capture_output=True, text=True, env={**os.environ, "KERAS_BACKEND": backend},
+        )
+        if run.returncode != 0:
+            results.append((backend, None, run.stderr.strip().splitlines()[-1]))
+            continue
+        results.append((backend, json.loads(run.stdout.strip().splitlines()[-1]), None))
+    return results
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--score-rows", type=int, default=1_000_000)
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--other-rows", type=int, default=20_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--backend-fit", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.backend_fit:
+        return backend_fit(args.rows, args.repeats)
     rng = np.random.default_rng(0)
     X = rng.standard_normal((args.rows, N_FEATURES)).astype(np.float32)
 
@@ -182,10 +226,13 @@ def main():
     first = EpochTimes()
     det, ours_s = ours(X, callbacks=[first])  # the process's first fit: traces
     steady = EpochTimes()
-    _, ours_again_s = ours(X, callbacks=[steady])
+    ours_again_s = min(ours(X, callbacks=[steady])[1] for _ in range(args.repeats))
     keras_times = EpochTimes()
-    keras_s = plain_keras(X, callbacks=[keras_times])
-    pyod_s = pyod(X) if importlib.util.find_spec("pyod") else None
+    keras_s = min(plain_keras(X, callbacks=[keras_times]) for _ in range(args.repeats))
+    pyod_s = pyod_first_s = None
+    if importlib.util.find_spec("pyod"):
+        pyod_runs = [pyod(X) for _ in range(1 + args.repeats)]
+        pyod_first_s, pyod_s = pyod_runs[0], min(pyod_runs[1:])
 
     X_score = rng.standard_normal((args.score_rows, N_FEATURES)).astype(np.float32)
     det.score_samples(X_score[:1000])  # warm up the scoring path
@@ -197,11 +244,12 @@ def main():
         data = rng.standard_normal((n, N_FEATURES)).astype(np.float32)
         growth.append((n, ours(data)[1]))
     others = other_detectors(args.other_rows)
+    backends = backend_table(args.rows, args.repeats)
 
     n, d = X.shape
     samples = n * EPOCHS
-    steady_ours = np.mean(steady.seconds[1:]) if len(steady.seconds) > 1 else ours_again_s
-    steady_keras = np.mean(keras_times.seconds[1:]) if len(keras_times.seconds) > 1 else keras_s
+    steady_ours = np.median(steady.later) if steady.later else ours_again_s
+    steady_keras = np.median(keras_times.later) if keras_times.later else keras_s
     print(f"# Speed benchmark\n\n{n:,} x {d} rows, hidden {HIDDEN}, batch {BATCH}, "
           f"{EPOCHS} epochs; scoring {args.score_rows:,} rows. Python {sys.version.split()[0]}.\n")
     print("## Ratios\n")
@@ -211,6 +259,7 @@ def main():
     if pyod_s is not None:
         print(f"| AutoEncoder fit throughput / PyOD AutoEncoder | {pyod_s / ours_again_s:.2f}x "
               f"| >= 5x |")
+        print(f"| the same, first fits in the process | {pyod_first_s / ours_s:.2f}x | |")
     print(f"| score_samples rows/s | {args.score_rows / score_s:,.0f} | >= 1,000,000 |")
     print(f"| `import skdeepad` on top of scikit-learn | {import_s:.3f} s "
           f"(TensorFlow loaded: {tf_loaded}) | < 0.3 s |")
@@ -221,14 +270,16 @@ def main():
     print("| measure | seconds | samples/s |\n|---|---:|---:|")
     print(f"| skdeepad AutoEncoder fit, first in the process | {ours_s:.2f} | "
           f"{samples / ours_s:,.0f} |")
-    print(f"| skdeepad AutoEncoder fit, again | {ours_again_s:.2f} | "
+    print(f"| skdeepad AutoEncoder fit, best of {args.repeats} later ones | {ours_again_s:.2f} | "
           f"{samples / ours_again_s:,.0f} |")
     print(f"| first epoch (first fit) / later epochs (steady) | "
           f"{first.seconds[0]:.2f} / {steady_ours:.2f} | {n / steady_ours:,.0f} |")
-    print(f"| plain keras.Model.fit | {keras_s:.2f} | {samples / keras_s:,.0f} |")
+    print(f"| plain keras.Model.fit, best of {args.repeats} (after ours) | {keras_s:.2f} | {samples / keras_s:,.0f} |")
     print(f"| plain keras, later epochs | {steady_keras:.2f} | {n / steady_keras:,.0f} |")
     if pyod_s is not None:
-        print(f"| PyOD AutoEncoder fit | {pyod_s:.2f} | {samples / pyod_s:,.0f} |")
+        print(f"| PyOD AutoEncoder fit, first in the process | {pyod_first_s:.2f} | "
+              f"{samples / pyod_first_s:,.0f} |")
+        print(f"| PyOD AutoEncoder fit, best of {args.repeats} later ones | {pyod_s:.2f} | {samples / pyod_s:,.0f} |")
     print(f"| score_samples, {args.score_rows:,} rows | {score_s:.2f} | "
           f"{args.score_rows / score_s:,.0f} |")
     input_mb = X_score.nbytes / 2**20
@@ -244,6 +295,16 @@ def main():
     for name, seconds, epochs in others:
         per_epoch = f"{seconds / epochs:.2f}" if epochs else "(no training loop)"
         print(f"| {name} | {seconds:.2f} | {per_epoch} |")
+    print(f"\n## AutoEncoder fit by Keras backend ({n:,} x {d} rows, {EPOCHS} epochs, "
+          f"a fresh process each)\n")
+    print("| backend | first fit s | best of later fits s | samples/s | later epochs s |")
+    print("|---|---:|---:|---:|---:|")
+    for backend, times, error in backends:
+        if times is None:
+            print(f"| {backend} | failed: {error} | | | |")
+            continue
+        print(f"| {backend} | {times['first']:.2f} | {times['best']:.2f} | "
+              f"{samples / times['best']:,.0f} | {times['steady']:.2f} |")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from .forecaster import LSTMForecaster
 from .ganomaly import GANomaly
 from .isolation import DeepIsolationForest
 from .lstm import LSTMAutoEncoder
+from .persistence import load
 from .reconstruction import ReconstructionDetector
 from .sad import DeepSAD
 from .svdd import DeepSVDD
@@ -46,4 +47,5 @@ __all__ = [
     "WindowedDetector",
     "__version__",
     "all_detectors",
+    "load",
 ]

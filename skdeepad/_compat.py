@@ -9,6 +9,7 @@ from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import (
     HasMethods,
     Interval,
+    RealNotInt,
     StrOptions,
     validate_params,
 )
@@ -17,9 +18,18 @@ from sklearn.utils.validation import _num_samples
 __all__ = [
     "HasMethods",
     "Interval",
+    "RealNotInt",
     "StrOptions",
     "_fit_context",
     "_num_samples",
     "_safe_indexing",
+    "tree_class",
     "validate_params",
 ]
+
+
+def tree_class():
+    """scikit-learn's ``Tree``, imported on first use (``sklearn.tree`` is heavy)."""
+    from sklearn.tree._tree import Tree
+
+    return Tree

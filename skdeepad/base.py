@@ -27,6 +27,8 @@ as partial labels (-1 known anomaly, +1 known normal, 0 unlabelled) in
 None there.
 """
 
+import functools
+import math
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 
@@ -39,6 +41,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ._compat import Interval, StrOptions, _fit_context
 from ._docstrings import fill_doc
 from ._labels import check_partial_labels
+from .persistence import SaveMixin
 
 __all__ = [
     "BaseDeepDetector",
@@ -52,6 +55,27 @@ __all__ = [
 # up from the seed they get, so leave room above it.
 _MAX_SEED = 2**30
 _FLOATS = [np.float64, np.float32]
+
+
+def atomic_fit(fit):
+    """Make ``fit`` all or nothing: if it raises, the estimator is as it was.
+
+    Any exception, ``KeyboardInterrupt`` included, puts back the attributes
+    the estimator had before the call: a fitted detector keeps its previous
+    fit, an unfitted one stays unfitted, never a mix of the two.
+    """
+
+    @functools.wraps(fit)
+    def wrapper(self, *args, **kwargs):
+        before = dict(vars(self))
+        try:
+            return fit(self, *args, **kwargs)
+        except BaseException:
+            vars(self).clear()
+            vars(self).update(before)
+            raise
+
+    return wrapper
 
 
 class ThresholdMixin:
@@ -95,7 +119,7 @@ class ThresholdMixin:
 
 
 class BaseDeepDetector(
-    ThresholdMixin, OutlierMixin, BaseEstimator, metaclass=ABCMeta
+    ThresholdMixin, SaveMixin, OutlierMixin, BaseEstimator, metaclass=ABCMeta
 ):
     """Base class for deep outlier detectors wrapping a Keras 3 network.
 
@@ -124,7 +148,13 @@ class BaseDeepDetector(
     # The Keras loss the network is compiled with.
     _loss = "mse"
     # Rows scored per forward pass at predict time: bounds memory, not results.
-    _predict_batch_size = 8192
+    # None sizes each pass by _predict_batch_values instead.
+    _predict_batch_size = None
+    # Values (rows x values per row) per forward pass when _predict_batch_size
+    # is None: 8 MiB of float32 input, large enough to amortise the per-call
+    # cost of the network (65,536 rows of 32 features score ~2x faster than
+    # 8,192, see benchmarks/results/speed.md).
+    _predict_batch_values = 2**21
     # Whether every forward pass gets exactly _predict_batch_size rows, the
     # last chunk zero-padded: float32 kernels (recurrent, attention) round
     # differently at different batch sizes, and a sample's score must not
@@ -195,6 +225,7 @@ class BaseDeepDetector(
 
     # ---------------------------------------------------------------- fitting
     @_fit_context(prefer_skip_nested_validation=True)
+    @atomic_fit
     @fill_doc
     def fit(self, X, y=None):
         """Fit the detector on ``X``.
@@ -223,14 +254,10 @@ class BaseDeepDetector(
         fitted = {"scaler_": scaler, "network_": network}
         fitted.update(self._fit_network(network, X, y, rng))
 
-        # Assigned together; a fit whose scores are not finite leaves no state.
         for name, value in fitted.items():
             setattr(self, name, value)
         scores = -self._anomaly_scores(X)
-        if not np.all(np.isfinite(scores)):
-            for name in [*fitted, "offset_"]:
-                if hasattr(self, name):
-                    delattr(self, name)
+        if not np.all(np.isfinite(scores)):  # atomic_fit puts the old state back
             raise self._divergence_error("the training scores are not all finite")
         self.offset_ = offset_from_scores(scores, self.contamination)
         return self
@@ -258,36 +285,36 @@ class BaseDeepDetector(
         the extra ``callbacks``, and returns ``{"history_": ...,
         "n_iter_": ...}``. Raises ValueError when the loss diverges.
         """
-        from ._training import train_network
+        from ._training import TrainingDiverged, train_network
 
         train, validation = self._split(len(X), y, rng)
         inputs, targets = self._training_data(X[train], _take(y, train))
-        history = train_network(
-            model,
-            self._batches(
-                inputs,
-                targets,
-                batch_size=min(self.batch_size, len(train)),
-                seed=_draw_seed(rng),
-            ),
-            (
-                None
-                if validation is None
-                else self._training_data(X[validation], _take(y, validation))
-            ),
-            loss=self._loss if loss is None else loss,
-            learning_rate=self.learning_rate,
-            epochs=self.epochs,
-            early_stopping=self.early_stopping,
-            patience=self.patience,
-            callbacks=[*callbacks, *(self.callbacks or ())],
-            verbose=self.verbose,
+        batches = self._batches(
+            inputs,
+            targets,
+            batch_size=min(self.batch_size, len(train)),
+            seed=_draw_seed(rng),
         )
-        if not np.all(np.isfinite(history["loss"])):
-            raise self._divergence_error(
-                f"the training loss became {history['loss'][-1]} at epoch "
-                f"{len(history['loss'])}"
+        validation = (
+            None
+            if validation is None
+            else self._training_data(X[validation], _take(y, validation))
+        )
+        try:
+            history = train_network(
+                model,
+                batches,
+                validation,
+                loss=self._loss if loss is None else loss,
+                learning_rate=self.learning_rate,
+                epochs=self.epochs,
+                early_stopping=self.early_stopping,
+                patience=self.patience,
+                callbacks=[*callbacks, *(self.callbacks or ())],
+                verbose=self.verbose,
             )
+        except TrainingDiverged as diverged:
+            raise self._divergence_error(str(diverged)) from None
         return {"history_": history, "n_iter_": len(history["loss"])}
 
     def _divergence_error(self, what):
@@ -331,27 +358,37 @@ class BaseDeepDetector(
     def _as_network_input(self, X, scaler):
         if scaler is not None:
             X = scaler.transform(_by_channel(X)).reshape(X.shape)
-        return np.ascontiguousarray(X, dtype=np.float32)
+        with np.errstate(over="ignore"):  # beyond float32: inf, scored as overflow
+            return np.ascontiguousarray(X, dtype=np.float32)
 
-    def _anomaly_scores(self, X):
-        """Score ``X`` chunk by chunk, so memory stays bounded."""
-        step = self._predict_batch_size
-        return np.concatenate(
-            [self._score_chunk(X[i : i + step]) for i in range(0, len(X), step)]
+    def _chunks(self, X):
+        """Yield ``(start, chunk)``: ``X``'s rows, one forward pass each."""
+        step = self._predict_batch_size or max(
+            self._predict_batch_values // math.prod(X.shape[1:]), 1
         )
+        for start in range(0, len(X), step):
+            yield start, X[start : start + step]
+
+    def _anomaly_scores(self, X, scaler=None):
+        """Score ``X`` chunk by chunk, so memory stays bounded.
+
+        Each chunk is standardised with ``scaler`` (if any) and made the
+        network's float32 input on its own: besides the scores, memory holds
+        one chunk's worth, never a copy of the whole of ``X``.
+        """
+        scores = np.empty(len(X))
+        for start, chunk in self._chunks(X):
+            chunk = self._as_network_input(chunk, scaler)
+            scores[start : start + len(chunk)] = self._score_chunk(chunk)
+        return scores
 
     def _score_chunk(self, X):
         n_rows = len(X)
         if self._pad_predict_batches and n_rows < self._predict_batch_size:
             padding = np.zeros((self._predict_batch_size - n_rows, *X.shape[1:]))
             X = np.concatenate([X, padding.astype(X.dtype)])
-        return np.asarray(self._score_batch(X)[:n_rows], np.float64)
-
-    def _validated_input(self, X):
-        check_is_fitted(self)
-        return self._as_network_input(
-            self._validate_input(X, reset=False), self.scaler_
-        )
+        with np.errstate(over="ignore", invalid="ignore"):  # see finite_scores
+            return np.asarray(self._score_batch(X)[:n_rows], np.float64)
 
     def score_samples(self, X):
         """Return the normality score of each sample.
@@ -367,10 +404,14 @@ class BaseDeepDetector(
         Returns
         -------
         scores : ndarray of shape (n_samples,), dtype float64
-            The normality scores; the lower, the more abnormal.
+            The normality scores; the lower, the more abnormal. Never NaN: a
+            sample whose score overflows (far outside the training data) gets
+            the lowest finite float64.
         """
-        X = self._validated_input(X)
-        return -self._anomaly_scores(X)
+        check_is_fitted(self)
+        X = self._validate_input(X, reset=False)
+        scores = self._anomaly_scores(X, self.scaler_)
+        return finite_scores(np.negative(scores, out=scores))
 
 
 class BaseLabelledDetector(BaseDeepDetector):
@@ -465,6 +506,18 @@ def _take(y, rows):
 
 def _draw_seed(rng):
     return int(rng.randint(_MAX_SEED))
+
+
+def finite_scores(scores):
+    """Map overflowed normality scores (NaN, -inf) to the lowest float64, in place.
+
+    A sample far outside the training data can overflow the network's float32
+    arithmetic: it is then the most abnormal sample, never NaN.
+    """
+    largest = np.finfo(np.float64).max
+    return np.nan_to_num(
+        scores, copy=False, nan=-largest, posinf=largest, neginf=-largest
+    )
 
 
 def _by_channel(X):

@@ -12,13 +12,21 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._compat import HasMethods, _fit_context
 from ._docstrings import fill_doc
-from .base import _FLOATS, BaseDeepDetector, ThresholdMixin, offset_from_scores
+from .base import (
+    _FLOATS,
+    BaseDeepDetector,
+    ThresholdMixin,
+    atomic_fit,
+    finite_scores,
+    offset_from_scores,
+)
+from .persistence import SaveMixin
 
 __all__ = ["ReconstructionDetector"]
 
 
 @fill_doc
-class ReconstructionDetector(ThresholdMixin, OutlierMixin, BaseEstimator):
+class ReconstructionDetector(ThresholdMixin, SaveMixin, OutlierMixin, BaseEstimator):
     """An outlier detector from any regressor that learns to reconstruct X.
 
     The regressor is fitted on ``(X, X)``; a sample's anomaly score is the
@@ -107,6 +115,7 @@ class ReconstructionDetector(ThresholdMixin, OutlierMixin, BaseEstimator):
         self.standardize = standardize
 
     @_fit_context(prefer_skip_nested_validation=False)
+    @atomic_fit
     def fit(self, X, y=None):
         """Fit the regressor to reconstruct ``X``.
 
@@ -135,7 +144,8 @@ class ReconstructionDetector(ThresholdMixin, OutlierMixin, BaseEstimator):
     def _errors(self, X):
         with _process_random_state_kept(self.regressor_):
             reconstruction = np.asarray(self.regressor_.predict(X), dtype=np.float64)
-        return np.mean((reconstruction.reshape(X.shape) - X) ** 2, axis=1)
+        with np.errstate(over="ignore"):  # see finite_scores
+            return np.mean((reconstruction.reshape(X.shape) - X) ** 2, axis=1)
 
     def score_samples(self, X):
         """Return the negated reconstruction error of each sample.
@@ -154,7 +164,7 @@ class ReconstructionDetector(ThresholdMixin, OutlierMixin, BaseEstimator):
         X = validate_data(self, X, dtype=_FLOATS, reset=False)
         if self.scaler_ is not None:
             X = self.scaler_.transform(X)
-        return -self._errors(X)
+        return finite_scores(-self._errors(X))
 
 
 @contextlib.contextmanager

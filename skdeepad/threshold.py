@@ -5,6 +5,7 @@ from numbers import Integral
 
 import numpy as np
 from sklearn.base import BaseEstimator, OutlierMixin, clone
+from sklearn.utils import get_tags
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ._compat import (
@@ -16,7 +17,8 @@ from ._compat import (
     _safe_indexing,
 )
 from ._labels import check_partial_labels
-from .base import ThresholdMixin, offset_from_scores
+from .base import ThresholdMixin, atomic_fit, offset_from_scores
+from .persistence import SaveMixin
 
 __all__ = ["TunedThresholdDetector"]
 
@@ -42,7 +44,7 @@ def _metric(scoring):
     name, kwargs = _METRICS[scoring]
     return functools.partial(getattr(metrics, name), **kwargs)
 
-class TunedThresholdDetector(ThresholdMixin, OutlierMixin, BaseEstimator):
+class TunedThresholdDetector(ThresholdMixin, SaveMixin, OutlierMixin, BaseEstimator):
     """An outlier detector whose threshold is tuned by cross-validation on labels.
 
     The outlier-detection counterpart of scikit-learn's
@@ -151,9 +153,14 @@ class TunedThresholdDetector(ThresholdMixin, OutlierMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.required = True
+        # X goes to the inner detector as it is: what it takes, this takes.
+        inner = get_tags(self.detector).input_tags
+        tags.input_tags.allow_nan = inner.allow_nan
+        tags.input_tags.sparse = inner.sparse
         return tags
 
     @_fit_context(prefer_skip_nested_validation=False)
+    @atomic_fit
     def fit(self, X, y):
         """Fit the detector and tune its threshold on the labels ``y``.
 

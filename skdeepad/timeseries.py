@@ -19,7 +19,14 @@ from sklearn.utils import Bunch
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ._compat import HasMethods, Interval, StrOptions, _fit_context, validate_params
-from .base import BaseDeepDetector, ThresholdMixin, offset_from_scores
+from .base import (
+    BaseDeepDetector,
+    ThresholdMixin,
+    atomic_fit,
+    finite_scores,
+    offset_from_scores,
+)
+from .persistence import SaveMixin
 
 __all__ = [
     "WindowedDetector",
@@ -163,7 +170,7 @@ def window_scores_to_points(scores, n_steps, window, stride=1, method="mean"):
     return np.concatenate([points, np.full(n_steps - last_covered, scores[-1])])
 
 
-class WindowedDetector(ThresholdMixin, OutlierMixin, BaseEstimator):
+class WindowedDetector(ThresholdMixin, SaveMixin, OutlierMixin, BaseEstimator):
     """Score every time step of a series with a detector of windows.
 
     :meth:`fit` cuts the training series into sliding windows and fits
@@ -266,6 +273,7 @@ class WindowedDetector(ThresholdMixin, OutlierMixin, BaseEstimator):
         self.contamination = contamination
 
     @_fit_context(prefer_skip_nested_validation=False)
+    @atomic_fit
     def fit(self, X, y=None):
         """Fit the detector on the sliding windows of the series ``X``.
 
@@ -306,13 +314,14 @@ class WindowedDetector(ThresholdMixin, OutlierMixin, BaseEstimator):
         return windows.reshape(len(windows), -1)
 
     def _point_scores(self, windows, n_steps):
-        return window_scores_to_points(
+        points = window_scores_to_points(
             self.detector_.score_samples(windows),
             n_steps,
             self.window,
             self.stride,
             method=self.aggregate,
         )
+        return finite_scores(points)  # a mean of the lowest floats overflows
 
     def score_samples(self, X):
         """Return the normality score of each time step of the series ``X``.

@@ -123,6 +123,12 @@ class GANomalyTrainer(keras.Model):
     def call(self, x, training=False):
         return self.generator(x, training=training)
 
+    def compute_loss(
+        self, x=None, y=None, y_pred=None, sample_weight=None, training=True
+    ):
+        """The generator's loss, the ``loss`` that ``fit`` reports."""
+        return self._generator_loss(x, training=training)[0]
+
     def _generator_loss(self, x, training):
         x_hat, z, z_hat = self.generator(x, training=training)
         _, real_features = self.discriminator(x, training=training)

@@ -1,0 +1,298 @@
+"""Reliability: bad input, training faults, persistence and concurrency, for
+every detector of ``all_detectors()``.
+
+The bad-input cases are the table in ``tests/_bad_inputs.py``.
+"""
+
+import functools
+import sys
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from skdeepad import all_detectors
+
+from ._bad_inputs import CASES, expected
+from ._params import fast_params
+
+NAMES = [name for name, _ in all_detectors()]
+X_GOOD = np.random.default_rng(0).standard_normal((40, 6))
+
+
+def make_detector(name):
+    detector = dict(all_detectors())[name](**fast_params(name))
+    if "random_state" in detector.get_params(deep=False):
+        detector.set_params(random_state=0)
+    return detector
+
+
+def labels_for(name, n_rows):
+    """y for fit: TunedThresholdDetector needs labelled anomalies, others none."""
+    if name != "TunedThresholdDetector":
+        return None
+    y = np.ones(n_rows, dtype=int)
+    y[: max(n_rows // 10, 2)] = -1  # one per fold of its cv=2
+    return y
+
+
+def fit(detector, X):
+    name = type(detector).__name__
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # DevNet without labels, tiny fits
+        return detector.fit(X, labels_for(name, _n_rows(X)))
+
+
+def _n_rows(X):
+    return X.shape[0] if hasattr(X, "shape") and len(X.shape) else len(X)
+
+
+@functools.cache
+def fitted(name):
+    return fit(make_detector(name), X_GOOD)
+
+
+def assert_outcome(run, outcome, match, n_rows):
+    if outcome == "ok":
+        scores = run()
+        assert scores.dtype == np.float64
+        assert scores.shape == (n_rows,)
+        assert np.all(np.isfinite(scores)), scores
+    else:
+        with pytest.raises(outcome, match=match):
+            run()
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.stage}-{c.name}")
+@pytest.mark.parametrize("name", NAMES)
+def test_bad_input(name, case):
+    outcome, match = expected(name, case)
+    X = case.make(X_GOOD.copy())
+    if case.stage == "fit":
+        detector = make_detector(name)
+
+        def run():
+            return fit(detector, X).score_samples(X)
+
+    else:
+        detector = fitted(name)
+
+        def run():
+            scores = detector.score_samples(X)
+            labels = detector.predict(X)
+            assert set(np.unique(labels)) <= {-1, 1}
+            return scores
+
+    assert_outcome(run, outcome, match, _n_rows(X))
+
+
+# ------------------------------------------------------------ property-based
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra.numpy import arrays  # noqa: E402
+
+_SETTINGS = settings(
+    max_examples=15, deadline=None, derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+_FINITE = st.floats(allow_nan=False, allow_infinity=False, width=64)
+
+
+@pytest.mark.parametrize("name", NAMES)
+@_SETTINGS
+@given(data=st.data())
+def test_finite_input_never_scores_nan(name, data):
+    """Any finite float64 rows, tiny to 1e308, get finite scores and +1/-1 labels."""
+    detector = fitted(name)
+    n_rows = data.draw(st.integers(4, 12), label="rows")
+    X = data.draw(arrays(np.float64, (n_rows, X_GOOD.shape[1]), elements=_FINITE))
+    scores = detector.score_samples(X)
+    assert scores.dtype == np.float64 and scores.shape == (n_rows,)
+    assert np.all(np.isfinite(scores))
+    assert set(np.unique(detector.predict(X))) <= {-1, 1}
+
+
+@pytest.mark.parametrize("name", NAMES)
+@_SETTINGS
+@given(data=st.data())
+def test_missing_values_are_named(name, data):
+    """A NaN anywhere in X is a ValueError naming NaN, at predict time."""
+    detector = fitted(name)
+    if detector.__sklearn_tags__().input_tags.allow_nan:
+        pytest.skip(f"{name} takes missing values")
+    X = X_GOOD[:8].copy()
+    row = data.draw(st.integers(0, X.shape[0] - 1), label="row")
+    column = data.draw(st.integers(0, X.shape[1] - 1), label="column")
+    X[row, column] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        detector.score_samples(X)
+
+
+_DTYPES = st.sampled_from([np.float64, np.float32, np.int32, np.bool_])
+
+
+@pytest.mark.parametrize("name", NAMES)
+@settings(max_examples=3, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_fit_on_any_small_numeric_array(name, data):
+    """Fits on 8-20 rows of 2-6 columns of any numeric dtype score finitely."""
+    shape = (data.draw(st.integers(8, 20), label="rows"),
+             data.draw(st.integers(2, 6), label="columns"))
+    dtype = data.draw(_DTYPES, label="dtype")
+    X = data.draw(arrays(np.int64, shape, elements=st.integers(-1000, 1000)))
+    X = X.astype(dtype)
+    scores = fit(make_detector(name), X).score_samples(X)
+    assert scores.dtype == np.float64 and np.all(np.isfinite(scores))
+
+
+# ------------------------------------------------------------ parameters
+@pytest.mark.parametrize("name", NAMES)
+def test_invalid_parameters_are_named(name):
+    """scikit-learn's own check: each parameter of a wrong type or value is an
+    InvalidParameterError naming it, raised by ``fit``."""
+    from sklearn.utils.estimator_checks import check_param_validation
+
+    check_param_validation(name, make_detector(name))
+
+
+_BAD_VALUES = [
+    ("hidden_units", (0,), r"hidden_units"),
+    ("hidden_units", (-4, 2), r"hidden_units"),
+    ("hidden_units", ("a",), r"hidden_units"),
+    ("activation", "no-such-function", r"no-such-function"),
+]
+
+
+@pytest.mark.parametrize(("param", "value", "match"), _BAD_VALUES)
+@pytest.mark.parametrize("name", NAMES)
+def test_invalid_values_within_the_type_are_named(name, param, value, match):
+    detector = make_detector(name)
+    if param not in detector.get_params(deep=False):
+        pytest.skip(f"{name} has no {param}")
+    detector.set_params(**{param: value})
+    with pytest.raises(ValueError, match=match):
+        fit(detector, X_GOOD)
+
+
+# ------------------------------------------------------------ training faults
+TRAINED = [n for n in NAMES if "learning_rate" in make_detector(n).get_params(deep=False)]
+
+
+@pytest.mark.parametrize("name", TRAINED)
+def test_divergence_is_a_clear_error_and_leaves_the_detector_as_it_was(name):
+    detector = clone(fitted(name))
+    fit(detector, X_GOOD)
+    before = detector.score_samples(X_GOOD)
+    detector.set_params(learning_rate=1e6, epochs=5)
+    with pytest.raises(ValueError, match=rf"{name} diverged.*learning_rate"):
+        fit(detector, X_GOOD + 1)
+    np.testing.assert_array_equal(detector.score_samples(X_GOOD), before)
+
+    unfitted = clone(detector)
+    with pytest.raises(ValueError, match="diverged"):
+        fit(unfitted, X_GOOD + 1)
+    assert not any(k.endswith("_") and not k.startswith("_") for k in vars(unfitted))
+
+
+def _interrupt(*args, **kwargs):
+    raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_an_interrupted_fit_keeps_the_previous_fit(name, monkeypatch):
+    """KeyboardInterrupt at the very end of fit, when every other fitted
+    attribute is already set: the detector is left as before the call."""
+    import skdeepad.base
+    import skdeepad.reconstruction
+    import skdeepad.threshold
+    import skdeepad.timeseries
+
+    detector = fit(make_detector(name), X_GOOD)
+    state = dict(vars(detector))
+    before = detector.score_samples(X_GOOD)
+    for module in (skdeepad.base, skdeepad.reconstruction, skdeepad.threshold,
+                   skdeepad.timeseries):
+        monkeypatch.setattr(module, "offset_from_scores", _interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        fit(detector, X_GOOD[:, :3] + 1)
+    assert vars(detector).keys() == state.keys()
+    assert all(vars(detector)[k] is v for k, v in state.items())
+    monkeypatch.undo()
+    np.testing.assert_array_equal(detector.score_samples(X_GOOD), before)
+
+    unfitted = make_detector(name)
+    monkeypatch.setattr(skdeepad.base, "offset_from_scores", _interrupt)
+    for module in (skdeepad.reconstruction, skdeepad.threshold, skdeepad.timeseries):
+        monkeypatch.setattr(module, "offset_from_scores", _interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        fit(unfitted, X_GOOD)
+    assert vars(unfitted) == vars(make_detector(name))
+
+
+@pytest.mark.parametrize("name", [n for n in TRAINED if n != "GANomaly"] + ["GANomaly"])
+def test_an_interrupt_during_training_keeps_the_previous_fit(name):
+    """KeyboardInterrupt from a Keras callback in the middle of training."""
+    import keras
+
+    class Interrupt(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            raise KeyboardInterrupt
+
+    detector = fit(make_detector(name), X_GOOD)
+    before = detector.score_samples(X_GOOD)
+    network = detector.network_
+    detector.set_params(callbacks=[Interrupt()], epochs=3)
+    with pytest.raises(KeyboardInterrupt):
+        fit(detector, X_GOOD * 2)
+    assert detector.network_ is network
+    np.testing.assert_array_equal(detector.score_samples(X_GOOD), before)
+
+
+# ------------------------------------------------------------ concurrency
+@pytest.mark.parametrize("name", NAMES)
+def test_eight_threads_score_as_one(name):
+    from concurrent.futures import ThreadPoolExecutor
+
+    detector = fitted(name)
+    X = np.random.default_rng(1).standard_normal((64, X_GOOD.shape[1]))
+    serial = detector.score_samples(X)
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: detector.score_samples(X), range(16)))
+    for result in results:
+        np.testing.assert_array_equal(result, serial)
+
+
+# ------------------------------------------------------------ memory
+def _speed_benchmark():
+    """benchmarks/speed.py as a module, for its memory sampler."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "speed.py"
+    spec = importlib.util.spec_from_file_location("speed_benchmark", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_scoring_five_million_rows_holds_little_more_than_the_scores():
+    """Peak memory while scoring 5,000,000 rows stays within a small multiple
+    of the scores (38 MiB) plus one chunk: nothing the size of the input is
+    copied (it is 76 MiB here, standardised chunk by chunk)."""
+    detector = make_detector("AutoEncoder")
+    rng = np.random.default_rng(0)
+    fit(detector, rng.standard_normal((2000, 4)))
+    X = rng.standard_normal((5_000_000, 4), dtype=np.float32)
+    # Warm up on one full chunk (524,288 rows of 4 features): the first pass
+    # at that size grows TensorFlow's and the C allocator's pools for good.
+    detector.score_samples(X[:600_000])
+    scores = []
+    _, growth = _speed_benchmark().peak_rss_growth_mb(
+        lambda: scores.append(detector.score_samples(X))
+    )
+    output = scores[0].nbytes / 2**20
+    assert np.all(np.isfinite(scores[0]))
+    assert growth < 3 * output + 64, f"peak growth {growth:.0f} MiB"
