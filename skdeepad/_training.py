@@ -26,6 +26,7 @@ __all__ = [
     "TrainingDiverged",
     "forward",
     "reconstruction_error",
+    "squared_errors",
     "train_network",
 ]
 
@@ -321,11 +322,18 @@ def forward(network, X):
     return keras.tree.map_structure(keras.ops.convert_to_numpy, outputs)
 
 
+def squared_errors(network, X):
+    """The squared error between ``network(X)`` and ``X``, value by value.
+
+    Float64, of ``X``'s shape: no overflow where float32 would.
+    """
+    return np.subtract(forward(network, X), X, dtype=np.float64) ** 2
+
+
 def reconstruction_error(network, X):
     """Each sample's mean squared error between ``network(X)`` and ``X``.
 
     The mean runs over every axis of a sample: features, time steps and
     channels, or pixels.
     """
-    error = np.subtract(forward(network, X), X, dtype=np.float64) ** 2  # no overflow
-    return error.reshape(len(X), -1).mean(axis=1)
+    return squared_errors(network, X).reshape(len(X), -1).mean(axis=1)

@@ -5,13 +5,13 @@ from numbers import Real
 from ._compat import Interval, StrOptions
 from ._docstrings import fill_doc
 from ._units import resolve_hidden_units
-from .base import BaseDeepDetector
+from .base import BaseDeepDetector, FeatureScoresMixin
 
 __all__ = ["AutoEncoder"]
 
 
 @fill_doc
-class AutoEncoder(BaseDeepDetector):
+class AutoEncoder(FeatureScoresMixin, BaseDeepDetector):
     """Outlier detection by the reconstruction error of a dense autoencoder.
 
     The network compresses each sample through a bottleneck and reconstructs

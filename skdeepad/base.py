@@ -382,13 +382,15 @@ class BaseDeepDetector(
             scores[start : start + len(chunk)] = self._score_chunk(chunk)
         return scores
 
-    def _score_chunk(self, X):
+    def _score_chunk(self, X, score=None):
+        """``score(X)`` (default ``_score_batch``) on one chunk, padded if need be."""
+        score = score or self._score_batch
         n_rows = len(X)
         if self._pad_predict_batches and n_rows < self._predict_batch_size:
             padding = np.zeros((self._predict_batch_size - n_rows, *X.shape[1:]))
             X = np.concatenate([X, padding.astype(X.dtype)])
         with np.errstate(over="ignore", invalid="ignore"):  # see finite_scores
-            return np.asarray(self._score_batch(X)[:n_rows], np.float64)
+            return np.asarray(score(X)[:n_rows], np.float64)
 
     def score_samples(self, X):
         """Return the normality score of each sample.
@@ -412,6 +414,57 @@ class BaseDeepDetector(
         X = self._validate_input(X, reset=False)
         scores = self._anomaly_scores(X, self.scaler_)
         return finite_scores(np.negative(scores, out=scores))
+
+
+class FeatureScoresMixin:
+    """``feature_scores(X)`` for detectors scoring by mean squared reconstruction error.
+
+    Put it left of :class:`BaseDeepDetector` on a detector whose anomaly
+    score is the default ``_score_batch``: the mean of the squared errors
+    over every value of a sample.
+    """
+
+    def feature_scores(self, X):
+        """Return each value's share of each sample's anomaly score.
+
+        The anomaly score is the mean squared reconstruction error over a
+        sample's values (features; time steps and channels; pixels); a value's
+        share is its squared error divided by the number of values, so the
+        shares of a sample add up to its anomaly score, ``-score_samples``.
+        They say which features (time steps, pixels) make a sample abnormal.
+
+        Parameters
+        ----------
+        X : array-like or pandas DataFrame
+            The samples, in any layout :meth:`score_samples` takes.
+
+        Returns
+        -------
+        shares : ndarray of X's shape, dtype float64, or pandas DataFrame
+            A DataFrame with X's index and columns when X is one. The
+            higher, the more the value adds to the sample's abnormality.
+        """
+        from ._training import squared_errors
+
+        check_is_fitted(self)
+        validated = self._validate_input(X, reset=False)
+        shares = np.empty(validated.shape)
+        n_values = math.prod(validated.shape[1:])
+        for start, chunk in self._chunks(validated):
+            chunk = self._as_network_input(chunk, self.scaler_)
+            errors = self._score_chunk(
+                chunk, lambda batch: squared_errors(self.network_, batch)
+            )
+            shares[start : start + len(chunk)] = errors / n_values
+        largest = np.finfo(np.float64).max  # overflowed: the largest share
+        np.nan_to_num(shares, copy=False, nan=largest, posinf=largest)
+        if hasattr(X, "columns") and hasattr(X, "index"):
+            import pandas as pd
+
+            return pd.DataFrame(
+                shares.reshape(len(X), -1), index=X.index, columns=X.columns
+            )
+        return shares.reshape(np.shape(X))
 
 
 class BaseLabelledDetector(BaseDeepDetector):

@@ -1,12 +1,23 @@
 """The ``skdeepad`` command line.
 
-``skdeepad benchmark`` compares every skdeepad detector with scikit-learn's
-IsolationForest and LocalOutlierFactor on built-in or user data and prints a
-table of ROC-AUC, average precision and fit seconds.
+- ``skdeepad benchmark`` compares every skdeepad detector with scikit-learn's
+  IsolationForest and LocalOutlierFactor on built-in or user data and prints a
+  table of ROC-AUC, average precision and fit seconds.
+- ``skdeepad fit DATA --detector NAME --save MODEL [--param key=value ...]``
+  fits a detector on a CSV, Parquet or NPZ file and saves it in skdeepad's
+  safe format.
+- ``skdeepad score MODEL DATA --output scores.csv`` scores a file with a saved
+  detector: one row per sample with ``score`` (``score_samples``),
+  ``decision`` and ``label`` (+1 inlier, -1 outlier).
+
+Exit status: 0 on success, 1 when the data or the model cannot be used (the
+message says why, on standard error), 2 for a wrong command line.
 """
 
 import argparse
+import ast
 import csv
+import sys
 from pathlib import Path
 
 __all__ = ["main"]
@@ -49,6 +60,51 @@ def _build_parser():
     bench.add_argument(
         "--no-progress", action="store_true", help="do not show a progress bar"
     )
+
+    fit = commands.add_parser(
+        "fit",
+        help="fit a detector on a data file and save it",
+        description="Fit a detector on the numeric columns of DATA (.csv with a "
+        "header, .parquet, or .npz with an array X) and save it in skdeepad's "
+        "safe format (load it with skdeepad.load or `skdeepad score`).",
+    )
+    fit.add_argument("data", metavar="DATA", help="a .csv, .parquet or .npz file")
+    fit.add_argument(
+        "--detector",
+        required=True,
+        metavar="NAME",
+        help="a detector class, e.g. AutoEncoder",
+    )
+    fit.add_argument("--save", required=True, metavar="MODEL", help="the file to write")
+    fit.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a detector parameter, as a Python literal where it "
+        "parses as one (epochs=20, hidden_units=(16,4)); repeatable",
+    )
+    fit.add_argument(
+        "--label",
+        metavar="COLUMN",
+        help="a column to leave out of the features (e.g. labels)",
+    )
+    fit.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    score = commands.add_parser(
+        "score",
+        help="score a data file with a saved detector",
+        description="Score every row of DATA with the detector saved in MODEL and "
+        "write score, decision and label (+1 inlier, -1 outlier) as CSV.",
+    )
+    score.add_argument(
+        "model", metavar="MODEL", help="a file written by `skdeepad fit`"
+    )
+    score.add_argument("data", metavar="DATA", help="a .csv, .parquet or .npz file")
+    score.add_argument(
+        "--output", metavar="CSV", help="where to write (default: stdout)"
+    )
+    score.add_argument("--label", metavar="COLUMN", help="a column to leave out")
     return parser
 
 
@@ -98,10 +154,153 @@ def _benchmark(args, parser):
     return 0
 
 
+class _UsageError(Exception):
+    """A problem with the data or the model: exit status 1, the message shown."""
+
+
+def _read_features(path, label=None):
+    """The feature table of a .csv, .parquet or .npz file (a DataFrame or array)."""
+    path = Path(path)
+    if not path.exists():
+        raise _UsageError(f"{path}: no such file.")
+    suffix = path.suffix.lower()
+    if suffix == ".npz":
+        import numpy as np
+
+        with np.load(path, allow_pickle=False) as archive:
+            if "X" not in archive.files:
+                raise _UsageError(f"{path}: an .npz file needs an array 'X'.")
+            return archive["X"]
+    try:
+        import pandas as pd
+    except ImportError:  # pandas is optional: numeric CSV files still load
+        if suffix != ".csv":
+            raise _UsageError(
+                f"{path}: reading Parquet needs pandas and pyarrow."
+            ) from None
+        return _read_csv_without_pandas(path, label)
+    if suffix == ".csv":
+        frame = pd.read_csv(path)
+    elif suffix in (".parquet", ".pq"):
+        try:
+            frame = pd.read_parquet(path)
+        except ImportError as error:
+            raise _UsageError(
+                f"{path}: reading Parquet needs pyarrow (pip install pyarrow): {error}"
+            ) from None
+    else:
+        raise _UsageError(
+            f"{path}: unsupported file type {suffix!r}; use .csv, .parquet or .npz."
+        )
+    if label is not None:
+        if label not in frame.columns:
+            raise _UsageError(
+                f"{path}: no column {label!r}; the columns are {list(frame.columns)}."
+            )
+        frame = frame.drop(columns=[label])
+    return frame
+
+
+def _read_csv_without_pandas(path, label):
+    import numpy as np
+
+    table = np.genfromtxt(path, delimiter=",", names=True, dtype=np.float64)
+    names = [n for n in (table.dtype.names or ()) if n != label]
+    if label is not None and label not in (table.dtype.names or ()):
+        raise _UsageError(f"{path}: no column {label!r}; the columns are {names}.")
+    return np.column_stack([table[n] for n in names]).reshape(len(table), -1)
+
+
+def _parse_params(pairs):
+    params = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise _UsageError(f"--param {pair!r}: write it as key=value.")
+        try:
+            params[key] = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            params[key] = value  # a plain word, e.g. activation=tanh
+    return params
+
+
+def _fit(args):
+    from . import all_detectors
+
+    detectors = dict(all_detectors())
+    if args.detector not in detectors:
+        raise _UsageError(
+            f"unknown detector {args.detector!r}; choose from {', '.join(detectors)}."
+        )
+    cls = detectors[args.detector]
+    params = _parse_params(args.param)
+    # A detector's name as a value is that detector (WindowedDetector's
+    # detector=ConvAutoEncoder); "inner__key" keys set the inner one's.
+    params = {
+        key: detectors[value]()
+        if isinstance(value, str) and value in detectors
+        else value
+        for key, value in params.items()
+    }
+    nested = {key: params.pop(key) for key in list(params) if "__" in key}
+    valid = cls._parameter_constraints
+    unknown = sorted(set(params) - set(valid))
+    if unknown:
+        raise _UsageError(
+            f"{args.detector} has no parameter {', '.join(unknown)}; its parameters "
+            f"are {', '.join(sorted(valid))}."
+        )
+    if "verbose" in valid and "verbose" not in params:
+        params["verbose"] = 0 if args.quiet else 1
+    try:
+        detector = cls(**params).set_params(**nested)
+    except TypeError as error:  # a required parameter (a meta-detector's)
+        raise _UsageError(f"{args.detector}: {error}") from None
+    X = _read_features(args.data, args.label)
+    detector.fit(X)
+    detector.save(args.save)
+    print(
+        f"fitted {args.detector} on {len(X)} rows; saved to {args.save}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _score(args):
+    import numpy as np
+
+    from .persistence import load
+
+    detector = load(args.model)
+    X = _read_features(args.data, args.label)
+    scores = detector.score_samples(X)
+    decision = scores - detector.offset_
+    labels = np.where(decision < 0, -1, 1)
+    out = open(args.output, "w", newline="") if args.output else sys.stdout
+    try:
+        writer = csv.writer(out)
+        writer.writerow(["score", "decision", "label"])
+        writer.writerows(
+            zip(scores.tolist(), decision.tolist(), labels.tolist(), strict=True)
+        )
+    finally:
+        if args.output:
+            out.close()
+    print(
+        f"scored {len(scores)} rows: {int((labels == -1).sum())} outliers",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def main(argv=None):
     """Run the command line; return the exit status."""
     parser = _build_parser()
     args = parser.parse_args(argv)
     if args.command == "benchmark":
         return _benchmark(args, parser)
-    return 2  # pragma: no cover - argparse rejects unknown commands
+    try:
+        return {"fit": _fit, "score": _score}[args.command](args)
+    except (_UsageError, ValueError, TypeError, OSError) as error:
+        print(f"skdeepad {args.command}: error: {error}", file=sys.stderr)
+        return 1

@@ -6,13 +6,13 @@ from numbers import Integral, Real
 from ._compat import Interval
 from ._docstrings import fill_doc
 from ._units import check_units
-from .base import BaseDeepDetector, BaseSequenceDetector
+from .base import BaseDeepDetector, BaseSequenceDetector, FeatureScoresMixin
 
 __all__ = ["ConvAutoEncoder"]
 
 
 @fill_doc
-class ConvAutoEncoder(BaseSequenceDetector):
+class ConvAutoEncoder(FeatureScoresMixin, BaseSequenceDetector):
     """Outlier detection of sequences or images by a convolutional autoencoder.
 
     Strided convolutions compress each sequence (1-D convolutions over time)

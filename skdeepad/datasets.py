@@ -1,8 +1,10 @@
-"""Outlier-detection data sets: built-in tasks and ADBench-format files.
+"""Outlier-detection data sets: built-in tasks, generators, loaders.
 
 Labels follow skdeepad's public convention: ``y = +1`` for inliers and
 ``y = -1`` for outliers, the labels :meth:`predict` returns. Files that mark
 anomalies with 1 and normal rows with 0 (ADBench's format) are converted.
+Nothing here downloads unless asked: :func:`load_kddcup99` goes through
+scikit-learn's ``fetch_kddcup99`` and its cache.
 """
 
 from pathlib import Path
@@ -11,7 +13,20 @@ import numpy as np
 from sklearn import datasets as _sk
 from sklearn.utils import Bunch, check_random_state
 
-__all__ = ["builtin_tasks", "load_csv", "load_file", "load_npz", "make_outlier_task"]
+from .timeseries import load_nab
+
+__all__ = [
+    "builtin_tasks",
+    "load_csv",
+    "load_file",
+    "load_kddcup99",
+    "load_nab",
+    "load_npz",
+    "make_anomalies",
+    "make_outlier_task",
+]
+
+_ANOMALY_KINDS = ("global", "local", "clustered", "dependency")
 
 
 def make_outlier_task(X, y, anomaly_classes, *, anomaly_fraction=0.05, random_state=0):
@@ -186,3 +201,177 @@ def load_file(path, label=None):
             raise ValueError(f"{path}: a CSV file needs the name of its label column.")
         return load_csv(path, label)
     raise ValueError(f"{path}: unsupported file type {suffix!r}; use .npz or .csv.")
+
+
+def make_anomalies(
+    n_samples=1000,
+    n_features=8,
+    *,
+    kind="global",
+    contamination=0.05,
+    n_clusters=3,
+    random_state=None,
+):
+    """Normal data with planted anomalies of one type (ADBench's four types).
+
+    The normal rows come from a mixture of ``n_clusters`` Gaussians with
+    correlated features. The anomalies are of ``kind``:
+
+    - ``"global"``: uniform over the normal data's bounding box, widened by
+      10% of its range on each side (far from every cluster);
+    - ``"local"``: from the same mixture with each covariance scaled by 5
+      (near the clusters, but too spread);
+    - ``"clustered"``: a tight group from the mixture with its means scaled
+      by 5 (a small cluster of their own);
+    - ``"dependency"``: each feature drawn from the normal rows' values of
+      that feature independently (every marginal normal, the correlations
+      between features broken).
+
+    Parameters
+    ----------
+    n_samples : int, default=1000
+        Rows in all, anomalies included.
+    n_features : int, default=8
+        Columns.
+    kind : {"global", "local", "clustered", "dependency"}, default="global"
+        The type of anomaly.
+    contamination : float, default=0.05
+        The share of anomalies, in (0, 0.5].
+    n_clusters : int, default=3
+        Gaussians in the normal mixture.
+    random_state : int, RandomState instance or None, default=None
+        Seeds every draw.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_features)
+        The rows, anomalies shuffled among the normal ones.
+    y : ndarray of shape (n_samples,)
+        +1 normal, -1 anomaly.
+
+    Examples
+    --------
+    >>> from skdeepad.datasets import make_anomalies
+    >>> X, y = make_anomalies(200, 4, kind="local", random_state=0)
+    >>> X.shape, int((y == -1).sum())
+    ((200, 4), 10)
+    """
+    if kind not in _ANOMALY_KINDS:
+        raise ValueError(f"kind must be one of {_ANOMALY_KINDS}; got {kind!r}.")
+    if not 0 < contamination <= 0.5:
+        raise ValueError(f"contamination must be in (0, 0.5]; got {contamination!r}.")
+    if n_samples < 2 or n_features < 1 or n_clusters < 1:
+        raise ValueError(
+            "make_anomalies needs n_samples >= 2, n_features >= 1 and "
+            f"n_clusters >= 1; got {n_samples}, {n_features}, {n_clusters}."
+        )
+    rng = check_random_state(random_state)
+    n_anomalies = max(int(round(contamination * n_samples)), 1)
+    n_normal = n_samples - n_anomalies
+    means = rng.uniform(-5, 5, size=(n_clusters, n_features))
+    mixers = rng.normal(size=(n_clusters, n_features, n_features)) / np.sqrt(n_features)
+
+    def mixture(n, mean_scale=1.0, spread=1.0):
+        component = rng.randint(n_clusters, size=n)
+        noise = rng.normal(size=(n, n_features))
+        rows = np.einsum("nd,nde->ne", noise, mixers[component]) * np.sqrt(spread)
+        return rows + mean_scale * means[component]
+
+    normal = mixture(n_normal)
+    if kind == "global":
+        low, high = normal.min(axis=0), normal.max(axis=0)
+        margin = 0.1 * (high - low)
+        anomalies = rng.uniform(low - margin, high + margin, size=(n_anomalies, n_features))
+    elif kind == "local":
+        anomalies = mixture(n_anomalies, spread=5.0)
+    elif kind == "clustered":
+        anomalies = mixture(n_anomalies, mean_scale=5.0, spread=0.1)
+    else:
+        rows = rng.randint(n_normal, size=(n_anomalies, n_features))
+        anomalies = normal[rows, np.arange(n_features)]
+    X = np.concatenate([normal, anomalies])
+    y = np.concatenate([np.ones(n_normal, dtype=int), -np.ones(n_anomalies, dtype=int)])
+    order = rng.permutation(n_samples)
+    return X[order], y[order]
+
+
+def load_kddcup99(
+    subset="http",
+    *,
+    data_home=None,
+    percent10=True,
+    categorical="onehot",
+    download_if_missing=True,
+    random_state=0,
+):
+    """KDD Cup 99 as an outlier-detection task, through scikit-learn.
+
+    Loads with :func:`sklearn.datasets.fetch_kddcup99` (which downloads the
+    data into its cache, ``data_home``, the first time, unless
+    ``download_if_missing=False``), encodes every column as numbers and maps
+    the labels to +1 (``normal.``) and -1 (any attack).
+
+    Parameters
+    ----------
+    subset : {"http", "smtp", "SA", "SF"} or None, default="http"
+        scikit-learn's subsets: ``http`` and ``smtp`` (3 numeric features,
+        ADBench's two KDD sets), ``SF`` (4 features, one categorical), ``SA``
+        (41 features, normal traffic and a 3,377-row sample of attacks), or
+        None for all 41 features of every row.
+    data_home : str or path-like, default=None
+        scikit-learn's data cache (default ``~/scikit_learn_data``).
+    percent10 : bool, default=True
+        Load the 10% sample scikit-learn also provides.
+    categorical : {"onehot", "ordinal"}, default="onehot"
+        How the text columns (protocol type, service, flag) become numbers:
+        one column per value (named ``"service=http"``), or one code each.
+    download_if_missing : bool, default=True
+        Passed on to ``fetch_kddcup99``: False raises an OSError when the
+        data is not cached.
+    random_state : int, default=0
+        Passed on to ``fetch_kddcup99`` (it samples the SA attacks).
+
+    Returns
+    -------
+    data : :class:`~sklearn.utils.Bunch`
+        ``X`` (float64), ``y`` (+1 normal, -1 attack), ``attack`` (the
+        attack's name, ``"normal"`` for normal rows) and ``feature_names``.
+    """
+    from sklearn.datasets import fetch_kddcup99
+
+    if categorical not in ("onehot", "ordinal"):
+        raise ValueError(
+            f"categorical must be 'onehot' or 'ordinal'; got {categorical!r}."
+        )
+    raw = fetch_kddcup99(
+        subset=subset,
+        data_home=data_home,
+        percent10=percent10,
+        download_if_missing=download_if_missing,
+        random_state=random_state,
+    )
+    data = np.asarray(raw.data, dtype=object)
+    names = list(raw.feature_names)
+    columns, feature_names = [], []
+    for j, name in enumerate(names):
+        values = data[:, j]
+        if values.size and isinstance(values[0], (bytes, str)):
+            text = np.array([_text(v) for v in values])
+            categories, codes = np.unique(text, return_inverse=True)
+            if categorical == "ordinal":
+                columns.append(codes[:, None].astype(np.float64))
+                feature_names.append(name)
+            else:
+                columns.append((codes[:, None] == np.arange(len(categories))) * 1.0)
+                feature_names += [f"{name}={c}" for c in categories]
+        else:
+            columns.append(values.astype(np.float64)[:, None])
+            feature_names.append(name)
+    X = np.hstack(columns) if columns else np.empty((len(data), 0))
+    attack = np.array([_text(t).rstrip(".") for t in raw.target])
+    y = np.where(attack == "normal", 1, -1)
+    return Bunch(X=X, y=y, attack=attack, feature_names=feature_names)
+
+
+def _text(value):
+    return value.decode() if isinstance(value, bytes) else str(value)

@@ -4,13 +4,13 @@ from numbers import Integral, Real
 
 from ._compat import Interval
 from ._docstrings import fill_doc
-from .base import BaseDeepDetector, BaseSequenceDetector
+from .base import BaseDeepDetector, BaseSequenceDetector, FeatureScoresMixin
 
 __all__ = ["TransformerAutoEncoder"]
 
 
 @fill_doc
-class TransformerAutoEncoder(BaseSequenceDetector):
+class TransformerAutoEncoder(FeatureScoresMixin, BaseSequenceDetector):
     """Outlier detection of sequences by a Transformer autoencoder.
 
     Self-attention blocks with a sinusoidal position encoding read each

@@ -10,7 +10,8 @@ must match the regular expression ``match`` (it names the problem).
 the reason.
 """
 
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -105,9 +106,16 @@ CASES = [
     Case("inf", "predict", _with(np.inf), ValueError, _INF),
     Case("no rows", "predict", lambda X: X[:0], ValueError, _NO_ROWS),
     Case("one row", "predict", lambda X: X[:1], "ok"),
-    Case("a feature less", "predict", lambda X: X[:, :-1], ValueError, r"feature|shape"),
-    Case("a feature more", "predict", lambda X: np.hstack([X, X[:, :1]]), ValueError,
-         r"feature|shape"),
+    Case(
+        "a feature less", "predict", lambda X: X[:, :-1], ValueError, r"feature|shape"
+    ),
+    Case(
+        "a feature more",
+        "predict",
+        lambda X: np.hstack([X, X[:, :1]]),
+        ValueError,
+        r"feature|shape",
+    ),
     Case("values around 1e30", "predict", lambda X: X * 1e30, "ok"),
     Case("values around 1e300", "predict", lambda X: X * 1e300, "ok"),
     Case("integers", "predict", lambda X: (X * 10).astype(np.int64), "ok"),
@@ -118,8 +126,13 @@ CASES = [
     Case("read-only", "predict", _readonly, "ok"),
     Case("Fortran order", "predict", np.asfortranarray, "ok"),
     Case("1-D", "predict", lambda X: X[0], ValueError, r"2D array|1-D|1D"),
-    Case("3-D", "predict", lambda X: np.stack([X, X], axis=2), ValueError,
-         r"dim 3|3-D|shape"),
+    Case(
+        "3-D",
+        "predict",
+        lambda X: np.stack([X, X], axis=2),
+        ValueError,
+        r"dim 3|3-D|shape",
+    ),
 ]
 
 _SEQUENCE = (
@@ -138,18 +151,20 @@ _THRESHOLD = "TunedThresholdDetector cross-validates: it needs two rows at least
 # (detector, stage, case name) -> (outcome, match, reason)
 OVERRIDES = {
     **{
-        (name, "predict", "3-D"): (
-            ValueError, r"shape|channel", _SEQUENCE
-        )
+        (name, "predict", "3-D"): (ValueError, r"shape|channel", _SEQUENCE)
         for name in (
-            "ConvAutoEncoder", "LSTMAutoEncoder", "LSTMForecaster",
+            "ConvAutoEncoder",
+            "LSTMAutoEncoder",
+            "LSTMForecaster",
             "TransformerAutoEncoder",
         )
     },
     ("WindowedDetector", "fit", "one row"): (ValueError, r"window", _WINDOWED),
     ("WindowedDetector", "predict", "one row"): (ValueError, r"window", _WINDOWED),
     ("TunedThresholdDetector", "fit", "one row"): (
-        ValueError, r"minimum of 2", _THRESHOLD
+        ValueError,
+        r"minimum of 2",
+        _THRESHOLD,
     ),
     **{
         ("TunedThresholdDetector", stage, case): ("ok", "", _INNER)
@@ -157,7 +172,11 @@ OVERRIDES = {
         for case in ("nan", "inf", "-inf", "a sparse matrix")
     },
     ("ConvAutoEncoder", "fit", "4-D"): ("ok", "", _IMAGES),
-    ("LSTMForecaster", "fit", "one feature"): (ValueError, r"at least 2 steps", _FORECAST),
+    ("LSTMForecaster", "fit", "one feature"): (
+        ValueError,
+        r"at least 2 steps",
+        _FORECAST,
+    ),
 }
 
 

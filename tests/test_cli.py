@@ -79,3 +79,116 @@ def test_bad_arguments_exit_2_with_a_message(args, message):
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# ------------------------------------------------------------ fit and score
+def _csv(path, X, header):
+    np.savetxt(path, X, delimiter=",", header=",".join(header), comments="")
+    return path
+
+
+@pytest.fixture
+def orders(tmp_path):
+    rng = np.random.RandomState(0)
+    X = np.vstack([rng.normal(size=(150, 3)), rng.normal(7, 1, size=(6, 3))])
+    labels = np.r_[np.zeros(150), np.ones(6)]
+    return _csv(tmp_path / "orders.csv", np.column_stack([X, labels]),
+                ["amount", "items", "minutes", "fraud"])
+
+
+def test_fit_then_score_a_csv(orders, tmp_path):
+    model, scores = tmp_path / "model.zip", tmp_path / "scores.csv"
+    fitted = _skdeepad("fit", str(orders), "--detector", "AutoEncoder", "--save",
+                       str(model), "--label", "fraud", "--param", "epochs=20",
+                       "--param", "hidden_units=(8, 2)", "--param", "random_state=0",
+                       "--param", "contamination=0.05")
+    assert fitted.returncode == 0, fitted.stderr
+    assert "fitted AutoEncoder on 156 rows" in fitted.stderr
+    assert "epoch" in fitted.stdout.lower()  # Keras's progress bar
+    scored = _skdeepad("score", str(model), str(orders), "--label", "fraud",
+                       "--output", str(scores))
+    assert scored.returncode == 0, scored.stderr
+    with open(scores) as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 156 and set(rows[0]) == {"score", "decision", "label"}
+    labels = np.array([int(r["label"]) for r in rows])
+    assert set(labels[-6:]) == {-1} and (labels == -1).sum() <= 12
+
+    from skdeepad import load
+
+    detector = load(model)
+    assert detector.get_params()["hidden_units"] == (8, 2)
+    X = np.loadtxt(orders, delimiter=",", skiprows=1)[:, :3]
+    np.testing.assert_allclose([float(r["score"]) for r in rows],
+                               detector.score_samples(X))
+
+
+def test_fit_an_npz_with_a_nested_detector_and_score_to_stdout(tmp_path):
+    series = np.sin(np.arange(200) / 5)[:, None]
+    np.savez(tmp_path / "series.npz", X=series)
+    model = tmp_path / "m.zip"
+    fitted = _skdeepad("fit", str(tmp_path / "series.npz"), "--detector",
+                       "WindowedDetector", "--param", "detector=ConvAutoEncoder",
+                       "--param", "detector__epochs=2", "--param", "window=16",
+                       "--save", str(model), "--quiet")
+    assert fitted.returncode == 0, fitted.stderr
+    scored = _skdeepad("score", str(model), str(tmp_path / "series.npz"))
+    assert scored.returncode == 0, scored.stderr
+    assert len(scored.stdout.splitlines()) == 201
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--detector", "NoSuchNet"], "unknown detector 'NoSuchNet'"),
+    (["--detector", "AutoEncoder", "--param", "epochz=3"], "no parameter epochz"),
+    (["--detector", "AutoEncoder", "--param", "epochs"], "write it as key=value"),
+    (["--detector", "AutoEncoder", "--param", "epochs=-1"], "'epochs' parameter"),
+    (["--detector", "ReconstructionDetector"], "missing 1 required"),
+])
+def test_fit_errors_exit_1_with_a_message(orders, tmp_path, args, message):
+    result = _skdeepad("fit", str(orders), "--save", str(tmp_path / "m.zip"), *args)
+    assert result.returncode == 1
+    assert result.stderr.startswith("skdeepad fit: error:")
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_data_and_model_errors_exit_1(orders, tmp_path):
+    missing = _skdeepad("fit", str(tmp_path / "nope.csv"), "--detector", "AutoEncoder",
+                        "--save", str(tmp_path / "m.zip"))
+    assert missing.returncode == 1 and "no such file" in missing.stderr
+    (tmp_path / "data.txt").write_text("1,2\n")
+    wrong = _skdeepad("fit", str(tmp_path / "data.txt"), "--detector", "AutoEncoder",
+                      "--save", str(tmp_path / "m.zip"))
+    assert wrong.returncode == 1 and "unsupported file type '.txt'" in wrong.stderr
+    bad_model = _skdeepad("score", str(orders), str(orders))
+    assert bad_model.returncode == 1 and "not a skdeepad model file" in bad_model.stderr
+    usage = _skdeepad("fit", str(orders))
+    assert usage.returncode == 2 and "--detector" in usage.stderr
+
+
+def test_parquet_files_are_read(orders, tmp_path):
+    pd = pytest.importorskip("pandas")
+    frame = pd.read_csv(orders)
+    path = tmp_path / "orders.parquet"
+    try:
+        frame.to_parquet(path)
+    except ImportError:
+        result = _skdeepad("fit", str(orders).replace(".csv", ".parquet"),
+                           "--detector", "AutoEncoder", "--save", str(tmp_path / "m"))
+        assert result.returncode == 1
+        pytest.skip("no Parquet engine installed")
+    model = tmp_path / "m.zip"
+    fitted = _skdeepad("fit", str(path), "--detector", "DeepSVDD", "--label", "fraud",
+                       "--param", "epochs=2", "--save", str(model), "--quiet")
+    assert fitted.returncode == 0, fitted.stderr
+    scored = _skdeepad("score", str(model), str(path), "--label", "fraud")
+    assert scored.returncode == 0 and len(scored.stdout.splitlines()) == 157
+
+
+def test_csv_reads_without_pandas(orders, monkeypatch):
+    from skdeepad import cli
+
+    monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas fails
+    X = cli._read_features(orders, "fraud")
+    assert X.shape == (156, 3)
+    np.testing.assert_array_equal(X, np.loadtxt(orders, delimiter=",", skiprows=1)[:, :3])

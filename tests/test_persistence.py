@@ -69,7 +69,9 @@ def test_save_and_load_score_the_same(name, tmp_path):
     detector.save(tmp_path / "detector.zip")
     loaded = load(tmp_path / "detector.zip")
     assert type(loaded) is type(detector)
-    assert loaded.get_params(deep=False).keys() == detector.get_params(deep=False).keys()
+    assert (
+        loaded.get_params(deep=False).keys() == detector.get_params(deep=False).keys()
+    )
     np.testing.assert_array_equal(
         loaded.score_samples(X_GOOD), detector.score_samples(X_GOOD)
     )
@@ -104,7 +106,9 @@ def test_a_feature_names_frame_round_trips(tmp_path):
 
 
 def test_what_the_format_cannot_rebuild_is_refused_at_save(tmp_path):
-    with pytest.raises(TypeError, match=r"ReconstructionDetector.regressor.*MLPRegressor"):
+    with pytest.raises(
+        TypeError, match=r"ReconstructionDetector.regressor.*MLPRegressor"
+    ):
         fitted("ReconstructionDetector").save(tmp_path / "d.zip")
     import keras
 
@@ -196,6 +200,7 @@ def test_a_newer_format_is_refused(saved):
 
 def test_a_pickled_array_is_refused(saved):
     """An object array in an .npy would be unpickled on load: refused."""
+
     def pickled(name, data):
         if not name.endswith(".npy"):
             return data

@@ -93,7 +93,9 @@ from hypothesis import strategies as st  # noqa: E402
 from hypothesis.extra.numpy import arrays  # noqa: E402
 
 _SETTINGS = settings(
-    max_examples=15, deadline=None, derandomize=True,
+    max_examples=15,
+    deadline=None,
+    derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 _FINITE = st.floats(allow_nan=False, allow_infinity=False, width=64)
@@ -133,13 +135,19 @@ _DTYPES = st.sampled_from([np.float64, np.float32, np.int32, np.bool_])
 
 
 @pytest.mark.parametrize("name", NAMES)
-@settings(max_examples=3, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=3,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(data=st.data())
 def test_fit_on_any_small_numeric_array(name, data):
     """Fits on 8-20 rows of 2-6 columns of any numeric dtype score finitely."""
-    shape = (data.draw(st.integers(8, 20), label="rows"),
-             data.draw(st.integers(2, 6), label="columns"))
+    shape = (
+        data.draw(st.integers(8, 20), label="rows"),
+        data.draw(st.integers(2, 6), label="columns"),
+    )
     dtype = data.draw(_DTYPES, label="dtype")
     X = data.draw(arrays(np.int64, shape, elements=st.integers(-1000, 1000)))
     X = X.astype(dtype)
@@ -177,7 +185,9 @@ def test_invalid_values_within_the_type_are_named(name, param, value, match):
 
 
 # ------------------------------------------------------------ training faults
-TRAINED = [n for n in NAMES if "learning_rate" in make_detector(n).get_params(deep=False)]
+TRAINED = [
+    n for n in NAMES if "learning_rate" in make_detector(n).get_params(deep=False)
+]
 
 
 @pytest.mark.parametrize("name", TRAINED)
@@ -212,8 +222,12 @@ def test_an_interrupted_fit_keeps_the_previous_fit(name, monkeypatch):
     detector = fit(make_detector(name), X_GOOD)
     state = dict(vars(detector))
     before = detector.score_samples(X_GOOD)
-    for module in (skdeepad.base, skdeepad.reconstruction, skdeepad.threshold,
-                   skdeepad.timeseries):
+    for module in (
+        skdeepad.base,
+        skdeepad.reconstruction,
+        skdeepad.threshold,
+        skdeepad.timeseries,
+    ):
         monkeypatch.setattr(module, "offset_from_scores", _interrupt)
     with pytest.raises(KeyboardInterrupt):
         fit(detector, X_GOOD[:, :3] + 1)

@@ -1,0 +1,125 @@
+"""skdeepad.datasets: the anomaly generator and the KDD Cup 99 loader."""
+
+import numpy as np
+import pytest
+from sklearn.ensemble import IsolationForest
+from sklearn.metrics import roc_auc_score
+from sklearn.utils import Bunch
+
+from skdeepad import datasets, timeseries
+from skdeepad.datasets import load_kddcup99, make_anomalies
+
+KINDS = ["global", "local", "clustered", "dependency"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_make_anomalies_shape_labels_and_seed(kind):
+    X, y = make_anomalies(400, 5, kind=kind, contamination=0.1, random_state=0)
+    assert X.shape == (400, 5) and set(np.unique(y)) == {-1, 1}
+    assert (y == -1).sum() == 40
+    X2, y2 = make_anomalies(400, 5, kind=kind, contamination=0.1, random_state=0)
+    np.testing.assert_array_equal(X, X2)
+    np.testing.assert_array_equal(y, y2)
+
+
+@pytest.mark.parametrize(
+    ("kind", "auc"), [("global", 0.9), ("clustered", 0.9), ("local", 0.7)]
+)
+def test_planted_anomalies_are_anomalous(kind, auc):
+    X, y = make_anomalies(1000, 6, kind=kind, random_state=0)
+    scores = IsolationForest(random_state=0).fit(X).score_samples(X)
+    assert roc_auc_score(y, scores) > auc  # y = +1 normal: normal rows score higher
+
+
+def test_dependency_anomalies_keep_every_marginal():
+    X, y = make_anomalies(600, 4, kind="dependency", random_state=0)
+    normal, anomalies = X[y == 1], X[y == -1]
+    for j in range(4):
+        assert np.isin(anomalies[:, j], normal[:, j]).all()
+    assert not any((normal == row).all(axis=1).any() for row in anomalies)
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        ({"kind": "weird"}, "kind must be one of"),
+        ({"contamination": 0.7}, "contamination"),
+        ({"n_samples": 1}, "n_samples >= 2"),
+    ],
+)
+def test_make_anomalies_bad_parameters(params, match):
+    with pytest.raises(ValueError, match=match):
+        make_anomalies(**params)
+
+
+def _fake_fetch(calls):
+    """A stand-in for fetch_kddcup99 returning a few rows of the SA layout."""
+
+    def fetch(**kwargs):
+        calls.append(kwargs)
+        data = np.array(
+            [
+                [0, b"tcp", b"http", b"SF", 215.0],
+                [2, b"udp", b"domain_u", b"SF", 45.0],
+                [0, b"tcp", b"smtp", b"REJ", 0.0],
+                [1, b"icmp", b"ecr_i", b"SF", 1032.0],
+            ],
+            dtype=object,
+        )
+        target = np.array(
+            [b"normal.", b"normal.", b"neptune.", b"smurf."], dtype=object
+        )
+        names = ["duration", "protocol_type", "service", "flag", "src_bytes"]
+        return Bunch(data=data, target=target, feature_names=names)
+
+    return fetch
+
+
+def test_load_kddcup99_encodes_and_labels(monkeypatch, tmp_path):
+    calls = []
+    monkeypatch.setattr("sklearn.datasets.fetch_kddcup99", _fake_fetch(calls))
+    data = load_kddcup99("SA", data_home=tmp_path, download_if_missing=False)
+    assert calls == [
+        {
+            "subset": "SA",
+            "data_home": tmp_path,
+            "percent10": True,
+            "download_if_missing": False,
+            "random_state": 0,
+        }
+    ]
+    np.testing.assert_array_equal(data.y, [1, 1, -1, -1])
+    assert list(data.attack) == ["normal", "normal", "neptune", "smurf"]
+    assert data.X.dtype == np.float64
+    assert data.feature_names[:4] == [
+        "duration",
+        "protocol_type=icmp",
+        "protocol_type=tcp",
+        "protocol_type=udp",
+    ]
+    assert data.X.shape == (4, 1 + 3 + 4 + 2 + 1)
+    np.testing.assert_array_equal(data.X[:, 1:4].sum(axis=1), 1)
+
+    ordinal = load_kddcup99("SA", categorical="ordinal")
+    assert ordinal.feature_names == [
+        "duration",
+        "protocol_type",
+        "service",
+        "flag",
+        "src_bytes",
+    ]
+    np.testing.assert_array_equal(ordinal.X[:, 1], [1, 2, 1, 0])
+
+
+def test_load_kddcup99_never_downloads_when_told_not_to(tmp_path):
+    with pytest.raises(OSError):
+        load_kddcup99("http", data_home=tmp_path, download_if_missing=False)
+
+
+def test_load_kddcup99_bad_encoding():
+    with pytest.raises(ValueError, match="categorical"):
+        load_kddcup99(categorical="binary")
+
+
+def test_load_nab_is_the_timeseries_loader():
+    assert datasets.load_nab is timeseries.load_nab

@@ -1,0 +1,134 @@
+"""skdeepad.plotting: each display drawn with Agg, its artists checked."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from skdeepad import AutoEncoder, ConvAutoEncoder, WindowedDetector  # noqa: E402
+from skdeepad.plotting import (  # noqa: E402
+    FeatureScoresDisplay,
+    ScoreDistributionDisplay,
+    SeriesScoresDisplay,
+    TrainingHistoryDisplay,
+)
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((200, 4))
+    X[:10] += 6
+    y = np.where(np.arange(200) < 10, -1, 1)
+    frame = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    detector = AutoEncoder(hidden_units=(8, 2), epochs=5, random_state=0).fit(frame)
+    return detector, frame, y
+
+
+def _png(display, tmp_path):
+    path = tmp_path / "plot.png"
+    display.figure_.savefig(path)
+    plt.close(display.figure_)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_score_distribution_from_estimator(fitted, tmp_path):
+    detector, frame, y = fitted
+    display = ScoreDistributionDisplay.from_estimator(detector, frame, y, bins=20)
+    assert len(display.hists_) == 2
+    assert sum(len(h.patches) for h in display.hists_) == 40
+    assert display.line_.get_xdata()[0] == pytest.approx(detector.offset_)
+    counts = [sum(p.get_height() for p in h.patches) for h in display.hists_]
+    assert counts == [190, 10]
+    assert display.ax_.get_title() == "AutoEncoder"
+    _png(display, tmp_path)
+
+
+def test_score_distribution_from_predictions_on_given_axes(tmp_path):
+    _, ax = plt.subplots()
+    display = ScoreDistributionDisplay.from_predictions(np.arange(10.0), ax=ax)
+    assert display.ax_ is ax and display.line_ is None and len(display.hists_) == 1
+    _png(display, tmp_path)
+
+
+def test_training_history(fitted, tmp_path):
+    detector, _, _ = fitted
+    display = TrainingHistoryDisplay.from_estimator(detector)
+    assert set(display.lines_) == {"loss", "val_loss"}
+    np.testing.assert_allclose(
+        display.lines_["loss"].get_ydata(), detector.history_["loss"]
+    )
+    _png(display, tmp_path)
+
+
+def test_training_history_needs_one():
+    from skdeepad import DeepIsolationForest
+
+    detector = DeepIsolationForest(n_ensemble=2, hidden_units=(4,), random_state=0)
+    with pytest.raises(ValueError, match="no training history"):
+        TrainingHistoryDisplay.from_estimator(detector.fit(np.zeros((20, 2)) + 1))
+
+
+def test_feature_scores_of_the_most_abnormal_rows(fitted, tmp_path):
+    detector, frame, _ = fitted
+    display = FeatureScoresDisplay.from_estimator(detector, frame, samples=2)
+    assert len(display.bars_) == 2 and len(display.bars_[0].patches) == 4
+    assert [t.get_text() for t in display.ax_.get_xticklabels()] == list("abcd")
+    worst = np.argsort(-detector.score_samples(frame))[::-1][:2]
+    shares = detector.feature_scores(frame).to_numpy()[worst]
+    np.testing.assert_allclose(
+        [p.get_height() for p in display.bars_[0].patches], shares[0]
+    )
+    _png(display, tmp_path)
+
+
+def test_feature_scores_needs_a_reconstruction_detector(fitted):
+    from skdeepad import DeepSVDD
+
+    detector = DeepSVDD(epochs=2, random_state=0).fit(np.ones((20, 3)))
+    with pytest.raises(ValueError, match="no feature_scores"):
+        FeatureScoresDisplay.from_estimator(detector, np.ones((5, 3)))
+
+
+def test_series_scores(tmp_path):
+    rng = np.random.default_rng(0)
+    series = np.sin(np.arange(300) / 8)[:, None] + 0.05 * rng.standard_normal((300, 1))
+    series[150:160] += 2
+    y = np.ones(300, dtype=int)
+    y[150:160] = -1
+    y[250:255] = -1
+    detector = WindowedDetector(
+        ConvAutoEncoder(filters=(4, 2), epochs=3, random_state=0), window=16
+    ).fit(series)
+    display = SeriesScoresDisplay.from_estimator(detector, series, y)
+    assert len(display.axes_) == 2
+    assert set(display.lines_) == {"series", "scores", "threshold"}
+    assert len(display.spans_) == 4  # two runs, shaded on both axes
+    np.testing.assert_allclose(
+        display.lines_["scores"].get_ydata(), detector.score_samples(series)
+    )
+    _png(display, tmp_path)
+
+
+def test_the_gallery_example_writes_every_plot(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "examples" / "plots.py"
+    run = subprocess.run(
+        [sys.executable, str(script), "--output", str(tmp_path), "--epochs", "2"],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert sorted(p.name for p in tmp_path.glob("*.png")) == [
+        "feature_scores.png",
+        "score_distribution.png",
+        "series_scores.png",
+        "training_history.png",
+    ]
