@@ -192,7 +192,20 @@ def load_csv(path, label):
 
 
 def load_file(path, label=None):
-    """Load ``path`` by its suffix: ``.npz`` or ``.csv`` (which needs ``label``)."""
+    """Load ``path`` by its suffix: ``.npz`` or ``.csv`` (which needs ``label``).
+
+    Parameters
+    ----------
+    path : str or path-like
+        An ADBench-format ``.npz`` file or a CSV file with a header.
+    label : str, default=None
+        The label column of a CSV file.
+
+    Returns
+    -------
+    data : Bunch
+        As :func:`load_npz` or :func:`load_csv` return it.
+    """
     suffix = Path(path).suffix.lower()
     if suffix == ".npz":
         return load_npz(path)

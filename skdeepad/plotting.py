@@ -82,7 +82,27 @@ class ScoreDistributionDisplay:
 
     @classmethod
     def from_estimator(cls, estimator, X, y=None, *, name=None, ax=None, bins=50):
-        """Score ``X`` with a fitted detector and plot; ``offset_`` is the threshold."""
+        """Score ``X`` with a fitted detector and plot; ``offset_`` is the threshold.
+
+        Parameters
+        ----------
+        estimator : fitted skdeepad detector
+            Any detector with ``score_samples`` and ``offset_``.
+        X : array-like
+            The samples to score.
+        y : array-like of shape (n_samples,), default=None
+            +1 inlier / -1 outlier labels: each class gets its histogram.
+        name : str, default=None
+            The title; the detector's class name by default.
+        ax : matplotlib Axes, default=None
+            Where to draw; a new figure's axes by default.
+        bins : int, default=50
+            Histogram bins, shared by the classes.
+
+        Returns
+        -------
+        display : ScoreDistributionDisplay
+        """
         check_is_fitted(estimator)
         display = cls(
             estimator.score_samples(X), estimator.offset_, y, _name(estimator, name)
@@ -93,11 +113,44 @@ class ScoreDistributionDisplay:
     def from_predictions(
         cls, scores, y=None, *, threshold=None, name=None, ax=None, bins=50
     ):
-        """Plot given normality scores (and labels, and a threshold)."""
+        """Plot given normality scores (and labels, and a threshold).
+
+        Parameters
+        ----------
+        scores : array-like of shape (n_samples,)
+            Normality scores, the lower the more abnormal.
+        y : array-like of shape (n_samples,), default=None
+            +1 inlier / -1 outlier labels: each class gets its histogram.
+        threshold : float, default=None
+            Drawn as a dashed vertical line.
+        name : str, default=None
+            The title.
+        ax : matplotlib Axes, default=None
+            Where to draw; a new figure's axes by default.
+        bins : int, default=50
+            Histogram bins, shared by the classes.
+
+        Returns
+        -------
+        display : ScoreDistributionDisplay
+        """
         return cls(scores, threshold, y, name).plot(ax=ax, bins=bins)
 
     def plot(self, ax=None, *, bins=50):
-        """Draw on ``ax`` (a new figure's axes by default); return ``self``."""
+        """Draw the histograms and the threshold.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Where to draw; a new figure's axes by default.
+        bins : int, default=50
+            Histogram bins, shared by the classes.
+
+        Returns
+        -------
+        display : ScoreDistributionDisplay
+            ``self``, with ``ax_``, ``figure_``, ``hists_`` and ``line_``.
+        """
         ax = _axes(ax)
         edges = np.histogram_bin_edges(self.scores, bins=bins)
         if self.y is None:
@@ -162,7 +215,21 @@ class TrainingHistoryDisplay:
 
     @classmethod
     def from_estimator(cls, estimator, *, name=None, ax=None):
-        """Plot a fitted detector's ``history_``."""
+        """Plot a fitted detector's ``history_``.
+
+        Parameters
+        ----------
+        estimator : fitted skdeepad detector
+            A detector that trains a network (it has ``history_``).
+        name : str, default=None
+            The title; the detector's class name by default.
+        ax : matplotlib Axes, default=None
+            Where to draw; a new figure's axes by default.
+
+        Returns
+        -------
+        display : TrainingHistoryDisplay
+        """
         check_is_fitted(estimator)
         if not hasattr(estimator, "history_"):
             raise ValueError(
@@ -172,7 +239,18 @@ class TrainingHistoryDisplay:
         return cls(estimator.history_, _name(estimator, name)).plot(ax=ax)
 
     def plot(self, ax=None):
-        """Draw on ``ax`` (a new figure's axes by default); return ``self``."""
+        """Draw the loss curves.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Where to draw; a new figure's axes by default.
+
+        Returns
+        -------
+        display : TrainingHistoryDisplay
+            ``self``, with ``ax_``, ``figure_`` and ``lines_``.
+        """
         ax = _axes(ax)
         self.lines_ = {}
         for key, label in (("loss", "training loss"), ("val_loss", "validation loss")):
@@ -227,9 +305,21 @@ class FeatureScoresDisplay:
     def from_estimator(cls, estimator, X, *, samples=3, ax=None):
         """Plot the feature scores of samples of ``X``.
 
-        ``samples`` is a number (the most abnormal ones) or a list of row
-        positions. The detector needs ``feature_scores`` (the reconstruction
-        detectors); rows are flattened (time steps x channels, pixels).
+        Parameters
+        ----------
+        estimator : fitted skdeepad detector
+            A reconstruction detector (it has ``feature_scores``); sequences
+            and images are flattened (time steps x channels, pixels).
+        X : array-like or pandas DataFrame
+            The samples; a DataFrame's columns name the features.
+        samples : int or list of int, default=3
+            How many of the most abnormal samples to show, or which rows.
+        ax : matplotlib Axes, default=None
+            Where to draw; a new figure's axes by default.
+
+        Returns
+        -------
+        display : FeatureScoresDisplay
         """
         if not hasattr(estimator, "feature_scores"):
             raise ValueError(
@@ -253,7 +343,18 @@ class FeatureScoresDisplay:
         return cls(shares[rows], names, labels).plot(ax=ax)
 
     def plot(self, ax=None):
-        """Draw on ``ax`` (a new figure's axes by default); return ``self``."""
+        """Draw one group of bars per sample.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Where to draw; a new figure's axes by default.
+
+        Returns
+        -------
+        display : FeatureScoresDisplay
+            ``self``, with ``ax_``, ``figure_`` and ``bars_``.
+        """
         ax = _axes(ax)
         n_samples, n_features = self.feature_scores.shape
         width = 0.8 / max(n_samples, 1)
@@ -313,14 +414,43 @@ class SeriesScoresDisplay:
 
     @classmethod
     def from_estimator(cls, estimator, X, y=None, *, time=None, axes=None):
-        """Score the series ``X`` with a fitted ``WindowedDetector`` and plot."""
+        """Score the series ``X`` with a fitted ``WindowedDetector`` and plot.
+
+        Parameters
+        ----------
+        estimator : fitted WindowedDetector
+            Or any detector scoring the rows of ``X`` as time steps.
+        X : array-like of shape (n_steps, n_channels)
+            The series.
+        y : array-like of shape (n_steps,), default=None
+            +1 normal / -1 anomalous steps, shaded.
+        time : array-like of shape (n_steps,), default=None
+            The x axis (timestamps); step numbers by default.
+        axes : pair of matplotlib Axes, default=None
+            Where to draw; a new figure's by default.
+
+        Returns
+        -------
+        display : SeriesScoresDisplay
+        """
         check_is_fitted(estimator)
         return cls(X, estimator.score_samples(X), estimator.offset_, y, time).plot(
             axes=axes
         )
 
     def plot(self, axes=None):
-        """Draw on two ``axes`` (a new figure's by default); return ``self``."""
+        """Draw the series above its scores.
+
+        Parameters
+        ----------
+        axes : pair of matplotlib Axes, default=None
+            Where to draw; a new figure's two axes (shared x) by default.
+
+        Returns
+        -------
+        display : SeriesScoresDisplay
+            ``self``, with ``axes_``, ``figure_``, ``lines_`` and ``spans_``.
+        """
         import matplotlib.pyplot as plt
 
         if axes is None:

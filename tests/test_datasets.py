@@ -123,3 +123,42 @@ def test_load_kddcup99_bad_encoding():
 
 def test_load_nab_is_the_timeseries_loader():
     assert datasets.load_nab is timeseries.load_nab
+
+
+def _kdd_cache(data_home):
+    """A few raw KDD Cup 99 rows in scikit-learn's cache: fetch_kddcup99 reads
+    them as if it had downloaded them (41 features, the label last)."""
+    import joblib
+
+    rows = [  # service, logged_in, src_bytes, dst_bytes, label
+        (b"http", 1, 215, 45076, b"normal."),
+        (b"http", 1, 162, 4528, b"normal."),
+        (b"http", 1, 54540, 8314, b"back."),
+        (b"http", 0, 0, 0, b"normal."),  # not logged in: left out by the subsets
+        (b"smtp", 1, 1022, 387, b"normal."),
+        (b"ftp", 1, 100, 200, b"warezclient."),
+    ]
+    X = np.zeros((len(rows), 41), dtype=object)
+    X[:, 1], X[:, 3] = b"tcp", b"SF"
+    for i, (service, logged_in, src, dst, _) in enumerate(rows):
+        X[i, 2], X[i, 11], X[i, 4], X[i, 5] = service, logged_in, src, dst
+    folder = data_home / "kddcup99_10-py3"
+    folder.mkdir(parents=True)
+    joblib.dump(X, folder / "samples")
+    joblib.dump(np.array([r[-1] for r in rows], dtype=object), folder / "targets")
+
+
+def test_load_kddcup99_from_a_local_cache_file(tmp_path):
+    """scikit-learn's own subset code on a small local file, nothing downloaded."""
+    _kdd_cache(tmp_path)
+    http = load_kddcup99("http", data_home=tmp_path, download_if_missing=False)
+    assert http.feature_names == ["duration", "src_bytes", "dst_bytes"]
+    np.testing.assert_array_equal(http.y, [1, 1, -1])
+    assert list(http.attack) == ["normal", "normal", "back"]
+    np.testing.assert_allclose(http.X[:, 1], np.log([215.1, 162.1, 54540.1]))
+    smtp = load_kddcup99("smtp", data_home=tmp_path, download_if_missing=False)
+    assert smtp.X.shape == (1, 3) and list(smtp.y) == [1]
+    everything = load_kddcup99(None, data_home=tmp_path, download_if_missing=False)
+    assert everything.X.shape[0] == 6
+    assert "service=ftp" in everything.feature_names
+    np.testing.assert_array_equal(everything.y, [1, 1, -1, 1, 1, -1])
