@@ -62,7 +62,7 @@ def main(argv=None):
             epochs=args.epochs,
             random_state=0,
         ),
-    )
+    ).set_output(transform="pandas")  # the detector sees column names
     pipeline.fit(X)  # unsupervised: the fraud column is only used to evaluate
     flagged = pipeline.predict(X) == -1
     auc = roc_auc_score(y, pipeline.score_samples(X))
@@ -72,8 +72,7 @@ def main(argv=None):
     )
 
     # Which features make the flagged orders abnormal (in the scaled space)?
-    scaled = pd.DataFrame(pipeline[0].transform(X), columns=X.columns)
-    shares = pipeline[-1].feature_scores(scaled)
+    shares = pipeline[-1].feature_scores(pipeline[:-1].transform(X))
     print("mean share of the anomaly score, flagged orders:")
     print(shares[flagged].mean().sort_values(ascending=False).round(4).to_string())
     return auc
