@@ -19,6 +19,7 @@ MODULES = [
     "skdeepad.timeseries",
     "skdeepad.plotting",
     "skdeepad.persistence",
+    "skdeepad.dask",
 ]
 CHECKS = {"GL08", "PR01", "PR02", "RT01", "SS01"}
 METHODS = [

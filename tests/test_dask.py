@@ -1,0 +1,118 @@
+"""skdeepad.dask on a local Dask cluster (two worker processes on 127.0.0.1)."""
+
+import numpy as np
+import pytest
+
+da = pytest.importorskip("dask.array")
+dd = pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+
+import pandas as pd  # noqa: E402
+from sklearn.model_selection import GridSearchCV, StratifiedKFold  # noqa: E402
+
+from skdeepad import AutoEncoder, LSTMAutoEncoder  # noqa: E402
+from skdeepad import dask as skdask  # noqa: E402
+
+from ._params import fast_params  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def client():
+    cluster = distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+    )
+    with distributed.Client(cluster) as client:
+        yield client
+    cluster.close()
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((500, 5))
+    detector = AutoEncoder(**fast_params("AutoEncoder"), random_state=0).fit(X)
+    return detector, rng.standard_normal((1003, 5))
+
+
+def test_arrays_score_as_in_memory_on_the_workers(client, fitted):
+    detector, X = fitted
+    lazy = skdask.score_samples(detector, da.from_array(X, chunks=(250, 2)))
+    assert isinstance(lazy, da.Array) and lazy.numblocks == (5,)
+    np.testing.assert_array_equal(lazy.compute(), detector.score_samples(X))
+    np.testing.assert_array_equal(
+        skdask.predict(detector, da.from_array(X, chunks=300)).compute(),
+        detector.predict(X),
+    )
+    np.testing.assert_array_equal(
+        skdask.decision_function(detector, da.from_array(X, chunks=300)).compute(),
+        detector.decision_function(X),
+    )
+    assert len(client.scheduler_info()["workers"]) == 2
+
+
+def test_the_detector_is_one_key_of_the_graph(fitted):
+    detector, X = fitted
+    lazy = skdask.score_samples(detector, da.from_array(X, chunks=100))
+    graph = dict(lazy.__dask_graph__())
+    holding = [
+        key
+        for key, value in graph.items()
+        if value is detector or getattr(value, "value", None) is detector
+    ]
+    assert len(holding) == 1
+    assert sum(repr(v).count("AutoEncoder") for v in graph.values()) <= 2
+
+
+def test_dataframes_score_partition_by_partition(client, fitted):
+    detector, X = fitted
+    frame = dd.from_pandas(pd.DataFrame(X, columns=list("abcde")), npartitions=4)
+    scores = skdask.score_samples(detector, frame).compute()
+    assert isinstance(scores, pd.Series) and len(scores) == len(X)
+    np.testing.assert_array_equal(scores.to_numpy(), detector.score_samples(X))
+
+
+def test_sequences_score_as_in_memory(client):
+    rng = np.random.default_rng(1)
+    windows = rng.standard_normal((300, 12, 2))
+    detector = LSTMAutoEncoder(**fast_params("LSTMAutoEncoder"), random_state=0)
+    detector.fit(windows)
+    lazy = skdask.score_samples(detector, da.from_array(windows, chunks=(70, 6, 1)))
+    np.testing.assert_array_equal(lazy.compute(), detector.score_samples(windows))
+
+
+def test_bad_input(fitted):
+    detector, X = fitted
+    with pytest.raises(TypeError, match="dask.array.Array or a dask.dataframe"):
+        skdask.score_samples(detector, X)
+    with pytest.raises(ValueError, match="at least 2 dimensions"):
+        skdask.score_samples(detector, da.from_array(X[:, 0], chunks=100))
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        skdask.score_samples(AutoEncoder(), da.from_array(X, chunks=100))
+
+
+def test_grid_search_on_the_cluster_matches_in_process(client):
+    import joblib
+
+    rng = np.random.default_rng(2)
+    X = np.vstack([rng.standard_normal((120, 4)), rng.normal(5, 1, (8, 4))])
+    y = np.r_[np.ones(120, dtype=int), -np.ones(8, dtype=int)]
+    search = GridSearchCV(
+        AutoEncoder(epochs=3, batch_size=64, random_state=0),
+        {"hidden_units": [(4, 2), (8, 2)], "dropout": [0.0, 0.2]},
+        scoring="roc_auc",
+        cv=StratifiedKFold(2, shuffle=True, random_state=0),
+    )
+    local = GridSearchCV(**search.get_params(deep=False)).fit(X, y)
+    with joblib.parallel_backend("dask"):
+        remote = GridSearchCV(**{**search.get_params(deep=False), "n_jobs": -1})
+        remote.fit(X, y)
+    assert remote.best_params_ == local.best_params_
+    np.testing.assert_allclose(
+        remote.cv_results_["mean_test_score"], local.cv_results_["mean_test_score"]
+    )
