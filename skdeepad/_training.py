@@ -308,9 +308,22 @@ def _loss_on(network, batch):
 
 
 def _steps_per_execution(eager):
-    if eager or keras.backend.backend() == "torch":
+    if eager or keras.backend.backend() == "torch" or _distributed():
         return 1
     return _STEPS_PER_EXECUTION
+
+
+def _distributed():
+    """Whether a ``tf.distribute`` strategy's scope is active.
+
+    Keras's multi-step train function fails under one (a placeholder of its
+    while loop goes unfed), so distributed training runs one step per call.
+    """
+    if keras.backend.backend() != "tensorflow":
+        return False
+    import tensorflow as tf
+
+    return tf.distribute.has_strategy()
 
 
 def forward(network, X):
