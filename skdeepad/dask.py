@@ -17,12 +17,21 @@ backend runs ``GridSearchCV``'s fits on the workers::
     with joblib.parallel_backend("dask"):
         GridSearchCV(AutoEncoder(), grid, scoring="roc_auc").fit(X, y)
 
+Training on data larger than memory: :func:`fit` streams a Dask array. The
+standardisation statistics take one pass (Dask's mean and variance over all
+blocks); then each epoch visits the blocks in a fresh order and the rows of a
+block in a fresh order, computing one block at a time, so memory holds one
+block, not the data. A Dask array rather than a generator or a ``tf.data``
+pipeline because it knows its length and its blocks (epochs, shuffling by
+block, the statistics pass and the training scores need both) and runs on
+any Keras backend.
+
 Dask is imported when these functions are called, not with skdeepad.
 """
 
 import numpy as np
 
-__all__ = ["decision_function", "predict", "score_samples"]
+__all__ = ["decision_function", "fit", "predict", "score_samples"]
 
 
 def score_samples(detector, X):
@@ -131,3 +140,151 @@ def _call_frame(frame, detector, method):
     import pandas as pd
 
     return pd.Series(_call(frame, detector, method), index=frame.index, name=method)
+
+
+def fit(detector, X):
+    """Fit a reconstruction detector on a Dask array, one block in memory at a time.
+
+    For the detectors trained by the base class's own loop on ``(X, X)``
+    (AutoEncoder, ConvAutoEncoder, LSTMAutoEncoder, TransformerAutoEncoder).
+    Standardisation statistics come from one streaming pass; batches are
+    drawn block by block (blocks, and rows within a block, shuffled every
+    epoch from ``random_state``); there is no early stopping
+    (``early_stopping`` is ignored: a validation set would have to be held in
+    memory); ``offset_`` comes from the training scores, computed block by
+    block. The result scores like an in-memory fit, not identically
+    (the batches differ).
+
+    Parameters
+    ----------
+    detector : skdeepad detector
+        An unfitted (or fitted: it is refitted) detector of the kinds above.
+    X : dask.array.Array of shape (n_samples, n_features) or (n, steps, channels)
+        The training data; its blocks along the first axis are what memory
+        holds at a time.
+
+    Returns
+    -------
+    detector : skdeepad detector
+        The fitted detector.
+    """
+    import dask.array as da
+
+    from .base import BaseDeepDetector, atomic_fit
+
+    cls = type(detector)
+    if not isinstance(X, da.Array):
+        raise TypeError(f"X must be a dask.array.Array; got {type(X).__name__}.")
+    if not (
+        isinstance(detector, BaseDeepDetector)
+        and cls._fit_network is BaseDeepDetector._fit_network
+        and cls._training_data is BaseDeepDetector._training_data
+    ):
+        raise ValueError(
+            f"skdeepad.dask.fit trains the autoencoders (trained on (X, X) by the "
+            f"shared loop); {cls.__name__} needs more of the data than one block."
+        )
+    return atomic_fit(_fit)(detector, X)
+
+
+def _fit(detector, X):
+    import dask
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.utils import check_random_state
+
+    from .base import _draw_seed, offset_from_scores
+
+    detector._validate_params()
+    X = X.rechunk({axis: -1 for axis in range(1, X.ndim)})
+    sample = detector._validate_input(X[:2].compute(), reset=True)
+    rng = check_random_state(detector.random_state)
+    scaler = None
+    if detector.standardize:
+        channels = X.reshape(-1, X.shape[-1]) if X.ndim > 2 else X
+        mean, var = dask.compute(channels.mean(axis=0), channels.var(axis=0))
+        scaler = StandardScaler()
+        scaler.mean_, scaler.var_ = np.asarray(mean), np.asarray(var)
+        scaler.scale_ = np.where(var > 0, np.sqrt(var), 1.0)
+        scaler.n_features_in_, scaler.n_samples_seen_ = (
+            len(mean),
+            int(channels.shape[0]),
+        )
+    network = detector._build_network(sample.shape[1:], seed=_draw_seed(rng))
+    fitted = _train_streamed(detector, network, X, scaler, rng)
+    detector.scaler_, detector.network_ = scaler, network
+    for key, value in fitted.items():
+        setattr(detector, key, value)
+    scores = score_samples(detector, X).compute()
+    detector.offset_ = offset_from_scores(scores, detector.contamination)
+    return detector
+
+
+def _train_streamed(detector, network, X, scaler, rng):
+    from ._training import train_network
+    from .base import _draw_seed
+
+    batches = _BlockBatches(detector, X, scaler, detector.batch_size, _draw_seed(rng))
+    history = train_network(
+        network,
+        batches,
+        None,
+        loss=detector._loss,
+        learning_rate=detector.learning_rate,
+        epochs=detector.epochs,
+        early_stopping=False,
+        patience=detector.patience,
+        callbacks=list(detector.callbacks or ()),
+        verbose=detector.verbose,
+    )
+    return {"history_": history, "n_iter_": len(history["loss"])}
+
+
+def _block_batches_class():
+    import keras
+
+    class BlockBatches(keras.utils.PyDataset):
+        """Batches of a Dask array, one block computed at a time."""
+
+        def __init__(self, detector, X, scaler, batch_size, seed):
+            super().__init__()
+            self.detector, self.X, self.scaler = detector, X, scaler
+            self.batch_size, self.rng = batch_size, np.random.default_rng(seed)
+            self.sizes = [int(n) for n in X.chunks[0]]
+            self.batches = [max(-(-n // batch_size), 1) for n in self.sizes]
+            self.starts = np.cumsum([0, *self.sizes])
+            self._block = (None, None)
+            self._plan()
+
+        def _plan(self):
+            order = self.rng.permutation(len(self.sizes))
+            self.plan = [(b, i) for b in order for i in range(self.batches[b])]
+            self.rows = {b: self.rng.permutation(self.sizes[b]) for b in order}
+
+        def __len__(self):
+            return sum(self.batches)
+
+        def __getitem__(self, index):
+            block, i = self.plan[index]
+            if self._block[0] != block:
+                start, stop = self.starts[block], self.starts[block + 1]
+                values = self.detector._validate_input(
+                    self.X[start:stop].compute(), reset=False
+                )
+                self._block = (
+                    block,
+                    self.detector._as_network_input(values, self.scaler),
+                )
+            rows = np.sort(
+                self.rows[block][i * self.batch_size : (i + 1) * self.batch_size]
+            )
+            inputs = self._block[1][rows]
+            return inputs, inputs
+
+        def on_epoch_end(self):
+            self._plan()
+
+    return BlockBatches
+
+
+def _BlockBatches(*args):  # noqa: N802 - builds the Keras class on first use
+    return _block_batches_class()(*args)

@@ -116,3 +116,35 @@ def test_grid_search_on_the_cluster_matches_in_process(client):
     np.testing.assert_allclose(
         remote.cv_results_["mean_test_score"], local.cv_results_["mean_test_score"]
     )
+
+
+def test_fit_streams_blocks_and_scores_like_an_in_memory_fit(client):
+    from scipy.stats import spearmanr
+    from sklearn.metrics import roc_auc_score
+
+    rng = np.random.default_rng(3)
+    X = np.vstack([rng.standard_normal((1900, 6)), rng.normal(4, 1, (100, 6))])
+    y = np.r_[np.ones(1900), -np.ones(100)]
+    order = rng.permutation(len(X))
+    X, y = X[order], y[order]
+    params = {"hidden_units": (8, 3), "epochs": 10, "random_state": 0}
+    memory = AutoEncoder(**params).fit(X)
+    streamed = skdask.fit(AutoEncoder(**params), da.from_array(X, chunks=(300, 6)))
+    assert streamed.n_iter_ == 10 and streamed.n_features_in_ == 6
+    np.testing.assert_allclose(streamed.scaler_.mean_, X.mean(axis=0))
+    np.testing.assert_allclose(streamed.scaler_.scale_, X.std(axis=0))
+    ours, theirs = streamed.score_samples(X), memory.score_samples(X)
+    assert spearmanr(ours, theirs)[0] > 0.95
+    assert abs(roc_auc_score(y, ours) - roc_auc_score(y, theirs)) < 0.02
+    assert np.mean(streamed.predict(X) == memory.predict(X)) > 0.97
+
+
+def test_fit_refuses_what_it_cannot_stream(fitted):
+    from skdeepad import DeepSVDD, LSTMForecaster
+
+    X = da.from_array(np.zeros((50, 4)), chunks=10)
+    for detector in (DeepSVDD(), LSTMForecaster()):
+        with pytest.raises(ValueError, match="needs more of the data than one block"):
+            skdask.fit(detector, X)
+    with pytest.raises(TypeError, match="dask.array.Array"):
+        skdask.fit(AutoEncoder(), np.zeros((50, 4)))
