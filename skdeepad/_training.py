@@ -21,6 +21,7 @@ _STEPS_PER_EXECUTION = 16
 
 __all__ = [
     "BalancedBatches",
+    "BlockBatches",
     "DivergenceGuard",
     "ShuffledBatches",
     "TrainingDiverged",
@@ -117,6 +118,57 @@ class ShuffledBatches(keras.utils.PyDataset):
             batches = batches.map(lambda batch: (batch,))
         batches = batches.apply(tf.data.experimental.assert_cardinality(len(self)))
         return batches.prefetch(tf.data.AUTOTUNE)
+
+
+class BlockBatches(keras.utils.PyDataset):
+    """Mini-batches of data held in blocks, one block in memory at a time.
+
+    For training on more data than memory (``skdeepad.dask.fit``): each
+    epoch visits the blocks in a fresh order and the rows of each block in a
+    fresh order, all drawn from a private generator, so consecutive batches
+    come from the same block and each block is loaded once per epoch.
+    Targets are the inputs (autoencoders).
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        The rows of each block.
+    load_block : callable
+        ``load_block(i)`` returns block ``i`` as the network's input.
+    batch_size : int
+        Samples per batch; a block's last batch may be smaller.
+    seed : int
+        Seeds the orders.
+    """
+
+    def __init__(self, sizes, load_block, batch_size, seed):
+        super().__init__()
+        self.sizes = [int(n) for n in sizes]
+        self.load_block = load_block
+        self.batch_size = batch_size
+        self._rng = np.random.default_rng(seed)
+        self._batches = [max(math.ceil(n / batch_size), 1) for n in self.sizes]
+        self._loaded = (None, None)
+        self._draw_orders()
+
+    def _draw_orders(self):
+        blocks = self._rng.permutation(len(self.sizes))
+        self._plan = [(b, i) for b in blocks for i in range(self._batches[b])]
+        self._rows = {b: self._rng.permutation(self.sizes[b]) for b in blocks}
+
+    def __len__(self):
+        return sum(self._batches)
+
+    def __getitem__(self, index):
+        block, i = self._plan[index]
+        if self._loaded[0] != block:
+            self._loaded = (block, self.load_block(block))
+        rows = self._rows[block][i * self.batch_size : (i + 1) * self.batch_size]
+        inputs = self._loaded[1][np.sort(rows)]
+        return inputs, inputs
+
+    def on_epoch_end(self):
+        self._draw_orders()
 
 
 class BalancedBatches(keras.utils.PyDataset):

@@ -220,10 +220,19 @@ def _fit(detector, X):
 
 
 def _train_streamed(detector, network, X, scaler, rng):
-    from ._training import train_network
+    from ._training import BlockBatches, train_network
     from .base import _draw_seed
 
-    batches = _BlockBatches(detector, X, scaler, detector.batch_size, _draw_seed(rng))
+    starts = np.cumsum([0, *X.chunks[0]])
+
+    def load_block(block):
+        values = X[starts[block] : starts[block + 1]].compute()
+        values = detector._validate_input(values, reset=False)
+        return detector._as_network_input(values, scaler)
+
+    batches = BlockBatches(
+        X.chunks[0], load_block, detector.batch_size, _draw_seed(rng)
+    )
     history = train_network(
         network,
         batches,
@@ -237,54 +246,3 @@ def _train_streamed(detector, network, X, scaler, rng):
         verbose=detector.verbose,
     )
     return {"history_": history, "n_iter_": len(history["loss"])}
-
-
-def _block_batches_class():
-    import keras
-
-    class BlockBatches(keras.utils.PyDataset):
-        """Batches of a Dask array, one block computed at a time."""
-
-        def __init__(self, detector, X, scaler, batch_size, seed):
-            super().__init__()
-            self.detector, self.X, self.scaler = detector, X, scaler
-            self.batch_size, self.rng = batch_size, np.random.default_rng(seed)
-            self.sizes = [int(n) for n in X.chunks[0]]
-            self.batches = [max(-(-n // batch_size), 1) for n in self.sizes]
-            self.starts = np.cumsum([0, *self.sizes])
-            self._block = (None, None)
-            self._plan()
-
-        def _plan(self):
-            order = self.rng.permutation(len(self.sizes))
-            self.plan = [(b, i) for b in order for i in range(self.batches[b])]
-            self.rows = {b: self.rng.permutation(self.sizes[b]) for b in order}
-
-        def __len__(self):
-            return sum(self.batches)
-
-        def __getitem__(self, index):
-            block, i = self.plan[index]
-            if self._block[0] != block:
-                start, stop = self.starts[block], self.starts[block + 1]
-                values = self.detector._validate_input(
-                    self.X[start:stop].compute(), reset=False
-                )
-                self._block = (
-                    block,
-                    self.detector._as_network_input(values, self.scaler),
-                )
-            rows = np.sort(
-                self.rows[block][i * self.batch_size : (i + 1) * self.batch_size]
-            )
-            inputs = self._block[1][rows]
-            return inputs, inputs
-
-        def on_epoch_end(self):
-            self._plan()
-
-    return BlockBatches
-
-
-def _BlockBatches(*args):  # noqa: N802 - builds the Keras class on first use
-    return _block_batches_class()(*args)

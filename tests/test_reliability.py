@@ -210,18 +210,13 @@ def _interrupt(*args, **kwargs):
     raise KeyboardInterrupt
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_an_interrupted_fit_keeps_the_previous_fit(name, monkeypatch):
-    """KeyboardInterrupt at the very end of fit, when every other fitted
-    attribute is already set: the detector is left as before the call."""
+def _interrupt_at_the_end_of_fit(monkeypatch):
+    """Make ``offset_from_scores``, the last step of every fit, interrupt it."""
     import skdeepad.base
     import skdeepad.reconstruction
     import skdeepad.threshold
     import skdeepad.timeseries
 
-    detector = fit(make_detector(name), X_GOOD)
-    state = dict(vars(detector))
-    before = detector.score_samples(X_GOOD)
     for module in (
         skdeepad.base,
         skdeepad.reconstruction,
@@ -229,6 +224,16 @@ def test_an_interrupted_fit_keeps_the_previous_fit(name, monkeypatch):
         skdeepad.timeseries,
     ):
         monkeypatch.setattr(module, "offset_from_scores", _interrupt)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_an_interrupted_fit_keeps_the_previous_fit(name, monkeypatch):
+    """KeyboardInterrupt at the very end of fit, when every other fitted
+    attribute is already set: the detector is left as before the call."""
+    detector = fit(make_detector(name), X_GOOD)
+    state = dict(vars(detector))
+    before = detector.score_samples(X_GOOD)
+    _interrupt_at_the_end_of_fit(monkeypatch)
     with pytest.raises(KeyboardInterrupt):
         fit(detector, X_GOOD[:, :3] + 1)
     assert vars(detector).keys() == state.keys()
@@ -237,15 +242,13 @@ def test_an_interrupted_fit_keeps_the_previous_fit(name, monkeypatch):
     np.testing.assert_array_equal(detector.score_samples(X_GOOD), before)
 
     unfitted = make_detector(name)
-    monkeypatch.setattr(skdeepad.base, "offset_from_scores", _interrupt)
-    for module in (skdeepad.reconstruction, skdeepad.threshold, skdeepad.timeseries):
-        monkeypatch.setattr(module, "offset_from_scores", _interrupt)
+    _interrupt_at_the_end_of_fit(monkeypatch)
     with pytest.raises(KeyboardInterrupt):
         fit(unfitted, X_GOOD)
     assert vars(unfitted) == vars(make_detector(name))
 
 
-@pytest.mark.parametrize("name", [n for n in TRAINED if n != "GANomaly"] + ["GANomaly"])
+@pytest.mark.parametrize("name", TRAINED)
 def test_an_interrupt_during_training_keeps_the_previous_fit(name):
     """KeyboardInterrupt from a Keras callback in the middle of training."""
     import keras
