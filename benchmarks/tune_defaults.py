@@ -6,9 +6,10 @@ of ``bottleneck.py`` under the protocol of ``quality.py``. Prints one line
 per variant: mean ROC-AUC and mean fit seconds. The defaults chosen are then
 confirmed on all 43 datasets by ``quality.py``.
 
-    python benchmarks/tune_defaults.py [--all] VARIANT [VARIANT ...]   # names below
+    python benchmarks/tune_defaults.py [--seed=N] [--all] VARIANT [VARIANT ...]
 
-``--all`` evaluates on all 43 datasets instead of the development subset.
+``--all`` evaluates on all 43 datasets instead of the development subset;
+``--seed=N`` fits with ``random_state=N`` instead of 0. Variants: ``VARIANTS``.
 
 Results: benchmarks/results/tuning.md.
 """
@@ -23,13 +24,37 @@ from quality import DEFAULT_DATA, load
 from sklearn.ensemble import IsolationForest
 from sklearn.metrics import roc_auc_score
 
+from skdeepad.base import _draw_seed
 from skdeepad import (
+    DAGMM,
     AutoEncoder,
     DeepIsolationForest,
     DeepSVDD,
     GANomaly,
     VariationalAutoEncoder,
 )
+
+class _StandardisedTanhDIF(DeepIsolationForest):
+    """Prototype: each representation standardised, then tanh (as the authors' code)."""
+
+    def _fit_network(self, network, X, y, rng):
+        from skdeepad._training import forward
+
+        reps = np.concatenate([forward(network, c) for _, c in self._chunks(X)])
+        mean, scale = reps.mean(axis=0), reps.std(axis=0) + 1e-12
+        reps = np.tanh((reps - mean) / scale)
+        forests = [
+            IsolationForest(n_estimators=self.n_estimators, random_state=_draw_seed(rng))
+            .fit(reps[:, m]) for m in range(self.n_ensemble)
+        ]
+        return {"estimators_": forests, "rep_mean_": mean, "rep_scale_": scale}
+
+    def _score_batch(self, X):
+        from skdeepad._training import forward
+
+        reps = np.tanh((forward(self.network_, X) - self.rep_mean_) / self.rep_scale_)
+        return -np.mean([f.score_samples(reps[:, m]) for m, f in enumerate(self.estimators_)], axis=0)
+
 
 DEV_SETS = [
     "4_breastw", "6_cardio", "14_glass", "15_Hepatitis", "18_Ionosphere", "20_letter",
@@ -73,6 +98,16 @@ VARIANTS = {
     "DIF (128,20)": (DeepIsolationForest, {"hidden_units": (128, 20)}),
     "DIF relu": (DeepIsolationForest, {"activation": "relu"}),
     "DIF 100x3": (DeepIsolationForest, {"n_ensemble": 100, "n_estimators": 3}),
+    "DIF 100x6": (DeepIsolationForest, {"n_ensemble": 100}),
+    "DIF stdtanh": (_StandardisedTanhDIF, {}),
+    "DIF 100x3 stdtanh": (_StandardisedTanhDIF, {"n_ensemble": 100, "n_estimators": 3}),
+    "DAGMM": (DAGMM, {}),
+    "DAGMM lr=1e-4": (DAGMM, {"learning_rate": 1e-4}),
+    "DAGMM K=2": (DAGMM, {"n_components": 2}),
+    "DAGMM code=2": (DAGMM, {"hidden_units": (60, 30, 10, 2)}),
+    "DAGMM batch=1024": (DAGMM, {"batch_size": 1024}),
+    "DAGMM energy=0.01": (DAGMM, {"energy_weight": 0.01}),
+    "DAGMM relu": (DAGMM, {"activation": "relu"}),
     "GANomaly": (GANomaly, {}),
     "GANomaly con=1": (GANomaly, {"contextual_weight": 1.0}),
     "GANomaly (64,32)": (GANomaly, {"hidden_units": (64, 32)}),
@@ -80,7 +115,7 @@ VARIANTS = {
 }
 
 
-def evaluate(cls, params, root=DEFAULT_DATA, names=DEV_SETS):
+def evaluate(cls, params, root=DEFAULT_DATA, names=DEV_SETS, seed=0):
     aucs, seconds = [], []
     for name in names:
         X, y = load(Path(root) / f"{name}.npz")
@@ -88,18 +123,23 @@ def evaluate(cls, params, root=DEFAULT_DATA, names=DEV_SETS):
         resolved = {k: v(X.shape[1]) if callable(v) else v for k, v in params.items()}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            det = cls(**resolved, random_state=0).fit(X)
+            det = cls(**resolved, random_state=seed).fit(X)
         seconds.append(time.perf_counter() - start)
         aucs.append(roc_auc_score(y, -det.score_samples(X)))
     return aucs, seconds
 
 
 if __name__ == "__main__":
+    args = sys.argv[1:]
+    seed = 0
+    if args[0].startswith("--seed="):  # another random_state, to check robustness
+        seed = int(args.pop(0).split("=")[1])
     names = DEV_SETS
-    if sys.argv[1] == "--all":  # every dataset, as quality.py
+    if args[0] == "--all":  # every dataset, as quality.py
+        args.pop(0)
         names = sorted(p.stem for p in Path(DEFAULT_DATA).glob("*.npz"))
         names.sort(key=lambda n: int(n.split("_")[0]))
-    for variant in sys.argv[1 + (names is not DEV_SETS):]:
-        aucs, seconds = evaluate(*VARIANTS[variant], names=names)
+    for variant in args:
+        aucs, seconds = evaluate(*VARIANTS[variant], names=names, seed=seed)
         print(f"| {variant} | {np.mean(aucs):.3f} | {np.mean(seconds):.1f} | "
               + " ".join(f"{a:.2f}" for a in aucs) + " |", flush=True)

@@ -11,7 +11,9 @@ from ._discovery import all_detectors
 from .autoencoder import AutoEncoder
 from .base import BaseDeepDetector, BaseLabelledDetector, BaseSequenceDetector
 from .conv import ConvAutoEncoder
+from .dagmm import DAGMM
 from .devnet import DevNet
+from .donut import Donut
 from .forecaster import LSTMForecaster
 from .ganomaly import GANomaly
 from .isolation import DeepIsolationForest
@@ -33,10 +35,12 @@ __all__ = [
     "BaseLabelledDetector",
     "BaseSequenceDetector",
     "ConvAutoEncoder",
+    "DAGMM",
     "DeepIsolationForest",
     "DeepSAD",
     "DeepSVDD",
     "DevNet",
+    "Donut",
     "GANomaly",
     "LSTMAutoEncoder",
     "LSTMForecaster",

@@ -28,7 +28,8 @@ def all_detectors(kind=None):
         "tabular" rows; "semi-supervised" ones, which also learn from a few
         labels (:class:`~skdeepad.base.BaseLabelledDetector`); detectors of
         "sequence" samples (2-D univariate or 3-D multivariate sequences,
-        :class:`~skdeepad.base.BaseSequenceDetector`); of whole "series"
+        :class:`~skdeepad.base.BaseSequenceDetector`, including
+        :class:`~skdeepad.Donut`, which also takes labels); of whole "series"
         scored step by step (:class:`~skdeepad.timeseries.WindowedDetector`);
         or "meta"-detectors built around another estimator
         (:class:`~skdeepad.TunedThresholdDetector`,

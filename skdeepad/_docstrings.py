@@ -98,8 +98,9 @@ input_shape_ : tuple of int
         steps.""",
     "labels": """\
 Detectors that learn from labels (:class:`~skdeepad.DevNet`,
-    :class:`~skdeepad.DeepSAD`) read ``y`` as partial labels, one per sample,
-    in the sign convention of :meth:`predict`:
+    :class:`~skdeepad.DeepSAD`, :class:`~skdeepad.Donut`) read ``y`` as
+    partial labels, one per sample, in the sign convention of
+    :meth:`predict`:
 
     - ``-1``: a known anomaly;
     - ``+1``: a known normal sample;

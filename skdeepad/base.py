@@ -353,7 +353,13 @@ class BaseDeepDetector(
         The default takes 2-D tabular rows. The scaler standardises the last
         axis of what this returns (features, or channels of a sequence).
         """
-        return validate_data(self, X, dtype=_FLOATS, reset=reset)
+        return validate_data(
+            self, X, dtype=_FLOATS, ensure_all_finite=self._finite_check(), reset=reset
+        )
+
+    def _finite_check(self):
+        """``ensure_all_finite`` for validation: NaN passes where the tags allow it."""
+        return "allow-nan" if self.__sklearn_tags__().input_tags.allow_nan else True
 
     def _as_network_input(self, X, scaler):
         if scaler is not None:
@@ -526,7 +532,14 @@ class BaseSequenceDetector(BaseDeepDetector):
         )
 
     def _validate_input(self, X, *, reset):
-        X = validate_data(self, X, dtype=_FLOATS, allow_nd=True, reset=reset)
+        X = validate_data(
+            self,
+            X,
+            dtype=_FLOATS,
+            allow_nd=True,
+            ensure_all_finite=self._finite_check(),
+            reset=reset,
+        )
         X = self._layout(X)
         if 0 in X.shape[1:]:
             raise ValueError(f"X has an empty axis: shape {X.shape}.")

@@ -4,7 +4,8 @@ Labels follow skdeepad's public convention: ``y = +1`` for inliers and
 ``y = -1`` for outliers, the labels :meth:`predict` returns. Files that mark
 anomalies with 1 and normal rows with 0 (ADBench's format) are converted.
 Nothing here downloads unless asked: :func:`load_kddcup99` goes through
-scikit-learn's ``fetch_kddcup99`` and its cache.
+scikit-learn's ``fetch_kddcup99`` and its cache; :func:`load_nsl_kdd` and
+:func:`load_unsw_nb15` read files the user already has.
 """
 
 from pathlib import Path
@@ -13,6 +14,7 @@ import numpy as np
 from sklearn import datasets as _sk
 from sklearn.utils import Bunch, check_random_state
 
+from ._intrusion import encode_columns, load_nsl_kdd, load_unsw_nb15
 from .timeseries import load_nab
 
 __all__ = [
@@ -22,6 +24,8 @@ __all__ = [
     "load_kddcup99",
     "load_nab",
     "load_npz",
+    "load_nsl_kdd",
+    "load_unsw_nb15",
     "make_anomalies",
     "make_outlier_task",
 ]
@@ -365,22 +369,15 @@ def load_kddcup99(
     )
     data = np.asarray(raw.data, dtype=object)
     names = list(raw.feature_names)
-    columns, feature_names = [], []
-    for j, name in enumerate(names):
-        values = data[:, j]
-        if values.size and isinstance(values[0], (bytes, str)):
-            text = np.array([_text(v) for v in values])
-            categories, codes = np.unique(text, return_inverse=True)
-            if categorical == "ordinal":
-                columns.append(codes[:, None].astype(np.float64))
-                feature_names.append(name)
-            else:
-                columns.append((codes[:, None] == np.arange(len(categories))) * 1.0)
-                feature_names += [f"{name}={c}" for c in categories]
-        else:
-            columns.append(values.astype(np.float64)[:, None])
-            feature_names.append(name)
-    X = np.hstack(columns) if columns else np.empty((len(data), 0))
+    text = {
+        name for j, name in enumerate(names)
+        if len(data) and isinstance(data[0, j], (bytes, str))
+    }
+    columns = [
+        np.array([_text(v) for v in data[:, j]]) if name in text else data[:, j]
+        for j, name in enumerate(names)
+    ]
+    X, feature_names, _ = encode_columns(columns, names, text, categorical, None)
     attack = np.array([_text(t).rstrip(".") for t in raw.target])
     y = np.where(attack == "normal", 1, -1)
     return Bunch(X=X, y=y, attack=attack, feature_names=feature_names)

@@ -163,8 +163,15 @@ class ReconstructionDetector(ThresholdMixin, SaveMixin, OutlierMixin, BaseEstima
         check_is_fitted(self)
         X = validate_data(self, X, dtype=_FLOATS, reset=False)
         if self.scaler_ is not None:
-            X = self.scaler_.transform(X)
-        return finite_scores(-self._errors(X))
+            with np.errstate(over="ignore"):  # beyond float64: the row overflows
+                X = self.scaler_.transform(X)
+        # A row that overflowed in standardisation cannot reach the regressor
+        # (scikit-learn's refuse infinities): it is the most abnormal.
+        finite = np.isfinite(X).all(axis=1)
+        errors = np.full(len(X), np.inf)
+        if finite.any():
+            errors[finite] = self._errors(X[finite])
+        return finite_scores(-errors)
 
 
 @contextlib.contextmanager

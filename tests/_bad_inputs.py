@@ -147,6 +147,7 @@ _INNER = (
 _IMAGES = "ConvAutoEncoder reads 4-D arrays as images (n, height, width, channels)"
 _FORECAST = "LSTMForecaster reads the steps before the last: a sequence needs two"
 _THRESHOLD = "TunedThresholdDetector cross-validates: it needs two rows at least"
+_MISSING = "Donut reads NaN as a missing value: left out in training, imputed at scoring"
 
 # (detector, stage, case name) -> (outcome, match, reason)
 OVERRIDES = {
@@ -154,6 +155,7 @@ OVERRIDES = {
         (name, "predict", "3-D"): (ValueError, r"shape|channel", _SEQUENCE)
         for name in (
             "ConvAutoEncoder",
+            "Donut",
             "LSTMAutoEncoder",
             "LSTMForecaster",
             "TransformerAutoEncoder",
@@ -171,6 +173,7 @@ OVERRIDES = {
         for stage in ("fit", "predict")
         for case in ("nan", "inf", "-inf", "a sparse matrix")
     },
+    **{("Donut", stage, "nan"): ("ok", "", _MISSING) for stage in ("fit", "predict")},
     ("ConvAutoEncoder", "fit", "4-D"): ("ok", "", _IMAGES),
     ("LSTMForecaster", "fit", "one feature"): (
         ValueError,

@@ -12,6 +12,9 @@ from skdeepad import ConvAutoEncoder
 FAST_PARAMS = {
     "AutoEncoder": {"hidden_units": (8, 4), "epochs": 2, "batch_size": 128},
     "ConvAutoEncoder": {"filters": (4, 2), "epochs": 2, "batch_size": 128},
+    "DAGMM": {
+        "hidden_units": (8, 2), "estimation_units": (4,), "epochs": 2, "batch_size": 128
+    },
     "DeepIsolationForest": {"n_ensemble": 4, "hidden_units": (16, 4)},
     "DeepSAD": {"hidden_units": (8, 4), "epochs": 2, "batch_size": 128},
     # Without labelled anomalies DevNet's stand-in scores are near symmetric on
@@ -21,6 +24,10 @@ FAST_PARAMS = {
         "hidden_units": (4,), "epochs": 2, "batch_size": 128, "contamination": 0.1
     },
     "DeepSVDD": {"hidden_units": (8, 4), "epochs": 2, "batch_size": 128},
+    "Donut": {
+        "hidden_units": (8,), "latent_dim": 2, "n_samples": 2, "epochs": 2,
+        "batch_size": 128,
+    },
     "GANomaly": {"hidden_units": (8, 4), "epochs": 2, "batch_size": 128},
     "ReconstructionDetector": {
         "regressor": MLPRegressor(hidden_layer_sizes=(2,), max_iter=20, random_state=0)

@@ -55,6 +55,33 @@ def test_kddcup_http(monkeypatch):
     assert results["DeepIsolationForest"] > 0.9
 
 
+def test_nsl_kdd(tmp_path, capsys):
+    from .test_intrusion import _kdd_line
+
+    rng = np.random.default_rng(0)
+
+    def lines(n_normal, n_attacks):
+        normal = [
+            _kdd_line("tcp", "http", "SF", "normal", 21, duration=rng.integers(0, 3))
+            for _ in range(n_normal)
+        ]
+        attacks = [
+            _kdd_line("icmp", "ecr_i", "REJ", "smurf", 18, duration=int(9e4))
+            for _ in range(n_attacks)
+        ]
+        return "\n".join(normal + attacks) + "\n"
+
+    (tmp_path / "train.txt").write_text(lines(200, 20))
+    (tmp_path / "test.txt").write_text(lines(60, 10))
+    results = _example("nsl_kdd").main(
+        [str(tmp_path / "train.txt"), str(tmp_path / "test.txt"), "--epochs", "3"]
+    )
+    assert set(results) == {"DAGMM", "AutoEncoder"}
+    assert results["AutoEncoder"] > 0.9  # the attacks differ in every way
+    out = capsys.readouterr().out
+    assert "train: 220 records" in out and "dos" in out
+
+
 def test_threshold_and_search(capsys):
     best = _example("threshold_and_search").main(["--epochs", "2"])
     assert best["hidden_units"] in [(16, 2), (32, 8)]
@@ -68,6 +95,7 @@ def test_threshold_and_search(capsys):
         "digits_cnn",
         "ecommerce_pipeline",
         "kddcup_http",
+        "nsl_kdd",
         "threshold_and_search",
         "plots",
     ],

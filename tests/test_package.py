@@ -36,7 +36,7 @@ def test_all_detectors_finds_concrete_public_detectors():
     assert dict(all_detectors("series")) == {"WindowedDetector": WindowedDetector}
     sequence = dict(all_detectors("sequence"))
     assert set(sequence) == {
-        "ConvAutoEncoder", "LSTMAutoEncoder", "LSTMForecaster",
+        "ConvAutoEncoder", "Donut", "LSTMAutoEncoder", "LSTMForecaster",
         "TransformerAutoEncoder",
     }
     tabular = dict(all_detectors("tabular"))

@@ -10,6 +10,8 @@ from .attention import (
     transformer_block,
 )
 from .conv import build_conv_autoencoder
+from .dagmm import DAGMMTrainer, ReconstructionFeatures, build_dagmm
+from .donut import DonutTrainer, build_donut
 from .dense import build_dense_autoencoder, dense_stack, finish_block, seeded_dense
 from .devnet import DeviationLoss, build_devnet
 from .ensemble import EnsembleDense, build_random_ensemble
@@ -35,7 +37,12 @@ __all__ = [
     "finish_block",
     "recurrent_stack",
     "transformer_block",
+    "DAGMMTrainer",
     "DeepSADLoss",
+    "DonutTrainer",
+    "build_donut",
+    "ReconstructionFeatures",
+    "build_dagmm",
     "DeviationLoss",
     "build_devnet",
     "EnsembleDense",
