@@ -169,6 +169,8 @@ def report(args):
         rows = list(csv.DictReader(f))
     series = list(dict.fromkeys(r["series"] for r in rows))
     methods = list(dict.fromkeys(r["method"] for r in rows))
+    ours = dict(all_detectors("sequence"))
+    methods.sort(key=lambda m: m not in ours)  # skdeepad's first, stable otherwise
     table = {(r["series"], r["method"]): r for r in rows}
 
     def value(s, m, key):
@@ -198,7 +200,7 @@ def report(args):
         "\nMean seconds per series (fit + score): "
         + ", ".join(f"{m} {v:.1f}" for m, v in zip(methods, seconds))
     )
-    ours = [m for m in methods if m in dict(all_detectors("sequence"))]
+    ours = [m for m in methods if m in ours]
     baseline = "IsolationForest (windows)"
     if ours and baseline in methods:
         mean = {
