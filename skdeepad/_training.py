@@ -259,6 +259,7 @@ def train_network(
     patience,
     callbacks,
     verbose,
+    optimizer=None,
 ):
     """Compile ``network`` and train it with Keras's ``fit``.
 
@@ -267,7 +268,9 @@ def train_network(
     TensorFlow backend) that shuffles itself and has a ``batch_size``.
     ``validation`` is an ``(inputs, targets)`` pair, ``targets`` None for a model that computes its
     own loss, or None. ``loss`` is anything ``keras.Model.compile`` takes, or
-    None. Returns the Keras ``History.history`` dict.
+    None. ``optimizer``, when given, is reused (its state carries on, for
+    incremental training); by default a fresh Adam of ``learning_rate``.
+    Returns the Keras ``History.history`` dict.
     """
     monitor = "val_loss" if validation is not None else "loss"
     guard = DivergenceGuard()
@@ -281,7 +284,7 @@ def train_network(
     all_callbacks.extend(callbacks)
     eager = epochs * len(batches) <= _EAGER_MAX_STEPS
     network.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
+        optimizer=optimizer or keras.optimizers.Adam(learning_rate=learning_rate),
         loss=loss,
         run_eagerly=eager,
         steps_per_execution=_steps_per_execution(eager),

@@ -5,13 +5,13 @@ from numbers import Real
 from ._compat import Interval, StrOptions
 from ._docstrings import fill_doc
 from ._units import resolve_hidden_units
-from .base import BaseDeepDetector, FeatureScoresMixin
+from .base import BaseDeepDetector, FeatureScoresMixin, IncrementalMixin
 
 __all__ = ["AutoEncoder"]
 
 
 @fill_doc
-class AutoEncoder(FeatureScoresMixin, BaseDeepDetector):
+class AutoEncoder(IncrementalMixin, FeatureScoresMixin, BaseDeepDetector):
     """Outlier detection by the reconstruction error of a dense autoencoder.
 
     The network compresses each sample through a bottleneck and reconstructs

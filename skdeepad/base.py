@@ -27,6 +27,8 @@ as partial labels (-1 known anomaly, +1 known normal, 0 unlabelled) in
 None there.
 """
 
+import contextlib
+import copy
 import functools
 import math
 from abc import ABCMeta, abstractmethod
@@ -47,8 +49,11 @@ __all__ = [
     "BaseDeepDetector",
     "BaseLabelledDetector",
     "BaseSequenceDetector",
+    "FeatureScoresMixin",
+    "IncrementalMixin",
     "ThresholdMixin",
     "offset_from_scores",
+    "trains_on_inputs",
 ]
 
 # Seeds handed to Keras must fit in an int32 on every backend; networks count
@@ -243,7 +248,19 @@ class BaseDeepDetector(
         -------
         self : object
             The fitted detector.
+
+        Notes
+        -----
+        A ``dask.array.Array`` too large for memory: the detectors trained on
+        ``(X, X)`` alone (:class:`~skdeepad.AutoEncoder`,
+        :class:`~skdeepad.ConvAutoEncoder`, :class:`~skdeepad.LSTMAutoEncoder`,
+        :class:`~skdeepad.TransformerAutoEncoder`) train on it block by block
+        (:func:`skdeepad.dask.fit`); the others load it whole.
         """
+        if _is_dask_array(X) and trains_on_inputs(self):
+            from .dask import fit
+
+            return fit(self, X)
         X = self._validate_input(X, reset=True)
         y = self._validate_labels(y, X)
         rng = check_random_state(self.random_state)
@@ -422,6 +439,93 @@ class BaseDeepDetector(
         return finite_scores(np.negative(scores, out=scores))
 
 
+class IncrementalMixin:
+    """``partial_fit``: train further on each batch of data as it comes.
+
+    For the detectors trained by the shared loop on ``(X, X)`` alone (the
+    autoencoders). Put it left of :class:`BaseDeepDetector`.
+    """
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    @atomic_fit
+    def partial_fit(self, X, y=None):
+        """Train on ``X`` for one epoch, continuing from the current fit.
+
+        The first call on an unfitted detector builds the network; every call
+        then updates the standardisation statistics with ``X``
+        (:meth:`sklearn.preprocessing.StandardScaler.partial_fit`, so they are
+        those of all the data seen), passes once over ``X`` in shuffled
+        mini-batches with the same Adam optimiser (its moments carry over
+        from call to call, and from a previous :meth:`fit`), and sets
+        ``offset_`` from the scores of ``X``. There is no early stopping:
+        each call is one epoch. With an int ``random_state``, the same
+        sequence of calls gives the same scores.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            A batch of training data, mostly normal.
+        y : None
+            Ignored; present for API consistency.
+
+        Returns
+        -------
+        self : object
+            The updated detector.
+        """
+        first = not hasattr(self, "network_")
+        X = self._validate_input(X, reset=first)
+        rng = check_random_state(self.random_state)
+        network_seed, batch_seed = _draw_seed(rng), _draw_seed(rng)
+        if first:
+            self.scaler_ = StandardScaler() if self.standardize else None
+            self.network_ = self._build_network(X.shape[1:], seed=network_seed)
+            self.history_, self.n_iter_ = {"loss": []}, 0
+        if self.scaler_ is not None:  # a copy: atomic_fit restores the old one
+            self.scaler_ = copy.deepcopy(self.scaler_).partial_fit(_by_channel(X))
+        X = self._as_network_input(X, self.scaler_)
+        # atomic_fit puts the attributes back, this the weights trained in place
+        with _restored_on_failure(self.network_):
+            self._train_one_epoch(X, batch_seed)
+            scores = -self._anomaly_scores(X)
+            if not np.all(np.isfinite(scores)):
+                raise self._divergence_error("the training scores are not all finite")
+        self.offset_ = offset_from_scores(scores, self.contamination)
+        return self
+
+    def _train_one_epoch(self, X, batch_seed):
+        from ._training import ShuffledBatches, TrainingDiverged, train_network
+
+        optimizer = getattr(self.network_, "optimizer", None)
+        if optimizer is not None:
+            optimizer.learning_rate = self.learning_rate
+        inputs, targets = self._training_data(X, None)
+        batches = ShuffledBatches(
+            inputs,
+            targets,
+            batch_size=min(self.batch_size, len(X)),
+            seed=(batch_seed + self.n_iter_) % _MAX_SEED,
+        )
+        try:
+            history = train_network(
+                self.network_,
+                batches,
+                None,
+                loss=self._loss,
+                learning_rate=self.learning_rate,
+                epochs=1,
+                early_stopping=False,
+                patience=self.patience,
+                callbacks=list(self.callbacks or ()),
+                verbose=self.verbose,
+                optimizer=optimizer,
+            )
+        except TrainingDiverged as diverged:
+            raise self._divergence_error(str(diverged)) from None
+        self.history_ = {"loss": [*self.history_.get("loss", []), *history["loss"]]}
+        self.n_iter_ += 1
+
+
 class FeatureScoresMixin:
     """``feature_scores(X)`` for detectors scoring by mean squared reconstruction error.
 
@@ -552,6 +656,39 @@ class BaseSequenceDetector(BaseDeepDetector):
                 f"{self.input_shape_}."
             )
         return X
+
+
+@contextlib.contextmanager
+def _restored_on_failure(network):
+    """Put back ``network``'s weights and optimiser state if the block raises."""
+    optimizer = getattr(network, "optimizer", None)
+    variables = [*network.variables, *(optimizer.variables if optimizer else ())]
+    saved = [v.numpy() for v in variables]
+    try:
+        yield
+    except BaseException:
+        for variable, value in zip(variables, saved, strict=True):
+            variable.assign(value)
+        raise
+
+
+def trains_on_inputs(detector):
+    """Whether ``detector`` is trained by the shared loop on ``(X, X)`` alone.
+
+    Such a detector needs nothing of the data but batches of it: it can be
+    trained block by block (:func:`skdeepad.dask.fit`) or incrementally.
+    """
+    cls = type(detector)
+    return (
+        isinstance(detector, BaseDeepDetector)
+        and cls._fit_network is BaseDeepDetector._fit_network
+        and cls._training_data is BaseDeepDetector._training_data
+    )
+
+
+def _is_dask_array(X):
+    """Whether ``X`` is a Dask array, without importing Dask."""
+    return type(X).__module__.startswith("dask.") and hasattr(X, "chunks")
 
 
 def offset_from_scores(scores, contamination):

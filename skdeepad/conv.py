@@ -6,13 +6,18 @@ from numbers import Integral, Real
 from ._compat import Interval
 from ._docstrings import fill_doc
 from ._units import check_units
-from .base import BaseDeepDetector, BaseSequenceDetector, FeatureScoresMixin
+from .base import (
+    BaseDeepDetector,
+    BaseSequenceDetector,
+    FeatureScoresMixin,
+    IncrementalMixin,
+)
 
 __all__ = ["ConvAutoEncoder"]
 
 
 @fill_doc
-class ConvAutoEncoder(FeatureScoresMixin, BaseSequenceDetector):
+class ConvAutoEncoder(IncrementalMixin, FeatureScoresMixin, BaseSequenceDetector):
     """Outlier detection of sequences or images by a convolutional autoencoder.
 
     Strided convolutions compress each sequence (1-D convolutions over time)

@@ -17,14 +17,16 @@ backend runs ``GridSearchCV``'s fits on the workers::
     with joblib.parallel_backend("dask"):
         GridSearchCV(AutoEncoder(), grid, scoring="roc_auc").fit(X, y)
 
-Training on data larger than memory: :func:`fit` streams a Dask array. The
+Training on data larger than memory: :func:`fit` streams a Dask array (and
+``detector.fit(dask_array)`` calls it for the autoencoders). The
 standardisation statistics take one pass (Dask's mean and variance over all
 blocks); then each epoch visits the blocks in a fresh order and the rows of a
 block in a fresh order, computing one block at a time, so memory holds one
-block, not the data. A Dask array rather than a generator or a ``tf.data``
-pipeline because it knows its length and its blocks (epochs, shuffling by
-block, the statistics pass and the training scores need both) and runs on
-any Keras backend.
+block, not the data (and, for early stopping, a validation set of at most one
+block's size). A Dask array rather than a generator or a ``tf.data`` pipeline
+because it knows its length and its blocks (epochs, shuffling by block, the
+statistics pass, the validation rows and the training scores need both) and
+runs on any Keras backend. Data arriving in batches: ``partial_fit``.
 
 Dask is imported when these functions are called, not with skdeepad.
 """
@@ -149,11 +151,14 @@ def fit(detector, X):
     (AutoEncoder, ConvAutoEncoder, LSTMAutoEncoder, TransformerAutoEncoder).
     Standardisation statistics come from one streaming pass; batches are
     drawn block by block (blocks, and rows within a block, shuffled every
-    epoch from ``random_state``); there is no early stopping
-    (``early_stopping`` is ignored: a validation set would have to be held in
-    memory); ``offset_`` comes from the training scores, computed block by
-    block. The result scores like an in-memory fit, not identically
-    (the batches differ).
+    epoch from ``random_state``). With ``early_stopping``, a random
+    ``validation_fraction`` of the rows, but at most as many as the largest
+    block holds (memory holds one block, and this set), is computed once and
+    held out of training to monitor the validation loss, as in an in-memory
+    fit. ``offset_`` comes from the training scores, computed block by block.
+    The result scores like an in-memory fit, not identically (the batches
+    differ). ``detector.fit(X)`` with a Dask array ``X`` calls this function
+    for these detectors.
 
     Parameters
     ----------
@@ -170,19 +175,15 @@ def fit(detector, X):
     """
     import dask.array as da
 
-    from .base import BaseDeepDetector, atomic_fit
+    from .base import atomic_fit, trains_on_inputs
 
-    cls = type(detector)
     if not isinstance(X, da.Array):
         raise TypeError(f"X must be a dask.array.Array; got {type(X).__name__}.")
-    if not (
-        isinstance(detector, BaseDeepDetector)
-        and cls._fit_network is BaseDeepDetector._fit_network
-        and cls._training_data is BaseDeepDetector._training_data
-    ):
+    if not trains_on_inputs(detector):
         raise ValueError(
             f"skdeepad.dask.fit trains the autoencoders (trained on (X, X) by the "
-            f"shared loop); {cls.__name__} needs more of the data than one block."
+            f"shared loop); {type(detector).__name__} needs more of the data than "
+            "one block."
         )
     return atomic_fit(_fit)(detector, X)
 
@@ -223,26 +224,62 @@ def _train_streamed(detector, network, X, scaler, rng):
     from ._training import BlockBatches, train_network
     from .base import _draw_seed
 
-    starts = np.cumsum([0, *X.chunks[0]])
-
-    def load_block(block):
-        values = X[starts[block] : starts[block + 1]].compute()
+    def network_input(values):
         values = detector._validate_input(values, reset=False)
         return detector._as_network_input(values, scaler)
 
+    starts = np.cumsum([0, *X.chunks[0]])
+    held = _held_out(detector, X, rng)
+    held_by_block = [
+        held[(held >= start) & (held < stop)] - start
+        for start, stop in zip(starts[:-1], starts[1:], strict=True)
+    ]
+    blocks = [
+        b for b, size in enumerate(X.chunks[0]) if size > len(held_by_block[b])
+    ]
+
+    def load_block(i):
+        block = blocks[i]
+        values = X[starts[block] : starts[block + 1]].compute()
+        return network_input(np.delete(values, held_by_block[block], axis=0))
+
     batches = BlockBatches(
-        X.chunks[0], load_block, detector.batch_size, _draw_seed(rng)
+        [X.chunks[0][b] - len(held_by_block[b]) for b in blocks],
+        load_block,
+        detector.batch_size,
+        _draw_seed(rng),
     )
+    validation = None
+    if len(held):
+        validation = network_input(X[held].compute())
+        validation = (validation, validation)
     history = train_network(
         network,
         batches,
-        None,
+        validation,
         loss=detector._loss,
         learning_rate=detector.learning_rate,
         epochs=detector.epochs,
-        early_stopping=False,
+        early_stopping=detector.early_stopping,
         patience=detector.patience,
         callbacks=list(detector.callbacks or ()),
         verbose=detector.verbose,
     )
     return {"history_": history, "n_iter_": len(history["loss"])}
+
+
+def _held_out(detector, X, rng):
+    """The sorted rows held out to monitor early stopping (none without it).
+
+    ``validation_fraction`` of the rows, at most as many as the largest block;
+    none when that rounds to no row.
+    """
+    from .base import _draw_seed
+
+    n_rows = X.shape[0]
+    size = min(int(detector.validation_fraction * n_rows), max(X.chunks[0]))
+    if not detector.early_stopping or size == 0:
+        return np.empty(0, dtype=int)
+    # a Generator draws `size` of `n_rows` without permuting all of them
+    draws = np.random.default_rng(_draw_seed(rng)).choice(n_rows, size, replace=False)
+    return np.sort(draws)

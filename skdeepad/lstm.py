@@ -5,13 +5,18 @@ from numbers import Real
 from ._compat import Interval, StrOptions
 from ._docstrings import fill_doc
 from ._units import check_units
-from .base import BaseDeepDetector, BaseSequenceDetector, FeatureScoresMixin
+from .base import (
+    BaseDeepDetector,
+    BaseSequenceDetector,
+    FeatureScoresMixin,
+    IncrementalMixin,
+)
 
 __all__ = ["LSTMAutoEncoder"]
 
 
 @fill_doc
-class LSTMAutoEncoder(FeatureScoresMixin, BaseSequenceDetector):
+class LSTMAutoEncoder(IncrementalMixin, FeatureScoresMixin, BaseSequenceDetector):
     """Outlier detection of sequences by an LSTM autoencoder's reconstruction error.
 
     An LSTM encoder reads each sequence into a code (its last output); an

@@ -4,13 +4,18 @@ from numbers import Integral, Real
 
 from ._compat import Interval
 from ._docstrings import fill_doc
-from .base import BaseDeepDetector, BaseSequenceDetector, FeatureScoresMixin
+from .base import (
+    BaseDeepDetector,
+    BaseSequenceDetector,
+    FeatureScoresMixin,
+    IncrementalMixin,
+)
 
 __all__ = ["TransformerAutoEncoder"]
 
 
 @fill_doc
-class TransformerAutoEncoder(FeatureScoresMixin, BaseSequenceDetector):
+class TransformerAutoEncoder(IncrementalMixin, FeatureScoresMixin, BaseSequenceDetector):
     """Outlier detection of sequences by a Transformer autoencoder.
 
     Self-attention blocks with a sinusoidal position encoding read each

@@ -127,7 +127,9 @@ def test_fit_streams_blocks_and_scores_like_an_in_memory_fit(client):
     y = np.r_[np.ones(1900), -np.ones(100)]
     order = rng.permutation(len(X))
     X, y = X[order], y[order]
-    params = {"hidden_units": (8, 3), "epochs": 10, "random_state": 0}
+    params = {
+        "hidden_units": (8, 3), "epochs": 10, "early_stopping": False, "random_state": 0
+    }
     memory = AutoEncoder(**params).fit(X)
     streamed = skdask.fit(AutoEncoder(**params), da.from_array(X, chunks=(300, 6)))
     assert streamed.n_iter_ == 10 and streamed.n_features_in_ == 6
@@ -137,6 +139,41 @@ def test_fit_streams_blocks_and_scores_like_an_in_memory_fit(client):
     assert spearmanr(ours, theirs)[0] > 0.95
     assert abs(roc_auc_score(y, ours) - roc_auc_score(y, theirs)) < 0.02
     assert np.mean(streamed.predict(X) == memory.predict(X)) > 0.97
+
+
+def test_streamed_fit_stops_early_on_rows_held_out(client, monkeypatch):
+    rng = np.random.default_rng(4)
+    X = da.from_array(rng.standard_normal((2000, 5)), chunks=(150, 5))
+    params = {"hidden_units": (6, 2), "epochs": 200, "patience": 2, "random_state": 0}
+    streamed = skdask.fit(AutoEncoder(**params), X)
+    assert "val_loss" in streamed.history_ and streamed.n_iter_ < 200
+    assert len(streamed.history_["val_loss"]) == streamed.n_iter_
+    # validation_fraction of 2,000 rows is 200, capped at one block (150 rows),
+    # held out of training: the batches cover the other 1,850
+    from skdeepad import _training
+
+    sizes = []
+
+    class Recorded(_training.BlockBatches):
+        def __init__(self, block_sizes, *args, **kwargs):
+            sizes.append(sum(block_sizes))
+            super().__init__(block_sizes, *args, **kwargs)
+
+    monkeypatch.setattr(_training, "BlockBatches", Recorded)
+    skdask.fit(AutoEncoder(**params), X)
+    skdask.fit(AutoEncoder(**params, early_stopping=False), X)
+    assert sizes == [1850, 2000]
+
+
+def test_fit_of_a_dask_array_streams_it(client):
+    X = da.from_array(np.random.default_rng(5).standard_normal((600, 4)), chunks=100)
+    params = {"hidden_units": (4, 2), "epochs": 3, "random_state": 0}
+    direct = AutoEncoder(**params).fit(X)
+    streamed = skdask.fit(AutoEncoder(**params), X)
+    np.testing.assert_array_equal(
+        direct.score_samples(X.compute()), streamed.score_samples(X.compute())
+    )
+    assert direct.history_ == streamed.history_
 
 
 def test_fit_refuses_what_it_cannot_stream(fitted):
