@@ -21,22 +21,17 @@ class DeepIsolationForest(BaseDeepDetector):
     different non-linear view of the data in which anomalies may be easier to
     isolate with axis-parallel cuts; scikit-learn's
     :class:`~sklearn.ensemble.IsolationForest` of ``n_estimators`` trees is
-    fitted on each view, after standardising it (over the training samples)
-    and squashing it with ``tanh``, as the authors' implementation does. The
-    anomaly score is the mean of the forests' anomaly scores. There is no
-    training loop: a fit costs a forward pass and the forests, and it is
-    deterministic given ``random_state``.
+    fitted on each view. The anomaly score is the mean of the forests'
+    anomaly scores. There is no training loop: a fit costs a forward pass and
+    the forests, and it is deterministic given ``random_state``.
 
     Parameters
     ----------
-    n_ensemble : int, default=100
+    n_ensemble : int, default=50
         The number of random networks, hence of representations and forests.
 
-    n_estimators : int, default=3
-        The number of isolation trees fitted on each representation. The
-        defaults, 100 representations of 3 trees, were chosen by measurement
-        (the paper's 50 of 6 score a little lower on ADBench, see
-        ``benchmarks/results/tuning.md``).
+    n_estimators : int, default=6
+        The number of isolation trees fitted on each representation.
 
     max_samples : "auto", int or float, default="auto"
         The number of samples drawn to grow each tree, as in
@@ -69,10 +64,6 @@ class DeepIsolationForest(BaseDeepDetector):
 
     estimators_ : list of sklearn.ensemble.IsolationForest
         The forest fitted on each representation.
-
-    representation_scaler_ : sklearn.preprocessing.StandardScaler
-        Standardises the representations (all of them side by side, as
-        ``(n_samples, n_ensemble * hidden_units[-1])``) before the ``tanh``.
 
     %(feature_attributes)s
 
@@ -119,16 +110,15 @@ class DeepIsolationForest(BaseDeepDetector):
         "verbose": ["verbose"],
     }
 
-    # The ensemble is wide (100 networks of 500 units by default): 1,024 rows
-    # take ~200 MiB per layer (2,048 scored fastest of 512 to 8,192 with 50
-    # networks, the same memory).
-    _predict_batch_size = 1024
+    # The ensemble is wide (50 networks of 500 units by default): 2,048 rows
+    # take ~200 MiB per layer and scored fastest of 512 to 8,192.
+    _predict_batch_size = 2048
 
     def __init__(
         self,
         *,
-        n_ensemble=100,
-        n_estimators=3,
+        n_ensemble=50,
+        n_estimators=6,
         max_samples="auto",
         hidden_units=(500, 100, 20),
         activation="tanh",
@@ -160,15 +150,12 @@ class DeepIsolationForest(BaseDeepDetector):
 
     def _fit_network(self, network, X, y, rng):
         from sklearn.ensemble import IsolationForest  # at fit: a light import
-        from sklearn.preprocessing import StandardScaler
 
         from ._training import forward
 
         representations = np.concatenate(
             [forward(network, chunk) for _, chunk in self._chunks(X)]
         )
-        scaler = StandardScaler().fit(representations.reshape(len(X), -1))
-        representations = _squash(representations, scaler)
         forests = [
             IsolationForest(
                 n_estimators=self.n_estimators,
@@ -177,14 +164,12 @@ class DeepIsolationForest(BaseDeepDetector):
             ).fit(representations[:, member])
             for member in range(self.n_ensemble)
         ]
-        return {"estimators_": forests, "representation_scaler_": scaler}
+        return {"estimators_": forests}
 
     def _score_batch(self, X):
         from ._training import forward
 
-        representations = _squash(
-            forward(self.network_, X), self.representation_scaler_
-        )
+        representations = forward(self.network_, X)
         return -np.mean(
             [
                 forest.score_samples(representations[:, member])
@@ -192,9 +177,3 @@ class DeepIsolationForest(BaseDeepDetector):
             ],
             axis=0,
         )
-
-
-def _squash(representations, scaler):
-    """``tanh`` of the standardised representations, of their 3-D shape."""
-    flat = scaler.transform(representations.reshape(len(representations), -1))
-    return np.tanh(flat).reshape(representations.shape)
