@@ -73,6 +73,9 @@ VARIANTS = {
     "AE (64,32)": (AutoEncoder, {"hidden_units": (64, 32)}),
     "AE (64,d//2)": (AutoEncoder, {"hidden_units": lambda d: (64, max(1, min(32, d // 2)))}),
     "AE (64,d)": (AutoEncoder, {"hidden_units": lambda d: (64, min(32, d))}),
+    "AE code>=2": (
+        AutoEncoder, {"hidden_units": lambda d: (min(64, max(8, 2 * d)), min(32, max(2, d // 4)))}
+    ),
     "VAE": (VariationalAutoEncoder, {}),
     "VAE beta=0.1": (VariationalAutoEncoder, {"beta": 0.1}),
     "VAE (64,32)": (VariationalAutoEncoder, {"hidden_units": (64, 32)}),

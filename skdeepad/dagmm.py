@@ -116,13 +116,17 @@ class DAGMM(BaseDeepDetector):
 
     Examples
     --------
+    Normal samples lie near a curve in 4-D; the two others are off it:
+
     >>> import numpy as np
     >>> from skdeepad import DAGMM
     >>> rng = np.random.RandomState(0)
-    >>> X = rng.normal(size=(200, 4))
-    >>> det = DAGMM(epochs=20, random_state=0).fit(X)
-    >>> det.predict([[0.0, 0.0, 0.0, 0.0], [8.0, -8.0, 8.0, -8.0]])
-    array([ 1, -1])
+    >>> t = rng.normal(size=(300, 1))
+    >>> X = np.hstack([t, 2 * t, -t, t**2]) + rng.normal(scale=0.05, size=(300, 4))
+    >>> det = DAGMM(epochs=60, random_state=0).fit(X)
+    >>> on, off, off_too = [0.5, 1, -0.5, 0.25], [1, -2, 1, -1], [-1, 2, 1, 3]
+    >>> det.predict([on, off, off_too])
+    array([ 1, -1, -1])
     """
 
     _parameter_constraints: dict = {
