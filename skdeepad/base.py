@@ -273,10 +273,8 @@ class BaseDeepDetector(
 
         for name, value in fitted.items():
             setattr(self, name, value)
-        scores = -self._anomaly_scores(X)
-        if not np.all(np.isfinite(scores)):  # atomic_fit puts the old state back
-            raise self._divergence_error("the training scores are not all finite")
-        self.offset_ = offset_from_scores(scores, self.contamination)
+        # a ValueError here leaves the old state: atomic_fit puts it back
+        self._set_offset(-self._anomaly_scores(X))
         return self
 
     def _validate_labels(self, y, X):
@@ -302,8 +300,6 @@ class BaseDeepDetector(
         the extra ``callbacks``, and returns ``{"history_": ...,
         "n_iter_": ...}``. Raises ValueError when the loss diverges.
         """
-        from ._training import TrainingDiverged, train_network
-
         train, validation = self._split(len(X), y, rng)
         inputs, targets = self._training_data(X[train], _take(y, train))
         batches = self._batches(
@@ -317,22 +313,61 @@ class BaseDeepDetector(
             if validation is None
             else self._training_data(X[validation], _take(y, validation))
         )
+        history = self._run_training(
+            model,
+            batches,
+            validation,
+            epochs=self.epochs,
+            early_stopping=self.early_stopping,
+            loss=loss,
+            callbacks=callbacks,
+        )
+        return {"history_": history, "n_iter_": len(history["loss"])}
+
+    def _run_training(
+        self,
+        model,
+        batches,
+        validation,
+        *,
+        epochs,
+        early_stopping,
+        loss=None,
+        callbacks=(),
+        optimizer=None,
+    ):
+        """Train ``model`` with :func:`~skdeepad._training.train_network`.
+
+        The one place the detector's settings (learning rate, patience,
+        callbacks, verbosity) reach the Keras loop, for :meth:`_train`,
+        ``partial_fit`` and the streamed fit of :mod:`skdeepad.dask`.
+        ``loss`` defaults to the class's ``_loss``. Returns the history dict;
+        raises ValueError when the loss diverges.
+        """
+        from ._training import TrainingDiverged, train_network
+
         try:
-            history = train_network(
+            return train_network(
                 model,
                 batches,
                 validation,
                 loss=self._loss if loss is None else loss,
                 learning_rate=self.learning_rate,
-                epochs=self.epochs,
-                early_stopping=self.early_stopping,
+                epochs=epochs,
+                early_stopping=early_stopping,
                 patience=self.patience,
                 callbacks=[*callbacks, *(self.callbacks or ())],
                 verbose=self.verbose,
+                optimizer=optimizer,
             )
         except TrainingDiverged as diverged:
             raise self._divergence_error(str(diverged)) from None
-        return {"history_": history, "n_iter_": len(history["loss"])}
+
+    def _set_offset(self, training_scores):
+        """Set ``offset_`` from the training scores; ValueError when one is not finite."""
+        if not np.all(np.isfinite(training_scores)):
+            raise self._divergence_error("the training scores are not all finite")
+        self.offset_ = offset_from_scores(training_scores, self.contamination)
 
     def _divergence_error(self, what):
         remedy = "" if self.standardize else ", or standardize=True"
@@ -487,14 +522,11 @@ class IncrementalMixin:
         # atomic_fit puts the attributes back, this the weights trained in place
         with _restored_on_failure(self.network_):
             self._train_one_epoch(X, batch_seed)
-            scores = -self._anomaly_scores(X)
-            if not np.all(np.isfinite(scores)):
-                raise self._divergence_error("the training scores are not all finite")
-        self.offset_ = offset_from_scores(scores, self.contamination)
+            self._set_offset(-self._anomaly_scores(X))
         return self
 
     def _train_one_epoch(self, X, batch_seed):
-        from ._training import ShuffledBatches, TrainingDiverged, train_network
+        from ._training import ShuffledBatches
 
         optimizer = getattr(self.network_, "optimizer", None)
         if optimizer is not None:
@@ -506,23 +538,19 @@ class IncrementalMixin:
             batch_size=min(self.batch_size, len(X)),
             seed=(batch_seed + self.n_iter_) % _MAX_SEED,
         )
-        try:
-            history = train_network(
-                self.network_,
-                batches,
-                None,
-                loss=self._loss,
-                learning_rate=self.learning_rate,
-                epochs=1,
-                early_stopping=False,
-                patience=self.patience,
-                callbacks=list(self.callbacks or ()),
-                verbose=self.verbose,
-                optimizer=optimizer,
-            )
-        except TrainingDiverged as diverged:
-            raise self._divergence_error(str(diverged)) from None
-        self.history_ = {"loss": [*self.history_.get("loss", []), *history["loss"]]}
+        history = self._run_training(
+            self.network_,
+            batches,
+            None,
+            epochs=1,
+            early_stopping=False,
+            optimizer=optimizer,
+        )
+        # later epochs' values append to fit's (whose val_loss, if any, stays)
+        self.history_ = {
+            key: [*self.history_.get(key, []), *history.get(key, [])]
+            for key in {**self.history_, **history}
+        }
         self.n_iter_ += 1
 
 

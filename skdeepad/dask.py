@@ -193,7 +193,7 @@ def _fit(detector, X):
     from sklearn.preprocessing import StandardScaler
     from sklearn.utils import check_random_state
 
-    from .base import _draw_seed, offset_from_scores
+    from .base import _draw_seed
 
     detector._validate_params()
     X = X.rechunk({axis: -1 for axis in range(1, X.ndim)})
@@ -215,13 +215,12 @@ def _fit(detector, X):
     detector.scaler_, detector.network_ = scaler, network
     for key, value in fitted.items():
         setattr(detector, key, value)
-    scores = score_samples(detector, X).compute()
-    detector.offset_ = offset_from_scores(scores, detector.contamination)
+    detector._set_offset(score_samples(detector, X).compute())
     return detector
 
 
 def _train_streamed(detector, network, X, scaler, rng):
-    from ._training import BlockBatches, train_network
+    from ._training import BlockBatches
     from .base import _draw_seed
 
     def network_input(values):
@@ -253,17 +252,12 @@ def _train_streamed(detector, network, X, scaler, rng):
     if len(held):
         validation = network_input(X[held].compute())
         validation = (validation, validation)
-    history = train_network(
+    history = detector._run_training(
         network,
         batches,
         validation,
-        loss=detector._loss,
-        learning_rate=detector.learning_rate,
         epochs=detector.epochs,
         early_stopping=detector.early_stopping,
-        patience=detector.patience,
-        callbacks=list(detector.callbacks or ()),
-        verbose=detector.verbose,
     )
     return {"history_": history, "n_iter_": len(history["loss"])}
 

@@ -186,3 +186,13 @@ def test_fit_refuses_what_it_cannot_stream(fitted):
             skdask.fit(detector, X)
     with pytest.raises(TypeError, match="dask.array.Array"):
         skdask.fit(AutoEncoder(), np.zeros((50, 4)))
+
+
+def test_a_diverging_streamed_fit_is_a_clear_error_and_leaves_nothing(client):
+    X = da.from_array(np.random.default_rng(6).standard_normal((600, 4)), chunks=100)
+    detector = AutoEncoder(
+        hidden_units=(4, 2), batch_norm=False, learning_rate=1e6, random_state=0
+    )
+    with pytest.raises(ValueError, match="AutoEncoder diverged.*learning_rate"):
+        detector.fit(X)
+    assert not hasattr(detector, "network_") and not hasattr(detector, "offset_")

@@ -76,6 +76,9 @@ def test_continues_a_fit(data):
     assert int(network.optimizer.iterations) == steps + 1
     assert not np.allclose(detector.score_samples(X), before)
     assert detector.scaler_.n_samples_seen_ == 856
+    # the epoch's loss follows fit's, whose early-stopping val_loss stays
+    assert len(detector.history_["loss"]) == 4
+    assert len(detector.history_["val_loss"]) == 3
     # fit starts afresh
     detector.fit(X)
     assert detector.network_ is not network and detector.n_iter_ <= 3
