@@ -9,14 +9,15 @@ whole series (the unsupervised setting, anomalies included):
   :class:`~skdeepad.timeseries.WindowedDetector` (windows of ``--window``
   steps every ``--stride`` steps, window scores combined per step by
   ``--aggregate``, the mean by default), with its
-  defaults except ``epochs=--epochs`` and ``random_state=0``;
-- scikit-learn's IsolationForest on the same windows (flattened);
+  defaults except ``epochs=--epochs`` and ``random_state=--seed`` (0);
+- scikit-learn's IsolationForest on the same windows (flattened), with
+  ``random_state=--seed``;
 - a moving z-score: ``|x_t - mean| / std`` over the ``--window`` steps before t.
 
 Per series: ROC-AUC of the anomaly scores against the step labels, and the
 best F1 over all thresholds without point adjustment.
 
-    python benchmarks/nab.py run [--data DIR] [--methods A,B] [--series a,b]
+    python benchmarks/nab.py run [--data DIR] [--methods A,B] [--series a,b] [--seed N]
     python benchmarks/nab.py report > benchmarks/results/nab.md
 
 ``run`` appends one CSV row per (series, method) to ``--output`` (default
@@ -81,17 +82,17 @@ class MovingZScore:
         return moving_zscore(X, self.window)
 
 
-def all_methods(window, stride, epochs, aggregate="mean"):
+def all_methods(window, stride, epochs, aggregate="mean", seed=0):
     def windowed(detector):
         return partial(
             WindowedDetector, detector, window=window, stride=stride, aggregate=aggregate
         )
 
     methods = {
-        name: windowed(cls(epochs=epochs, random_state=0))
+        name: windowed(cls(epochs=epochs, random_state=seed))
         for name, cls in all_detectors("sequence")
     }
-    methods["IsolationForest (windows)"] = windowed(IsolationForest(random_state=0))
+    methods["IsolationForest (windows)"] = windowed(IsolationForest(random_state=seed))
     methods["moving z-score"] = partial(MovingZScore, window)
     return methods
 
@@ -134,7 +135,9 @@ def measure(name, series, factory, data):
 
 
 def run(args):
-    methods = all_methods(args.window, args.stride, args.epochs, args.aggregate)
+    methods = all_methods(
+        args.window, args.stride, args.epochs, args.aggregate, seed=args.seed
+    )
     if args.methods:
         methods = {m: methods[m] for m in args.methods.split(",")}
     paths = sorted(p for p in Path(args.data).glob("*/*.csv"))
@@ -228,6 +231,9 @@ def main():
     parser.add_argument("--window", type=int, default=32)
     parser.add_argument("--stride", type=int, default=4)
     parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument(
+        "--seed", type=int, default=0, help="random_state of every method"
+    )
     parser.add_argument(
         "--aggregate", default="mean", choices=["mean", "min", "max", "first"]
     )

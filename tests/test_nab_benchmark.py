@@ -42,3 +42,15 @@ def test_run_resumes_and_report_tabulates(tmp_path):
     row = next(line for line in report.splitlines() if line.startswith("| realTest/s.csv"))
     assert float(row.split("|")[3]) > 0.9  # IsolationForest on windows finds the burst
     assert "Best F1" in report
+
+
+def test_seed_reaches_every_method():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("nab_benchmark", SCRIPT)
+    nab = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(nab)
+    methods = nab.all_methods(window=8, stride=2, epochs=1, seed=3)
+    seeded = [f() for name, f in methods.items() if name != "moving z-score"]
+    assert len(seeded) >= 2
+    assert all(w.detector.random_state == 3 for w in seeded)
