@@ -493,7 +493,9 @@ class IncrementalMixin:
         mini-batches with the same Adam optimiser (its moments carry over
         from call to call, and from a previous :meth:`fit`), and sets
         ``offset_`` from the scores of ``X``. There is no early stopping:
-        each call is one epoch. With an int ``random_state``, the same
+        each call is one epoch, whose loss is appended to ``history_["loss"]``
+        (a previous fit's ``val_loss`` stays as it was) and counted in
+        ``n_iter_``. With an int ``random_state``, the same
         sequence of calls gives the same scores.
 
         Parameters
