@@ -6,7 +6,8 @@ One run, on the same data (standard normal rows) and the same network (a dense
 
 - ``skdeepad.AutoEncoder.fit`` and a plain ``keras.Model.fit`` of the identical
   network with Keras's defaults, and PyOD's ``AutoEncoder`` with the same
-  architecture where PyOD is installed (a benchmark-only dependency);
+  architecture where PyOD is installed (a benchmark-only dependency; in a
+  process of its own);
 - the first epoch (tracing included) apart from the later ones (steady state);
 - ``score_samples`` on the scoring set, and the peak growth of the process's
   resident memory while it scores (sampled every 5 ms);
@@ -96,17 +97,45 @@ def plain_keras(X, callbacks=None):
     return time.perf_counter() - start
 
 
-def pyod(X):
-    from pyod.models.auto_encoder import AutoEncoder
-
+# PyOD's fits run in a process of their own: importing PyTorch's compiler
+# (which PyOD's optimiser does) after TensorFlow can crash the process.
+_PYOD_FITS = """
+import json, sys, time
+import numpy as np
+from pyod.models.auto_encoder import AutoEncoder
+rows, n_features, hidden, epochs, batch, fits = json.loads(sys.argv[1])
+X = np.random.default_rng(0).standard_normal((rows, n_features)).astype(np.float32)
+times = []
+for _ in range(fits):
     det = AutoEncoder(
-        hidden_neuron_list=list(HIDDEN), epoch_num=EPOCHS, batch_size=BATCH,
+        hidden_neuron_list=hidden, epoch_num=epochs, batch_size=batch,
         dropout_rate=0.0, batch_norm=False, preprocessing=False, verbose=0,
         random_state=0,
     )
     start = time.perf_counter()
     det.fit(X)
-    return time.perf_counter() - start
+    times.append(time.perf_counter() - start)
+print(json.dumps(times))
+"""
+
+
+def pyod_fits(rows, repeats):
+    """Seconds of PyOD's AutoEncoder fits in a fresh process: (first, best of later).
+
+    The data are those of ``main`` (the first draw of ``default_rng(0)``).
+    (None, None) when the process fails, with its last line of errors.
+    """
+    config = [rows, N_FEATURES, list(HIDDEN), EPOCHS, BATCH, 1 + repeats]
+    run = subprocess.run(
+        [sys.executable, "-c", _PYOD_FITS, json.dumps(config)],
+        capture_output=True, text=True,
+    )
+    if run.returncode != 0:
+        errors = run.stderr.strip().splitlines() or [f"exit status {run.returncode}"]
+        print(f"PyOD's fits failed: {errors[-1]}", file=sys.stderr)
+        return None, None
+    times = json.loads(run.stdout.strip().splitlines()[-1])
+    return times[0], min(times[1:])
 
 
 def import_seconds(repeats=5):
@@ -231,8 +260,7 @@ def main():
     keras_s = min(plain_keras(X, callbacks=[keras_times]) for _ in range(args.repeats))
     pyod_s = pyod_first_s = None
     if importlib.util.find_spec("pyod"):
-        pyod_runs = [pyod(X) for _ in range(1 + args.repeats)]
-        pyod_first_s, pyod_s = pyod_runs[0], min(pyod_runs[1:])
+        pyod_first_s, pyod_s = pyod_fits(args.rows, args.repeats)
 
     X_score = rng.standard_normal((args.score_rows, N_FEATURES)).astype(np.float32)
     det.score_samples(X_score[:1000])  # warm up the scoring path

@@ -1,5 +1,6 @@
 """benchmarks/speed.py end to end at a tiny size."""
 
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -17,5 +18,7 @@ def test_speed_benchmark_prints_ratios_and_seconds():
     assert "| score_samples rows/s |" in out
     assert "(TensorFlow loaded: False)" in out  # import skdeepad stays light
     assert "| tensorflow |" in out  # the fit on each installed Keras backend
+    if importlib.util.find_spec("pyod"):  # a benchmark-only dependency
+        assert "| AutoEncoder fit throughput / PyOD AutoEncoder |" in out
     for name in ("DeepSVDD", "DevNet", "DeepIsolationForest"):
         assert f"| {name} |" in out
