@@ -314,13 +314,7 @@ class BaseDeepDetector(
             else self._training_data(X[validation], _take(y, validation))
         )
         history = self._run_training(
-            model,
-            batches,
-            validation,
-            epochs=self.epochs,
-            early_stopping=self.early_stopping,
-            loss=loss,
-            callbacks=callbacks,
+            model, batches, validation, loss=loss, callbacks=callbacks
         )
         return {"history_": history, "n_iter_": len(history["loss"])}
 
@@ -330,19 +324,20 @@ class BaseDeepDetector(
         batches,
         validation,
         *,
-        epochs,
-        early_stopping,
+        epochs=None,
+        early_stopping=None,
         loss=None,
         callbacks=(),
         optimizer=None,
     ):
         """Train ``model`` with :func:`~skdeepad._training.train_network`.
 
-        The one place the detector's settings (learning rate, patience,
-        callbacks, verbosity) reach the Keras loop, for :meth:`_train`,
-        ``partial_fit`` and the streamed fit of :mod:`skdeepad.dask`.
-        ``loss`` defaults to the class's ``_loss``. Returns the history dict;
-        raises ValueError when the loss diverges.
+        The one place the detector's settings (epochs, early stopping,
+        learning rate, patience, callbacks, verbosity) reach the Keras loop,
+        for :meth:`_train`, ``partial_fit`` and the streamed fit of
+        :mod:`skdeepad.dask`. ``epochs`` and ``early_stopping`` default to the
+        detector's, ``loss`` to the class's ``_loss``. Returns the history
+        dict; raises ValueError when the loss diverges.
         """
         from ._training import TrainingDiverged, train_network
 
@@ -353,8 +348,10 @@ class BaseDeepDetector(
                 validation,
                 loss=self._loss if loss is None else loss,
                 learning_rate=self.learning_rate,
-                epochs=epochs,
-                early_stopping=early_stopping,
+                epochs=self.epochs if epochs is None else epochs,
+                early_stopping=(
+                    self.early_stopping if early_stopping is None else early_stopping
+                ),
                 patience=self.patience,
                 callbacks=[*callbacks, *(self.callbacks or ())],
                 verbose=self.verbose,

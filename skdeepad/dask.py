@@ -252,13 +252,7 @@ def _train_streamed(detector, network, X, scaler, rng):
     if len(held):
         validation = network_input(X[held].compute())
         validation = (validation, validation)
-    history = detector._run_training(
-        network,
-        batches,
-        validation,
-        epochs=detector.epochs,
-        early_stopping=detector.early_stopping,
-    )
+    history = detector._run_training(network, batches, validation)
     return {"history_": history, "n_iter_": len(history["loss"])}
 
 
