@@ -6,9 +6,11 @@ of ``bottleneck.py`` under the protocol of ``quality.py``. Prints one line
 per variant: mean ROC-AUC and mean fit seconds. The defaults chosen are then
 confirmed on all 43 datasets by ``quality.py``.
 
-    python benchmarks/tune_defaults.py [--seed=N] [--all] VARIANT [VARIANT ...]
+    python benchmarks/tune_defaults.py [--seed=N] [--all | --builtin] VARIANT [VARIANT ...]
 
-``--all`` evaluates on all 43 datasets instead of the development subset;
+``--all`` evaluates on all 43 datasets instead of the development subset,
+``--builtin`` on the five built-in tasks of ``skdeepad benchmark`` (breast_cancer,
+wine, digits, iris, blobs: data no default was chosen on);
 ``--seed=N`` fits with ``random_state=N`` instead of 0. Variants: ``VARIANTS``.
 
 Results: benchmarks/results/tuning.md.
@@ -23,8 +25,10 @@ import numpy as np
 from quality import DEFAULT_DATA, load
 from sklearn.ensemble import IsolationForest
 from sklearn.metrics import roc_auc_score
+from sklearn.preprocessing import StandardScaler
 
 from skdeepad.base import _draw_seed
+from skdeepad.datasets import builtin_tasks
 from skdeepad import (
     DAGMM,
     AutoEncoder,
@@ -56,6 +60,46 @@ class _StandardisedTanhDIF(DeepIsolationForest):
         return -np.mean([f.score_samples(reps[:, m]) for m, f in enumerate(self.estimators_)], axis=0)
 
 
+class _ResidualScoredAE(AutoEncoder):
+    """Prototype: the AutoEncoder scored by its residuals' Mahalanobis distance.
+
+    Malhotra et al. (2016) score an encoder-decoder's reconstruction errors by
+    their Mahalanobis distance under a Gaussian fitted to the training errors;
+    here Ledoit-Wolf's shrunk covariance of the training residuals
+    (``"lw"``), or only their per-feature mean squares (``"diag"``).
+    """
+
+    residual_score = "lw"
+
+    def fit(self, X, y=None):
+        from sklearn.covariance import LedoitWolf
+
+        super().fit(X, y)
+        residuals = self._residuals(
+            self._as_network_input(self._validate_input(X, reset=False), self.scaler_)
+        )
+        self.residual_covariance_ = LedoitWolf().fit(residuals)
+        self.residual_scale_ = np.mean(residuals**2, axis=0)
+        return self
+
+    def _residuals(self, X):
+        from skdeepad._training import forward
+
+        return (forward(self.network_, X) - X).reshape(len(X), -1).astype(np.float64)
+
+    def _score_batch(self, X):
+        if not hasattr(self, "residual_covariance_"):  # fit's own offset
+            return super()._score_batch(X)
+        residuals = self._residuals(X)
+        if self.residual_score == "diag":
+            return np.mean(residuals**2 / self.residual_scale_, axis=1)
+        return self.residual_covariance_.mahalanobis(residuals)
+
+
+class _DiagonalResidualAE(_ResidualScoredAE):
+    residual_score = "diag"
+
+
 DEV_SETS = [
     "4_breastw", "6_cardio", "14_glass", "15_Hepatitis", "18_Ionosphere", "20_letter",
     "21_Lymphography", "29_Pima", "40_vowels", "42_WBC", "45_wine", "46_WPBC",
@@ -76,6 +120,8 @@ VARIANTS = {
     "AE code>=2": (
         AutoEncoder, {"hidden_units": lambda d: (min(64, max(8, 2 * d)), min(32, max(2, d // 4)))}
     ),
+    "AE residual LW": (_ResidualScoredAE, {}),
+    "AE residual diag": (_DiagonalResidualAE, {}),
     "VAE": (VariationalAutoEncoder, {}),
     "VAE beta=0.1": (VariationalAutoEncoder, {"beta": 0.1}),
     "VAE (64,32)": (VariationalAutoEncoder, {"hidden_units": (64, 32)}),
@@ -118,10 +164,21 @@ VARIANTS = {
 }
 
 
-def evaluate(cls, params, root=DEFAULT_DATA, names=DEV_SETS, seed=0):
-    aucs, seconds = [], []
+def adbench(names, root=DEFAULT_DATA):
+    """Yield the named ADBench sets as ``quality.py`` prepares them (y = 1 anomaly)."""
     for name in names:
-        X, y = load(Path(root) / f"{name}.npz")
+        yield load(Path(root) / f"{name}.npz")
+
+
+def builtin():
+    """Yield the five built-in tasks of ``skdeepad benchmark``, standardised as it does."""
+    for task in builtin_tasks().values():
+        yield StandardScaler().fit_transform(task.X), (task.y == -1).astype(int)
+
+
+def evaluate(cls, params, data, seed=0):
+    aucs, seconds = [], []
+    for X, y in data:
         start = time.perf_counter()
         resolved = {k: v(X.shape[1]) if callable(v) else v for k, v in params.items()}
         with warnings.catch_warnings():
@@ -142,7 +199,11 @@ if __name__ == "__main__":
         args.pop(0)
         names = sorted(p.stem for p in Path(DEFAULT_DATA).glob("*.npz"))
         names.sort(key=lambda n: int(n.split("_")[0]))
+    on_builtin = args[0] == "--builtin"  # data the defaults were not chosen on
+    if on_builtin:
+        args.pop(0)
     for variant in args:
-        aucs, seconds = evaluate(*VARIANTS[variant], names=names, seed=seed)
+        data = builtin() if on_builtin else adbench(names)
+        aucs, seconds = evaluate(*VARIANTS[variant], data, seed=seed)
         print(f"| {variant} | {np.mean(aucs):.3f} | {np.mean(seconds):.1f} | "
               + " ".join(f"{a:.2f}" for a in aucs) + " |", flush=True)
