@@ -60,6 +60,29 @@ class _StandardisedTanhDIF(DeepIsolationForest):
         return -np.mean([f.score_samples(reps[:, m]) for m, f in enumerate(self.estimators_)], axis=0)
 
 
+class _NormalInitDIF(DeepIsolationForest):
+    """Prototype: every kernel drawn from N(0, 1), as the authors' ``net_init``.
+
+    The authors' code (xuhongzuo/deep-iforest) re-initialises each weight with
+    a standard normal; ours draws Glorot-uniform kernels, whose small weights
+    keep ``tanh`` nearly linear on standardised data.
+    """
+
+    def _build_network(self, input_shape, seed):
+        from skdeepad.networks import EnsembleDense
+
+        network = super()._build_network(input_shape, seed)
+        rng = np.random.default_rng(seed)
+        for layer in network.layers:
+            if isinstance(layer, EnsembleDense):
+                layer.kernel.assign(rng.standard_normal(layer.kernel.shape).astype("float32"))
+        return network
+
+
+class _NormalInitStandardisedTanhDIF(_NormalInitDIF, _StandardisedTanhDIF):
+    """Prototype: the authors' initialisation and their standardise-then-tanh."""
+
+
 class _ResidualScoredAE(AutoEncoder):
     """Prototype: the AutoEncoder scored by its residuals' Mahalanobis distance.
 
@@ -150,6 +173,8 @@ VARIANTS = {
     "DIF 100x6": (DeepIsolationForest, {"n_ensemble": 100}),
     "DIF stdtanh": (_StandardisedTanhDIF, {}),
     "DIF 100x3 stdtanh": (_StandardisedTanhDIF, {"n_ensemble": 100, "n_estimators": 3}),
+    "DIF normal init": (_NormalInitDIF, {}),
+    "DIF normal init stdtanh": (_NormalInitStandardisedTanhDIF, {}),
     "DAGMM": (DAGMM, {}),
     "DAGMM lr=1e-4": (DAGMM, {"learning_rate": 1e-4}),
     "DAGMM K=2": (DAGMM, {"n_components": 2}),
