@@ -68,6 +68,8 @@ class _NormalInitDIF(DeepIsolationForest):
     keep ``tanh`` nearly linear on standardised data.
     """
 
+    fan_in_scaled = False
+
     def _build_network(self, input_shape, seed):
         from skdeepad.networks import EnsembleDense
 
@@ -75,8 +77,20 @@ class _NormalInitDIF(DeepIsolationForest):
         rng = np.random.default_rng(seed)
         for layer in network.layers:
             if isinstance(layer, EnsembleDense):
-                layer.kernel.assign(rng.standard_normal(layer.kernel.shape).astype("float32"))
+                shape = layer.kernel.shape  # (members, fan_in, units)
+                scale = 1 / np.sqrt(shape[1]) if self.fan_in_scaled else 1.0
+                layer.kernel.assign((scale * rng.standard_normal(shape)).astype("float32"))
         return network
+
+
+class _LecunInitDIF(_NormalInitDIF):
+    """Prototype: kernels from N(0, 1 / fan_in) (LeCun's), unit-variance pre-activations."""
+
+    fan_in_scaled = True
+
+
+class _LecunInitStandardisedTanhDIF(_LecunInitDIF, _StandardisedTanhDIF):
+    """Prototype: LeCun's initialisation and the authors' standardise-then-tanh."""
 
 
 class _NormalInitStandardisedTanhDIF(_NormalInitDIF, _StandardisedTanhDIF):
@@ -175,6 +189,8 @@ VARIANTS = {
     "DIF 100x3 stdtanh": (_StandardisedTanhDIF, {"n_ensemble": 100, "n_estimators": 3}),
     "DIF normal init": (_NormalInitDIF, {}),
     "DIF normal init stdtanh": (_NormalInitStandardisedTanhDIF, {}),
+    "DIF lecun": (_LecunInitDIF, {}),
+    "DIF lecun stdtanh": (_LecunInitStandardisedTanhDIF, {}),
     "DAGMM": (DAGMM, {}),
     "DAGMM lr=1e-4": (DAGMM, {"learning_rate": 1e-4}),
     "DAGMM K=2": (DAGMM, {"n_components": 2}),
