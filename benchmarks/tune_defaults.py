@@ -157,6 +157,12 @@ VARIANTS = {
     "AE code>=2": (
         AutoEncoder, {"hidden_units": lambda d: (min(64, max(8, 2 * d)), min(32, max(2, d // 4)))}
     ),
+    "AE pyod schedule": (AutoEncoder, {"batch_size": 32, "epochs": 10, "early_stopping": False}),
+    "AE as pyod": (
+        AutoEncoder,
+        {"hidden_units": (64, 32), "batch_size": 32, "epochs": 10, "early_stopping": False},
+    ),
+    "AE (64,32) batch 32": (AutoEncoder, {"hidden_units": (64, 32), "batch_size": 32}),
     "AE residual LW": (_ResidualScoredAE, {}),
     "AE residual diag": (_DiagonalResidualAE, {}),
     "VAE": (VariationalAutoEncoder, {}),

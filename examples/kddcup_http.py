@@ -29,7 +29,9 @@ def main(argv=None):
     results = {}
     for detector in (
         DeepIsolationForest(random_state=0),
-        AutoEncoder(hidden_units=(8, 2), epochs=args.epochs, random_state=0),
+        AutoEncoder(
+            hidden_units=(8, 2), epochs=args.epochs, early_stopping=True, random_state=0
+        ),
     ):
         detector.fit(data.X[train])
         scores = detector.score_samples(data.X)

@@ -36,7 +36,7 @@ def main(argv=None):
     results = {}
     for detector in (
         DAGMM(epochs=args.epochs, random_state=0),
-        AutoEncoder(epochs=args.epochs, random_state=0),
+        AutoEncoder(epochs=args.epochs, early_stopping=True, random_state=0),
     ):
         model = make_pipeline(FunctionTransformer(np.log1p), detector).fit(normal)
         scores = model.score_samples(test.X)

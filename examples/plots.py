@@ -38,7 +38,9 @@ def main():
     # Tabular: 8 correlated features, 5% global anomalies.
     X, y = make_anomalies(1000, 8, kind="global", random_state=0)
     frame = pd.DataFrame(X, columns=[f"sensor_{i}" for i in range(8)])
-    detector = AutoEncoder(hidden_units=(16, 4), epochs=args.epochs, random_state=0)
+    detector = AutoEncoder(
+        hidden_units=(16, 4), epochs=args.epochs, early_stopping=True, random_state=0
+    )
     detector.fit(frame)
 
     ScoreDistributionDisplay.from_estimator(detector, frame, y)

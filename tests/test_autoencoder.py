@@ -46,5 +46,17 @@ def test_invalid_hidden_units(hidden_units):
 @pytest.mark.parametrize("n_features, widths", [(7, [14, 1, 14, 7]), (80, [64, 20, 64, 80]), (1, [8, 1, 8, 1])])
 def test_auto_hidden_units_keep_the_bottleneck_narrower_than_the_input(n_features, widths):
     X = np.random.RandomState(0).normal(size=(20, n_features))
-    det = AutoEncoder(epochs=1, random_state=0).fit(X)
+    det = AutoEncoder(hidden_units="auto", epochs=1, random_state=0).fit(X)
     assert [layer.units for layer in _layers(det, "Dense")] == widths
+
+
+def test_the_default_code_is_wide_yet_flags_a_tight_outlier_cluster():
+    # 64-32-64 on 4 features could learn the identity map; dropout, batch
+    # normalisation and 10 epochs keep 5 clustered outliers unreconstructed
+    rng = np.random.RandomState(0)
+    X = np.vstack([rng.normal(size=(95, 4)), rng.normal(6, 1, size=(5, 4))])
+    det = AutoEncoder(random_state=0).fit(X)
+    assert [layer.units for layer in _layers(det, "Dense")] == [64, 32, 64, 4]
+    assert det.n_iter_ == 10 and "val_loss" not in det.history_
+    scores = det.score_samples(X)
+    assert scores[95:].max() < scores[:95].min()

@@ -120,7 +120,8 @@ def test_tiny_inputs_fit_and_score(n_samples):
 
 def test_early_stopping_uses_a_validation_split_and_stops(data):
     det = AutoEncoder(
-        **{**FAST, "epochs": 200}, learning_rate=0.05, patience=2, random_state=0
+        **{**FAST, "epochs": 200}, early_stopping=True, learning_rate=0.05, patience=2,
+        random_state=0,
     ).fit(data[0])
     assert set(det.history_) == {"loss", "val_loss"}
     assert det.n_iter_ < 200

@@ -144,7 +144,10 @@ def test_fit_streams_blocks_and_scores_like_an_in_memory_fit(client):
 def test_streamed_fit_stops_early_on_rows_held_out(client, monkeypatch):
     rng = np.random.default_rng(4)
     X = da.from_array(rng.standard_normal((2000, 5)), chunks=(150, 5))
-    params = {"hidden_units": (6, 2), "epochs": 200, "patience": 2, "random_state": 0}
+    params = {
+        "hidden_units": (6, 2), "epochs": 200, "early_stopping": True, "patience": 2,
+        "batch_size": 256, "random_state": 0,
+    }
     streamed = skdask.fit(AutoEncoder(**params), X)
     assert "val_loss" in streamed.history_ and streamed.n_iter_ < 200
     assert len(streamed.history_["val_loss"]) == streamed.n_iter_
@@ -162,7 +165,7 @@ def test_streamed_fit_stops_early_on_rows_held_out(client, monkeypatch):
     monkeypatch.setattr(_training, "BlockBatches", Recorded)
     one_epoch = {**params, "epochs": 1}
     skdask.fit(AutoEncoder(**one_epoch), X)
-    skdask.fit(AutoEncoder(**one_epoch, early_stopping=False), X)
+    skdask.fit(AutoEncoder(**{**one_epoch, "early_stopping": False}), X)
     assert sizes == [1850, 2000]
 
 

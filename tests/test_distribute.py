@@ -27,9 +27,11 @@ X = np.random.default_rng(0).standard_normal((1500, 6))
 strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
 out = {"replicas": strategy.num_replicas_in_sync}
 for cls in (skdeepad.AutoEncoder, skdeepad.DeepSVDD, skdeepad.LSTMAutoEncoder):
-    single = cls(epochs=4, random_state=0).fit(X)
+    # batches of 256 (not the AutoEncoder's 32): each replica's batch-norm
+    # statistics then come from 128 rows, close to the whole batch's
+    single = cls(epochs=4, batch_size=256, random_state=0).fit(X)
     with strategy.scope():
-        mirrored = cls(epochs=4, random_state=0).fit(X)
+        mirrored = cls(epochs=4, batch_size=256, random_state=0).fit(X)
     scores = mirrored.score_samples(X)
     path = os.path.join(tempfile.mkdtemp(), "d.zip")
     mirrored.save(path)

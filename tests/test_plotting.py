@@ -25,7 +25,9 @@ def fitted():
     X[:10] += 6
     y = np.where(np.arange(200) < 10, -1, 1)
     frame = pd.DataFrame(X, columns=["a", "b", "c", "d"])
-    detector = AutoEncoder(hidden_units=(8, 2), epochs=5, random_state=0).fit(frame)
+    detector = AutoEncoder(
+        hidden_units=(8, 2), epochs=5, early_stopping=True, random_state=0
+    ).fit(frame)
     return detector, frame, y
 
 
