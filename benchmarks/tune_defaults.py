@@ -162,7 +162,6 @@ VARIANTS = {
         AutoEncoder,
         {"hidden_units": (64, 32), "batch_size": 32, "epochs": 10, "early_stopping": False},
     ),
-    "AE (64,32) batch 32": (AutoEncoder, {"hidden_units": (64, 32), "batch_size": 32}),
     "AE residual LW": (_ResidualScoredAE, {}),
     "AE residual diag": (_DiagonalResidualAE, {}),
     "VAE": (VariationalAutoEncoder, {}),
