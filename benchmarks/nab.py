@@ -10,6 +10,8 @@ whole series (the unsupervised setting, anomalies included):
   steps every ``--stride`` steps, window scores combined per step by
   ``--aggregate``, the mean by default), with its
   defaults except ``epochs=--epochs`` and ``random_state=--seed`` (0);
+- skdeepad's DeepIsolationForest on the same windows (flattened, as a
+  tabular detector gets them), with its defaults and ``random_state=--seed``;
 - scikit-learn's IsolationForest on the same windows (flattened), with
   ``random_state=--seed``;
 - a moving z-score: ``|x_t - mean| / std`` over the ``--window`` steps before t.
@@ -36,12 +38,14 @@ import numpy as np
 from sklearn.ensemble import IsolationForest
 from sklearn.metrics import precision_recall_curve, roc_auc_score
 
-from skdeepad import all_detectors
+from skdeepad import DeepIsolationForest, all_detectors
 from skdeepad.timeseries import WindowedDetector, load_nab
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE.parent.parent / "shared" / "data" / "nab"
 DEFAULT_OUTPUT = HERE / "results" / "nab.csv"
+# skdeepad's tabular detectors run on the flattened windows, beside the sequence ones.
+OURS_ON_WINDOWS = {"DeepIsolationForest (windows)": DeepIsolationForest}
 FIELDS = [
     "series",
     "n",
@@ -92,6 +96,8 @@ def all_methods(window, stride, epochs, aggregate="mean", seed=0):
         name: windowed(cls(epochs=epochs, random_state=seed))
         for name, cls in all_detectors("sequence")
     }
+    for name, cls in OURS_ON_WINDOWS.items():
+        methods[name] = windowed(cls(random_state=seed))
     methods["IsolationForest (windows)"] = windowed(IsolationForest(random_state=seed))
     methods["moving z-score"] = partial(MovingZScore, window)
     return methods
@@ -172,7 +178,7 @@ def report(args):
         rows = list(csv.DictReader(f))
     series = list(dict.fromkeys(r["series"] for r in rows))
     methods = list(dict.fromkeys(r["method"] for r in rows))
-    ours = dict(all_detectors("sequence"))
+    ours = dict(all_detectors("sequence")) | OURS_ON_WINDOWS
     methods.sort(key=lambda m: m not in ours)  # skdeepad's first, stable otherwise
     table = {(r["series"], r["method"]): r for r in rows}
 

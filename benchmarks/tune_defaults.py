@@ -143,6 +143,8 @@ DEV_SETS = [
     "39_vertebral", "37_Stamps", "47_yeast",
 ]
 
+_NO_INPUT = {"concat_input": False}  # DeepIsolationForest's representation alone
+
 VARIANTS = {
     "IsolationForest": (IsolationForest, {}),
     "AE": (AutoEncoder, {}),
@@ -185,17 +187,19 @@ VARIANTS = {
     "SVDD epochs=1": (DeepSVDD, {"epochs": 1, "early_stopping": False}),
     "SVDD lr=1e-4 epochs=20": (DeepSVDD, {"learning_rate": 1e-4, "epochs": 20, "early_stopping": False}),
     "DIF": (DeepIsolationForest, {}),
-    "DIF auto": (DeepIsolationForest, {"hidden_units": "auto"}),
-    "DIF (128,20)": (DeepIsolationForest, {"hidden_units": (128, 20)}),
-    "DIF relu": (DeepIsolationForest, {"activation": "relu"}),
-    "DIF 100x3": (DeepIsolationForest, {"n_ensemble": 100, "n_estimators": 3}),
-    "DIF 100x6": (DeepIsolationForest, {"n_ensemble": 100}),
-    "DIF stdtanh": (_StandardisedTanhDIF, {}),
-    "DIF 100x3 stdtanh": (_StandardisedTanhDIF, {"n_ensemble": 100, "n_estimators": 3}),
-    "DIF normal init": (_NormalInitDIF, {}),
-    "DIF normal init stdtanh": (_NormalInitStandardisedTanhDIF, {}),
-    "DIF lecun": (_LecunInitDIF, {}),
-    "DIF lecun stdtanh": (_LecunInitStandardisedTanhDIF, {}),
+    # Measured before concat_input (default True since 2026-11-23): without the input.
+    "DIF no input": (DeepIsolationForest, _NO_INPUT),
+    "DIF auto": (DeepIsolationForest, _NO_INPUT | {"hidden_units": "auto"}),
+    "DIF (128,20)": (DeepIsolationForest, _NO_INPUT | {"hidden_units": (128, 20)}),
+    "DIF relu": (DeepIsolationForest, _NO_INPUT | {"activation": "relu"}),
+    "DIF 100x3": (DeepIsolationForest, _NO_INPUT | {"n_ensemble": 100, "n_estimators": 3}),
+    "DIF 100x6": (DeepIsolationForest, _NO_INPUT | {"n_ensemble": 100}),
+    "DIF stdtanh": (_StandardisedTanhDIF, _NO_INPUT),
+    "DIF 100x3 stdtanh": (_StandardisedTanhDIF, _NO_INPUT | {"n_ensemble": 100, "n_estimators": 3}),
+    "DIF normal init": (_NormalInitDIF, _NO_INPUT),
+    "DIF normal init stdtanh": (_NormalInitStandardisedTanhDIF, _NO_INPUT),
+    "DIF lecun": (_LecunInitDIF, _NO_INPUT),
+    "DIF lecun stdtanh": (_LecunInitStandardisedTanhDIF, _NO_INPUT),
     "DAGMM": (DAGMM, {}),
     "DAGMM lr=1e-4": (DAGMM, {"learning_rate": 1e-4}),
     "DAGMM K=2": (DAGMM, {"n_components": 2}),

@@ -16,17 +16,49 @@ def fitted(X):
     return DeepIsolationForest(**FAST, n_estimators=3, random_state=0).fit(X)
 
 
-def test_one_forest_per_random_representation(X, fitted):
+@pytest.mark.parametrize("concat_input", [True, False])
+def test_one_forest_per_random_representation(X, concat_input):
+    fitted = DeepIsolationForest(
+        **FAST, n_estimators=3, concat_input=concat_input, random_state=0
+    ).fit(X)
     assert len(fitted.estimators_) == 5
     assert all(len(f.estimators_) == 3 for f in fitted.estimators_)
     Z = fitted.scaler_.transform(X).astype(np.float32)
     representations = fitted.network_.predict(Z, verbose=0)
     assert representations.shape == (150, 5, 4)
+    views = [representations[:, e] for e in range(5)]
+    if concat_input:
+        views = [np.hstack([Z, view]) for view in views]
+    widths = {f.n_features_in_ for f in fitted.estimators_}
+    assert widths == {6 + 4 if concat_input else 4}
     expected = np.mean(
-        [f.score_samples(representations[:, e]) for e, f in enumerate(fitted.estimators_)],
+        [f.score_samples(v) for f, v in zip(fitted.estimators_, views, strict=True)],
         axis=0,
     )
     np.testing.assert_allclose(fitted.score_samples(X), expected, rtol=1e-6)
+
+
+def test_keeping_the_input_isolates_an_anomaly_in_one_feature():
+    # Ten outliers each 6 sigma off in one of 20 features: random projections
+    # dilute such a deviation, the raw feature kept beside them does not.
+    from sklearn.metrics import roc_auc_score
+
+    rng = np.random.RandomState(0)
+    outliers = rng.normal(size=(10, 20))
+    outliers[np.arange(10), rng.randint(0, 20, 10)] = 6.0
+    X = np.vstack([rng.normal(size=(300, 20)), outliers])
+    y = np.r_[np.zeros(300), np.ones(10)]
+    auc = {
+        concat: roc_auc_score(
+            y,
+            -DeepIsolationForest(**FAST, concat_input=concat, random_state=0)
+            .fit(X)
+            .score_samples(X),
+        )
+        for concat in (True, False)
+    }
+    assert auc[True] > auc[False] + 0.05
+    assert auc[True] > 0.85
 
 
 def test_networks_are_not_trained(fitted):

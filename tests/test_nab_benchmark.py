@@ -32,16 +32,23 @@ def test_run_resumes_and_report_tabulates(tmp_path):
         json.dumps({"realTest/s.csv": [window]})
     )
     args = ["--data", str(tmp_path), "--output", str(tmp_path / "rows.csv")]
-    methods = ["--methods", "IsolationForest (windows),moving z-score"]
+    methods = [
+        "--methods",
+        "DeepIsolationForest (windows),IsolationForest (windows),moving z-score",
+    ]
 
     first = _nab("run", *methods, *args)
-    assert first.count(" ok") == 2
+    assert first.count(" ok") == 3
     assert _nab("run", *methods, *args) == ""  # every pair already measured
 
     report = _nab("report", *args)
-    row = next(line for line in report.splitlines() if line.startswith("| realTest/s.csv"))
-    assert float(row.split("|")[3]) > 0.9  # IsolationForest on windows finds the burst
+    lines = report.splitlines()
+    row = next(line for line in lines if line.startswith("| realTest/s.csv"))
+    # skdeepad's columns come first: DeepIsolationForest, then IsolationForest
+    assert float(row.split("|")[3]) > 0.9  # both find the burst on the windows
+    assert float(row.split("|")[4]) > 0.9
     assert "Best F1" in report
+    assert "Target: best skdeepad detector DeepIsolationForest (windows)" in report
 
 
 def test_seed_reaches_every_method():
