@@ -97,6 +97,29 @@ class _NormalInitStandardisedTanhDIF(_NormalInitDIF, _StandardisedTanhDIF):
     """Prototype: the authors' initialisation and their standardise-then-tanh."""
 
 
+class _SkipConnectionDIF(DeepIsolationForest):
+    """Prototype: the authors' concatenating skip connections between layers.
+
+    Every hidden layer sees the input and every earlier layer's output
+    (xuhongzuo/deep-iforest, ``skip_connection="concat"``); the forests get
+    the last layer's representation alone.
+    """
+
+    def _build_network(self, input_shape, seed):
+        import keras
+
+        from skdeepad.networks import EnsembleDense
+
+        inputs = keras.Input(shape=input_shape)
+        features = keras.ops.repeat(inputs[:, None], self.n_ensemble, axis=1)
+        for i, units in enumerate(self.hidden_units):
+            x = EnsembleDense(self.n_ensemble, units, seed=seed + i)(features)
+            if i < len(self.hidden_units) - 1:
+                x = keras.layers.Activation(self.activation)(x)
+                features = keras.layers.Concatenate()([features, x])
+        return keras.Model(inputs, x)
+
+
 class _ResidualScoredAE(AutoEncoder):
     """Prototype: the AutoEncoder scored by its residuals' Mahalanobis distance.
 
@@ -189,6 +212,7 @@ VARIANTS = {
     "DIF": (DeepIsolationForest, {}),
     # Measured before concat_input (default True since 2026-11-23): without the input.
     "DIF no input": (DeepIsolationForest, _NO_INPUT),
+    "DIF skip": (_SkipConnectionDIF, _NO_INPUT),
     "DIF auto": (DeepIsolationForest, _NO_INPUT | {"hidden_units": "auto"}),
     "DIF (128,20)": (DeepIsolationForest, _NO_INPUT | {"hidden_units": (128, 20)}),
     "DIF relu": (DeepIsolationForest, _NO_INPUT | {"activation": "relu"}),
