@@ -1,24 +1,50 @@
-"""Find every public detector by walking the package."""
+"""The registry: every public detector of skdeepad, written down with its kind.
+
+:data:`DETECTORS` lists each detector's name, the family subpackage that
+exports it and its kind; :func:`all_detectors` reads it, the common tests
+check every detector it names, and :func:`skdeepad.load` trusts exactly
+these classes (besides a few of scikit-learn's). A new detector is added
+here by hand; ``tests/test_package.py`` fails if one exported by
+``skdeepad`` is missing.
+
+This module imports no other skdeepad module: a class is imported by its
+module path when asked for, so the core (through persistence) can read the
+registry without importing a detector.
+"""
 
 import importlib
-import inspect
-import pkgutil
 
-__all__ = ["all_detectors"]
+__all__ = ["DETECTORS", "KINDS", "all_detectors"]
 
-# Subpackages that hold no detector and would import Keras if walked.
-_NOT_WALKED = ("networks",)
+KINDS = ("tabular", "semi-supervised", "sequence", "series", "meta")
 
-
-_KINDS = ("tabular", "semi-supervised", "sequence", "series", "meta")
+# (name, module exporting it, kind), by family.
+DETECTORS = (
+    ("AutoEncoder", "skdeepad.tabular", "tabular"),
+    ("DAGMM", "skdeepad.tabular", "tabular"),
+    ("DeepIsolationForest", "skdeepad.tabular", "tabular"),
+    ("DeepSVDD", "skdeepad.tabular", "tabular"),
+    ("GANomaly", "skdeepad.tabular", "tabular"),
+    ("VariationalAutoEncoder", "skdeepad.tabular", "tabular"),
+    ("DeepSAD", "skdeepad.labelled", "semi-supervised"),
+    ("DevNet", "skdeepad.labelled", "semi-supervised"),
+    ("ConvAutoEncoder", "skdeepad.sequence", "sequence"),
+    ("Donut", "skdeepad.sequence", "sequence"),
+    ("LSTMAutoEncoder", "skdeepad.sequence", "sequence"),
+    ("LSTMForecaster", "skdeepad.sequence", "sequence"),
+    ("TransformerAutoEncoder", "skdeepad.sequence", "sequence"),
+    ("WindowedDetector", "skdeepad.sequence", "series"),
+    ("ReconstructionDetector", "skdeepad.meta", "meta"),
+    ("TunedThresholdDetector", "skdeepad.meta", "meta"),
+)
 
 
 def all_detectors(kind=None):
     """Return every public detector class of skdeepad.
 
-    Detectors are found by importing each public module of the package and
-    collecting its concrete, public outlier detectors; a new detector module
-    is picked up without editing a list. Walking imports no Keras.
+    The detectors are those of the registry, a list written down in
+    ``skdeepad/_registry.py``; reading it imports the detectors' modules but
+    no Keras.
 
     Parameters
     ----------
@@ -50,53 +76,10 @@ def all_detectors(kind=None):
     >>> [name for name, _ in all_detectors("semi-supervised")]
     ['DeepSAD', 'DevNet']
     """
-    from sklearn.base import BaseEstimator, OutlierMixin
-
-    if kind is not None and kind not in _KINDS:
-        raise ValueError(f"kind must be one of {_KINDS} or None; got {kind!r}.")
-    found = {}
-    for module in _public_modules("skdeepad"):
-        for name, cls in inspect.getmembers(module, inspect.isclass):
-            if (
-                issubclass(cls, OutlierMixin)
-                and issubclass(cls, BaseEstimator)
-                and cls.__module__.startswith("skdeepad.")
-                and not inspect.isabstract(cls)
-                and not name.startswith("_")
-                and kind in (None, _kind(cls))
-            ):
-                found[name] = cls
-    return sorted(found.items())
-
-
-def _kind(cls):
-    from .base import BaseDeepDetector, BaseLabelledDetector, BaseSequenceDetector
-    from .timeseries import WindowedDetector
-
-    for base, kind in [
-        (BaseSequenceDetector, "sequence"),
-        (BaseLabelledDetector, "semi-supervised"),
-        (BaseDeepDetector, "tabular"),
-        (WindowedDetector, "series"),
-    ]:
-        if issubclass(cls, base):
-            return kind
-    return "meta"
-
-
-def _public_modules(package_name):
-    """Import and yield the public modules below a package, depth first.
-
-    Unlike ``pkgutil.walk_packages``, a private or excluded subpackage is
-    skipped before it is imported.
-    """
-    package = importlib.import_module(package_name)
-    yield package
-    for info in pkgutil.iter_modules(package.__path__):
-        if info.name.startswith("_") or info.name in _NOT_WALKED:
-            continue
-        full_name = f"{package_name}.{info.name}"
-        if info.ispkg:
-            yield from _public_modules(full_name)
-        else:
-            yield importlib.import_module(full_name)
+    if kind is not None and kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS} or None; got {kind!r}.")
+    return sorted(
+        (name, getattr(importlib.import_module(module), name))
+        for name, module, entry_kind in DETECTORS
+        if kind in (None, entry_kind)
+    )

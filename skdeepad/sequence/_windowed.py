@@ -1,173 +1,29 @@
-"""Time series: sliding windows, per-step scores, a whole-series detector, NAB files.
+"""The whole-series detector: one score per time step from a detector of windows.
 
-A detector of sequences scores windows; users of a long series (a sensor, a
-server metric) want one score per time step. :func:`sliding_windows` cuts a
-series into windows, :func:`window_scores_to_points` maps window scores back
-to steps, and :class:`WindowedDetector` does both around any detector, so a
-whole series goes in and one score per step comes out. :func:`load_nab`
-reads series in the format of the Numenta Anomaly Benchmark.
+:class:`WindowedDetector` cuts a series into sliding windows
+(:func:`~skdeepad.timeseries.sliding_windows`), scores them with any detector
+and maps the window scores back to the steps
+(:func:`~skdeepad.timeseries.window_scores_to_points`).
 """
 
-import csv
-import json
 from numbers import Integral
-from pathlib import Path
 
 import numpy as np
 from sklearn.base import BaseEstimator, OutlierMixin, clone
-from sklearn.utils import Bunch
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._compat import HasMethods, Interval, StrOptions, _fit_context, validate_params
-from .base import (
-    BaseDeepDetector,
+from .._compat import HasMethods, Interval, StrOptions, _fit_context
+from ..core import (
+    CONTAMINATION_CONSTRAINT,
     ThresholdMixin,
     atomic_fit,
     finite_scores,
     offset_from_scores,
 )
-from .persistence import SaveMixin
+from ..persistence import SaveMixin
+from ._windows import AGGREGATES, sliding_windows, window_scores_to_points
 
-__all__ = [
-    "WindowedDetector",
-    "load_nab",
-    "sliding_windows",
-    "window_scores_to_points",
-]
-
-_AGGREGATES = {"mean", "min", "max", "first"}
-
-
-@validate_params(
-    {
-        "series": ["array-like"],
-        "window": [Interval(Integral, 1, None, closed="left")],
-        "stride": [Interval(Integral, 1, None, closed="left")],
-    },
-    prefer_skip_nested_validation=True,
-)
-def sliding_windows(series, window, stride=1):
-    """Cut a series into windows of ``window`` consecutive steps.
-
-    Window ``i`` holds steps ``i * stride`` to ``i * stride + window - 1``.
-    With ``stride > 1`` the last ``(n_steps - window) % stride`` steps may be
-    in no window; :func:`window_scores_to_points` still gives them a score.
-
-    Parameters
-    ----------
-    series : array-like of shape (n_steps,) or (n_steps, n_channels)
-        The series, one row per time step.
-    window : int
-        The number of steps per window.
-    stride : int, default=1
-        The number of steps between the starts of consecutive windows.
-
-    Returns
-    -------
-    windows : ndarray of shape (n_windows, window, n_channels)
-        A read-only view of the series, ``n_windows = (n_steps - window) //
-        stride + 1``.
-
-    Raises
-    ------
-    ValueError
-        If the series has fewer steps than ``window``.
-
-    Examples
-    --------
-    >>> from skdeepad.timeseries import sliding_windows
-    >>> sliding_windows([0, 1, 2, 3, 4], window=3, stride=2)[..., 0]
-    array([[0., 1., 2.],
-           [2., 3., 4.]])
-    """
-    series = check_array(series, ensure_2d=False, dtype=np.float64, input_name="series")
-    if series.ndim == 1:
-        series = series[:, np.newaxis]
-    if len(series) < window:
-        raise ValueError(
-            f"The series has {len(series)} step(s), fewer than window={window}."
-        )
-    windows = np.lib.stride_tricks.sliding_window_view(series, window, axis=0)
-    return windows[::stride].transpose(0, 2, 1)
-
-
-@validate_params(
-    {
-        "scores": ["array-like"],
-        "n_steps": [Interval(Integral, 1, None, closed="left")],
-        "window": [Interval(Integral, 1, None, closed="left")],
-        "stride": [Interval(Integral, 1, None, closed="left")],
-        "method": [StrOptions(_AGGREGATES)],
-    },
-    prefer_skip_nested_validation=True,
-)
-def window_scores_to_points(scores, n_steps, window, stride=1, method="mean"):
-    """Map one score per window back to one score per time step.
-
-    The windows are those of :func:`sliding_windows` with the same
-    ``window`` and ``stride``. A step's score combines the scores of the
-    windows that contain it:
-
-    - "mean": their mean;
-    - "min" or "max": the lowest or highest of them (with normality scores,
-      "min" gives each step its most abnormal window);
-    - "first": the score of the earliest window containing it; with
-      ``stride=1`` that is the window ending at the step, so a step is
-      scored as soon as it is seen, as in streaming use (the first
-      ``window - 1`` steps take the first window's score).
-
-    Every step gets a score: the first steps are in the first window, and
-    steps after the last window (``stride > 1``) take its score.
-
-    Parameters
-    ----------
-    scores : array-like of shape (n_windows,)
-        One score per window.
-    n_steps : int
-        The length of the series the windows were cut from.
-    window : int
-        The number of steps per window.
-    stride : int, default=1
-        The number of steps between the starts of consecutive windows.
-    method : {"mean", "min", "max", "first"}, default="mean"
-        How the scores of the windows containing a step are combined.
-
-    Returns
-    -------
-    point_scores : ndarray of shape (n_steps,)
-        One score per time step, float64.
-
-    Examples
-    --------
-    >>> from skdeepad.timeseries import window_scores_to_points
-    >>> window_scores_to_points([1.0, 3.0], n_steps=4, window=3)
-    array([1., 2., 2., 3.])
-    >>> window_scores_to_points([1.0, 3.0], n_steps=4, window=3, method="first")
-    array([1., 1., 1., 3.])
-    """
-    scores = check_array(scores, ensure_2d=False, dtype=np.float64, input_name="scores")
-    n_windows = (n_steps - window) // stride + 1 if n_steps >= window else 0
-    if scores.ndim != 1 or len(scores) != n_windows:
-        raise ValueError(
-            f"A series of {n_steps} step(s) has {n_windows} window(s) of {window} "
-            f"step(s) with stride={stride}; got scores of shape {scores.shape}."
-        )
-    starts = np.arange(n_windows) * stride
-    last_covered = starts[-1] + window
-    if method == "first":
-        first_window = (
-            np.maximum(np.arange(last_covered) - window + stride, 0) // stride
-        )
-        points = scores[first_window]
-    else:
-        steps = (starts[:, np.newaxis] + np.arange(window)).ravel()
-        values = np.repeat(scores, window)
-        if method == "mean":
-            points = np.bincount(steps, values) / np.bincount(steps)
-        else:
-            points = np.full(last_covered, np.inf if method == "min" else -np.inf)
-            (np.minimum if method == "min" else np.maximum).at(points, steps, values)
-    return np.concatenate([points, np.full(n_steps - last_covered, scores[-1])])
+__all__ = ["WindowedDetector"]
 
 
 class WindowedDetector(ThresholdMixin, SaveMixin, OutlierMixin, BaseEstimator):
@@ -253,8 +109,8 @@ class WindowedDetector(ThresholdMixin, SaveMixin, OutlierMixin, BaseEstimator):
         "detector": [HasMethods(["fit", "score_samples"]), None],
         "window": [Interval(Integral, 1, None, closed="left")],
         "stride": [Interval(Integral, 1, None, closed="left")],
-        "aggregate": [StrOptions(_AGGREGATES)],
-        "contamination": BaseDeepDetector._parameter_constraints["contamination"],
+        "aggregate": [StrOptions(AGGREGATES)],
+        "contamination": CONTAMINATION_CONSTRAINT,
     }
 
     def __init__(
@@ -339,75 +195,3 @@ class WindowedDetector(ThresholdMixin, SaveMixin, OutlierMixin, BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, reset=False)
         return self._point_scores(self._windows(X, self.detector_), len(X))
-
-
-def load_nab(path, windows=None):
-    """Load one series in the Numenta Anomaly Benchmark (NAB) format.
-
-    A NAB series is a CSV file with the header ``timestamp,value``; its
-    labelled anomaly windows are in a JSON file mapping
-    ``"<folder>/<file>.csv"`` to a list of ``[start, end]`` timestamp pairs
-    (NAB's ``labels/combined_windows.json``). A time step is an anomaly when
-    its timestamp falls in a window, ends included.
-
-    Parameters
-    ----------
-    path : str or path-like
-        The CSV file.
-    windows : str, path-like or None, default=None
-        The windows JSON file. None looks for ``labels/combined_windows.json``
-        two levels above the CSV (NAB's layout) and loads no labels when there
-        is none.
-
-    Returns
-    -------
-    data : :class:`~sklearn.utils.Bunch`
-        - ``timestamp``: ndarray of datetime64, shape (n_steps,);
-        - ``X``: ndarray of shape (n_steps, 1), the values, float64;
-        - ``y``: ndarray of shape (n_steps,), +1 normal and -1 anomalous steps,
-          or None without labels;
-        - ``windows``: list of ``(start, end)`` datetime64 pairs, or None;
-        - ``name``: the key ``"<folder>/<file>.csv"``.
-
-    Raises
-    ------
-    ValueError
-        If the CSV does not have NAB's layout, a value is not a number, or the
-        windows file has no entry for the series.
-    """
-    path = Path(path)
-    name = f"{path.parent.name}/{path.name}"
-    with open(path, newline="") as file:
-        rows = list(csv.reader(file))
-    if not rows or [cell.strip() for cell in rows[0]] != ["timestamp", "value"]:
-        header = rows[0] if rows else "nothing"
-        raise ValueError(
-            f"{path} is not a NAB series: the header must be 'timestamp,value'; "
-            f"got {header!r}."
-        )
-    try:
-        timestamp = np.array([row[0] for row in rows[1:]], dtype="datetime64[ns]")
-        values = np.array([row[1] for row in rows[1:]], dtype=np.float64)
-    except (ValueError, IndexError) as error:
-        raise ValueError(f"{path}: a row is not 'timestamp,value' ({error}).") from None
-
-    data = Bunch(
-        timestamp=timestamp, X=values[:, np.newaxis], y=None, windows=None, name=name
-    )
-    if windows is None:
-        windows = path.parent.parent / "labels" / "combined_windows.json"
-        if not windows.exists():
-            return data
-    with open(windows) as file:
-        all_windows = json.load(file)
-    if name not in all_windows:
-        raise ValueError(f"{windows} has no anomaly windows for {name!r}.")
-    data.windows = [
-        (np.datetime64(start, "ns"), np.datetime64(end, "ns"))
-        for start, end in all_windows[name]
-    ]
-    anomalous = np.zeros(len(timestamp), dtype=bool)
-    for start, end in data.windows:
-        anomalous |= (timestamp >= start) & (timestamp <= end)
-    data.y = np.where(anomalous, -1, 1)
-    return data
