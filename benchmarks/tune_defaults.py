@@ -27,7 +27,7 @@ from sklearn.ensemble import IsolationForest
 from sklearn.metrics import roc_auc_score
 from sklearn.preprocessing import StandardScaler
 
-from skdeepad.base import _draw_seed
+from skdeepad._utils import draw_seed
 from skdeepad.datasets import builtin_tasks
 from skdeepad import (
     DAGMM,
@@ -42,19 +42,19 @@ class _StandardisedTanhDIF(DeepIsolationForest):
     """Prototype: each representation standardised, then tanh (as the authors' code)."""
 
     def _fit_network(self, network, X, y, rng):
-        from skdeepad._training import forward
+        from skdeepad.core._training import forward
 
         reps = np.concatenate([forward(network, c) for _, c in self._chunks(X)])
         mean, scale = reps.mean(axis=0), reps.std(axis=0) + 1e-12
         reps = np.tanh((reps - mean) / scale)
         forests = [
-            IsolationForest(n_estimators=self.n_estimators, random_state=_draw_seed(rng))
+            IsolationForest(n_estimators=self.n_estimators, random_state=draw_seed(rng))
             .fit(reps[:, m]) for m in range(self.n_ensemble)
         ]
         return {"estimators_": forests, "rep_mean_": mean, "rep_scale_": scale}
 
     def _score_batch(self, X):
-        from skdeepad._training import forward
+        from skdeepad.core._training import forward
 
         reps = np.tanh((forward(self.network_, X) - self.rep_mean_) / self.rep_scale_)
         return -np.mean([f.score_samples(reps[:, m]) for m, f in enumerate(self.estimators_)], axis=0)
@@ -143,7 +143,7 @@ class _ResidualScoredAE(AutoEncoder):
         return self
 
     def _residuals(self, X):
-        from skdeepad._training import forward
+        from skdeepad.core._training import forward
 
         return (forward(self.network_, X) - X).reshape(len(X), -1).astype(np.float64)
 

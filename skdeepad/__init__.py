@@ -5,27 +5,33 @@ Every detector follows scikit-learn's outlier-detection API: ``fit(X)``,
 ``decision_function(X)`` (negative for outliers) and ``predict(X)`` (+1 inlier,
 -1 outlier). Importing this package does not import TensorFlow or Keras: they
 load at the first ``fit``.
+
+The detectors live in family subpackages (``tabular``, ``sequence``,
+``labelled``, ``meta``) standing on ``core`` (the base classes, the training
+loop, thresholds); every public name is re-exported here.
 """
 
-from ._discovery import all_detectors
-from .autoencoder import AutoEncoder
-from .base import BaseDeepDetector, BaseLabelledDetector, BaseSequenceDetector
-from .conv import ConvAutoEncoder
-from .dagmm import DAGMM
-from .devnet import DevNet
-from .donut import Donut
-from .forecaster import LSTMForecaster
-from .ganomaly import GANomaly
-from .isolation import DeepIsolationForest
-from .lstm import LSTMAutoEncoder
+from ._registry import all_detectors
+from .core import BaseDeepDetector, BaseLabelledDetector, BaseSequenceDetector
+from .labelled import DeepSAD, DevNet
+from .meta import ReconstructionDetector, TunedThresholdDetector
 from .persistence import load
-from .reconstruction import ReconstructionDetector
-from .sad import DeepSAD
-from .svdd import DeepSVDD
-from .threshold import TunedThresholdDetector
-from .timeseries import WindowedDetector
-from .transformer import TransformerAutoEncoder
-from .variational import VariationalAutoEncoder
+from .sequence import (
+    ConvAutoEncoder,
+    Donut,
+    LSTMAutoEncoder,
+    LSTMForecaster,
+    TransformerAutoEncoder,
+    WindowedDetector,
+)
+from .tabular import (
+    DAGMM,
+    AutoEncoder,
+    DeepIsolationForest,
+    DeepSVDD,
+    GANomaly,
+    VariationalAutoEncoder,
+)
 
 __version__ = "0.1.0"
 

@@ -15,7 +15,7 @@ from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.neighbors import LocalOutlierFactor
 from sklearn.preprocessing import StandardScaler
 
-from ._discovery import all_detectors
+from ._registry import all_detectors
 
 __all__ = ["available_methods", "run_benchmark"]
 

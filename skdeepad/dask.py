@@ -17,10 +17,11 @@ backend runs ``GridSearchCV``'s fits on the workers::
     with joblib.parallel_backend("dask"):
         GridSearchCV(AutoEncoder(), grid, scoring="roc_auc").fit(X, y)
 
-Training on data larger than memory: :func:`fit` streams a Dask array (and
-``detector.fit(dask_array)`` calls it for the autoencoders). The
-standardisation statistics take one pass (Dask's mean and variance over all
-blocks); then each epoch visits the blocks in a fresh order and the rows of a
+Training on data larger than memory: ``detector.fit(dask_array)`` streams a
+Dask array for the autoencoders (the base class's streamed fit; :func:`fit`
+checks the detector first). The standardisation statistics take one pass
+(``StandardScaler.partial_fit`` block by block, so they equal an in-memory
+fit's); then each epoch visits the blocks in a fresh order and the rows of a
 block in a fresh order, computing one block at a time, so memory holds one
 block, not the data (and, for early stopping, a validation set of at most one
 block's size). A Dask array rather than a generator or a ``tf.data`` pipeline
@@ -148,17 +149,19 @@ def fit(detector, X):
     """Fit a reconstruction detector on a Dask array, one block in memory at a time.
 
     For the detectors trained by the base class's own loop on ``(X, X)``
-    (AutoEncoder, ConvAutoEncoder, LSTMAutoEncoder, TransformerAutoEncoder).
-    Standardisation statistics come from one streaming pass; batches are
-    drawn block by block (blocks, and rows within a block, shuffled every
-    epoch from ``random_state``). With ``early_stopping``, a random
+    (AutoEncoder, ConvAutoEncoder, LSTMAutoEncoder, TransformerAutoEncoder);
+    ``detector.fit(X)`` does the same, this function only checks first that
+    the detector and ``X`` are of these kinds. Standardisation statistics
+    come from one pass of :meth:`sklearn.preprocessing.StandardScaler.partial_fit`
+    over the blocks, so they equal an in-memory fit's; batches are drawn
+    block by block (blocks, and rows within a block, shuffled every epoch
+    from ``random_state``). With ``early_stopping``, a random
     ``validation_fraction`` of the rows, but at most as many as the largest
     block holds (memory holds one block, and this set), is computed once and
     held out of training to monitor the validation loss, as in an in-memory
     fit. ``offset_`` comes from the training scores, computed block by block.
     The result scores like an in-memory fit, not identically (the batches
-    differ). ``detector.fit(X)`` with a Dask array ``X`` calls this function
-    for these detectors.
+    differ).
 
     Parameters
     ----------
@@ -175,7 +178,7 @@ def fit(detector, X):
     """
     import dask.array as da
 
-    from .base import atomic_fit, trains_on_inputs
+    from .core import trains_on_inputs
 
     if not isinstance(X, da.Array):
         raise TypeError(f"X must be a dask.array.Array; got {type(X).__name__}.")
@@ -185,89 +188,4 @@ def fit(detector, X):
             f"shared loop); {type(detector).__name__} needs more of the data than "
             "one block."
         )
-    return atomic_fit(_fit)(detector, X)
-
-
-def _fit(detector, X):
-    import dask
-    from sklearn.preprocessing import StandardScaler
-    from sklearn.utils import check_random_state
-
-    from .base import _draw_seed
-
-    detector._validate_params()
-    X = X.rechunk({axis: -1 for axis in range(1, X.ndim)})
-    sample = detector._validate_input(X[:2].compute(), reset=True)
-    rng = check_random_state(detector.random_state)
-    scaler = None
-    if detector.standardize:
-        channels = X.reshape(-1, X.shape[-1]) if X.ndim > 2 else X
-        mean, var = dask.compute(channels.mean(axis=0), channels.var(axis=0))
-        scaler = StandardScaler()
-        scaler.mean_, scaler.var_ = np.asarray(mean), np.asarray(var)
-        scaler.scale_ = np.where(var > 0, np.sqrt(var), 1.0)
-        scaler.n_features_in_, scaler.n_samples_seen_ = (
-            len(mean),
-            int(channels.shape[0]),
-        )
-    network = detector._build_network(sample.shape[1:], seed=_draw_seed(rng))
-    fitted = _train_streamed(detector, network, X, scaler, rng)
-    detector.scaler_, detector.network_ = scaler, network
-    for key, value in fitted.items():
-        setattr(detector, key, value)
-    detector._set_offset(score_samples(detector, X).compute())
-    return detector
-
-
-def _train_streamed(detector, network, X, scaler, rng):
-    from ._training import BlockBatches
-    from .base import _draw_seed
-
-    def network_input(values):
-        values = detector._validate_input(values, reset=False)
-        return detector._as_network_input(values, scaler)
-
-    starts = np.cumsum([0, *X.chunks[0]])
-    held = _held_out(detector, X, rng)
-    held_by_block = [
-        held[(held >= start) & (held < stop)] - start
-        for start, stop in zip(starts[:-1], starts[1:], strict=True)
-    ]
-    blocks = [
-        b for b, size in enumerate(X.chunks[0]) if size > len(held_by_block[b])
-    ]
-
-    def load_block(i):
-        block = blocks[i]
-        values = X[starts[block] : starts[block + 1]].compute()
-        return network_input(np.delete(values, held_by_block[block], axis=0))
-
-    batches = BlockBatches(
-        [X.chunks[0][b] - len(held_by_block[b]) for b in blocks],
-        load_block,
-        detector.batch_size,
-        _draw_seed(rng),
-    )
-    validation = None
-    if len(held):
-        validation = network_input(X[held].compute())
-        validation = (validation, validation)
-    history = detector._run_training(network, batches, validation)
-    return {"history_": history, "n_iter_": len(history["loss"])}
-
-
-def _held_out(detector, X, rng):
-    """The sorted rows held out to monitor early stopping (none without it).
-
-    ``validation_fraction`` of the rows, at most as many as the largest block;
-    none when that rounds to no row.
-    """
-    from .base import _draw_seed
-
-    n_rows = X.shape[0]
-    size = min(int(detector.validation_fraction * n_rows), max(X.chunks[0]))
-    if not detector.early_stopping or size == 0:
-        return np.empty(0, dtype=int)
-    # a Generator draws `size` of `n_rows` without permuting all of them
-    draws = np.random.default_rng(_draw_seed(rng)).choice(n_rows, size, replace=False)
-    return np.sort(draws)
+    return detector.fit(X)

@@ -15,7 +15,7 @@ from sklearn import datasets as _sk
 from sklearn.utils import Bunch, check_random_state
 
 from ._intrusion import encode_columns, load_nsl_kdd, load_unsw_nb15
-from .timeseries import load_nab
+from ._nab import load_nab
 
 __all__ = [
     "builtin_tasks",

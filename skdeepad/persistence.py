@@ -34,6 +34,7 @@ import zipfile
 import numpy as np
 
 from ._compat import tree_class
+from ._registry import all_detectors
 
 __all__ = ["SaveMixin", "load"]
 
@@ -394,12 +395,13 @@ def _check_network_config(data, where):
 
 # --------------------------------------------------------------------- helpers
 def _allowed_classes():
-    """The classes a saved file may rebuild, by the name the file gives them."""
+    """The classes a saved file may rebuild, by the name the file gives them.
+
+    skdeepad's detectors are those of the registry (``skdeepad._registry``).
+    """
     from sklearn.ensemble import IsolationForest
     from sklearn.preprocessing import StandardScaler
     from sklearn.tree import ExtraTreeRegressor
-
-    from ._discovery import all_detectors
 
     classes = {f"skdeepad.{name}": cls for name, cls in all_detectors()}
     for cls in (StandardScaler, IsolationForest, ExtraTreeRegressor):

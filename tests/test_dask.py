@@ -153,7 +153,7 @@ def test_streamed_fit_stops_early_on_rows_held_out(client, monkeypatch):
     assert len(streamed.history_["val_loss"]) == streamed.n_iter_
     # validation_fraction of 2,000 rows is 200, capped at one block (150 rows),
     # held out of training: the batches cover the other 1,850
-    from skdeepad import _training
+    from skdeepad.core import _training
 
     sizes = []
 
@@ -199,3 +199,19 @@ def test_a_diverging_streamed_fit_is_a_clear_error_and_leaves_nothing(client):
     with pytest.raises(ValueError, match="AutoEncoder diverged.*learning_rate"):
         detector.fit(X)
     assert not hasattr(detector, "network_") and not hasattr(detector, "offset_")
+
+
+def test_a_streamed_fit_standardises_as_an_in_memory_fit():
+    """StandardScaler's statistics, its constant-feature rule included: a
+    feature whose variance is rounding noise around a large mean is left
+    unscaled by both fits, not divided by its tiny standard deviation."""
+    rng = np.random.default_rng(7)
+    X = rng.standard_normal((600, 3))
+    X[:, 1] = 1e6 + 1e-9 * rng.standard_normal(600)  # near-constant
+    params = {"hidden_units": (3, 2), "epochs": 1, "random_state": 0}
+    in_memory = AutoEncoder(**params).fit(X).scaler_
+    streamed = AutoEncoder(**params).fit(da.from_array(X, chunks=100)).scaler_
+    assert in_memory.scale_[1] == 1.0
+    np.testing.assert_allclose(streamed.mean_, in_memory.mean_, rtol=1e-12)
+    np.testing.assert_allclose(streamed.scale_, in_memory.scale_, rtol=1e-9)
+    assert streamed.n_samples_seen_ == in_memory.n_samples_seen_ == 600

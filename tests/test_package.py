@@ -1,10 +1,17 @@
-"""The package itself: a light import, discovery of detectors, the docstrings."""
+"""The package itself: a light import, the registry of detectors, the docstrings."""
 
+import ast
+import inspect
+import pathlib
 import subprocess
 import sys
 
+from sklearn.base import OutlierMixin
+
 import skdeepad
 from skdeepad import BaseDeepDetector, WindowedDetector, all_detectors
+from skdeepad._registry import DETECTORS
+from skdeepad.base import BaseDetector, BaseLabelledDetector, BaseSequenceDetector
 
 
 def _run_python(code):
@@ -50,6 +57,86 @@ def test_all_detectors_finds_concrete_public_detectors():
     assert set().union(*kinds) == set(names)
 
 
+def test_the_registry_lists_every_public_detector():
+    exported = {
+        name
+        for name in skdeepad.__all__
+        if inspect.isclass(obj := getattr(skdeepad, name))
+        and issubclass(obj, OutlierMixin)
+        and not inspect.isabstract(obj)
+    }
+    registered = [name for name, _, _ in DETECTORS]
+    assert len(registered) == len(set(registered))
+    assert set(registered) == exported
+
+
+def _kind_from_bases(cls):
+    for base, kind in [
+        (BaseSequenceDetector, "sequence"),
+        (BaseLabelledDetector, "semi-supervised"),
+        (BaseDetector, "tabular"),
+        (WindowedDetector, "series"),
+    ]:
+        if issubclass(cls, base):
+            return kind
+    return "meta"
+
+
+def test_the_registry_writes_down_the_kind_of_each_detector_s_bases():
+    for name, _, kind in DETECTORS:
+        assert kind == _kind_from_bases(getattr(skdeepad, name)), name
+
+
+def _relative_imports(path, package):
+    """The skdeepad modules ``path`` imports, at module level or in a function."""
+    parts = list(package.split("."))
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = parts[: len(parts) - node.level + 1]
+            module = ".".join(base + ([node.module] if node.module else []))
+            yield module
+            yield from (f"{module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+            "skdeepad"
+        ):
+            yield node.module
+
+
+def test_no_import_cycle_between_skdeepad_modules():
+    """Imports, lazy ones included, point one way: no module reaches itself."""
+    root = pathlib.Path(skdeepad.__file__).parent
+    modules = {}
+    for path in root.rglob("*.py"):
+        name = ".".join(("skdeepad", *path.relative_to(root).with_suffix("").parts))
+        is_package = name.endswith(".__init__")
+        name = name.removesuffix(".__init__")
+        modules[name] = (path, name if is_package else name.rpartition(".")[0])
+    graph = {
+        name: {
+            target
+            for target in _relative_imports(path, package)
+            # a module's own package (and its parents) are imported first anyway
+            if target in modules and not name.startswith(target + ".")
+            and target != name
+        }
+        for name, (path, package) in modules.items()
+    }
+    done, path = set(), []
+
+    def visit(module):
+        assert module not in path, " -> ".join([*path[path.index(module) :], module])
+        if module in done:
+            return
+        path.append(module)
+        for target in graph[module]:
+            visit(target)
+        path.pop()
+        done.add(module)
+
+    for module in graph:
+        visit(module)
+
+
 def test_all_detectors_rejects_an_unknown_kind():
     import pytest
 
@@ -59,7 +146,7 @@ def test_all_detectors_rejects_an_unknown_kind():
 
 def test_shared_parameter_docs_are_substituted():
     for _, cls in all_detectors():
-        if not issubclass(cls, BaseDeepDetector):
+        if not issubclass(cls, BaseDetector):
             continue
         doc = cls.__doc__
         assert "%(" not in doc

@@ -104,7 +104,7 @@ def test_a_seeded_scikeras_fit_leaves_the_process_random_state_alone(data):
 
 
 def test_the_guard_restores_what_a_model_changes():
-    from skdeepad.reconstruction import _process_random_state_kept
+    from skdeepad.meta._reconstruction import _process_random_state_kept
 
     import tensorflow as tf  # noqa: F401  (the guard restores TF's state once loaded)
     from tensorflow.python.framework import config
@@ -121,7 +121,7 @@ def test_the_guard_restores_what_a_model_changes():
 
 
 def test_an_unseeded_regressor_draws_from_the_global_generators():
-    from skdeepad.reconstruction import _process_random_state_kept
+    from skdeepad.meta._reconstruction import _process_random_state_kept
 
     before = np.random.get_state()[2]  # the position in the key
     with _process_random_state_kept(MLPRegressor()):

@@ -212,16 +212,16 @@ def _interrupt(*args, **kwargs):
 
 def _interrupt_at_the_end_of_fit(monkeypatch):
     """Make ``offset_from_scores``, the last step of every fit, interrupt it."""
-    import skdeepad.base
-    import skdeepad.reconstruction
-    import skdeepad.threshold
-    import skdeepad.timeseries
+    import skdeepad.core._detector
+    import skdeepad.meta._reconstruction
+    import skdeepad.meta._threshold
+    import skdeepad.sequence._windowed
 
     for module in (
-        skdeepad.base,
-        skdeepad.reconstruction,
-        skdeepad.threshold,
-        skdeepad.timeseries,
+        skdeepad.core._detector,
+        skdeepad.meta._reconstruction,
+        skdeepad.meta._threshold,
+        skdeepad.sequence._windowed,
     ):
         monkeypatch.setattr(module, "offset_from_scores", _interrupt)
 

@@ -16,6 +16,7 @@ from keras import ops
 from .dense import dense_stack, seeded_dense
 
 __all__ = [
+    "COVARIANCE_JITTER",
     "DAGMMTrainer",
     "Memberships",
     "ReconstructionFeatures",
@@ -29,7 +30,7 @@ __all__ = [
 # line stays positive definite in float32, and the covariance penalty (and
 # its gradient, ~1 / variance^2) stays far from overflow when every sample
 # has the same features (constant data).
-_COVARIANCE_JITTER = (1e-3, 1e-3)
+COVARIANCE_JITTER = (1e-3, 1e-3)
 
 
 @keras.saving.register_keras_serializable(package="skdeepad")
@@ -148,7 +149,7 @@ def mixture_parameters(z, gamma):
     diff = z[:, None, :] - mu[None]
     cov = ops.einsum("nk,nkd,nke->kde", gamma, diff, diff) / counts[:, None, None]
     variances = ops.diagonal(cov, axis1=-2, axis2=-1)
-    absolute, relative = _COVARIANCE_JITTER
+    absolute, relative = COVARIANCE_JITTER
     jitter = absolute + relative * ops.mean(variances, axis=-1)
     eye = ops.eye(ops.shape(z)[1], dtype=z.dtype)
     return phi, mu, cov + jitter[:, None, None] * eye

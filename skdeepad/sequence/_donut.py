@@ -4,10 +4,11 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from ._compat import Interval
-from ._docstrings import fill_doc
-from ._units import check_units
-from .base import BaseDeepDetector, BaseLabelledDetector, BaseSequenceDetector
+from .._compat import Interval
+from .._docstrings import fill_doc
+from .._units import check_units
+from .._utils import draw_seed
+from ..core import BaseDeepDetector, BaseLabelledDetector, BaseSequenceDetector
 
 __all__ = ["Donut"]
 
@@ -196,7 +197,7 @@ class Donut(BaseLabelledDetector, BaseSequenceDetector):
         return X
 
     def _build_network(self, input_shape, seed):
-        from .networks import build_donut
+        from ..networks import build_donut
 
         return build_donut(
             input_shape, check_units(self.hidden_units), self.latent_dim, seed=seed
@@ -209,17 +210,16 @@ class Donut(BaseLabelledDetector, BaseSequenceDetector):
         return X, None
 
     def _fit_network(self, network, X, y, rng):
-        from .base import _draw_seed
-        from .networks import DonutTrainer
+        from ..networks import DonutTrainer
 
         trainer = DonutTrainer(
-            network, missing_injection=self.missing_injection, seed=_draw_seed(rng)
+            network, missing_injection=self.missing_injection, seed=draw_seed(rng)
         )
         noise = rng.standard_normal((self.n_samples, self.latent_dim))
         return {**self._train(trainer, X, y, rng), "latent_noise_": noise}
 
     def _score_batch(self, X):
-        from ._training import forward
+        from ..core._training import forward
 
         encoder = self.network_.get_layer("encoder")
         decoder = self.network_.get_layer("decoder")

@@ -4,10 +4,10 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from ._compat import Interval, StrOptions
-from ._docstrings import fill_doc
-from ._units import check_units
-from .base import BaseDeepDetector, BaseSequenceDetector
+from .._compat import Interval, StrOptions
+from .._docstrings import fill_doc
+from .._units import check_units
+from ..core import BaseDeepDetector, BaseSequenceDetector
 
 __all__ = ["LSTMForecaster"]
 
@@ -132,7 +132,7 @@ class LSTMForecaster(BaseSequenceDetector):
         self.dropout = dropout
 
     def _build_network(self, input_shape, seed):
-        from .networks import build_recurrent_forecaster
+        from ..networks import build_recurrent_forecaster
 
         timesteps, channels = input_shape
         if timesteps <= self.horizon:
@@ -155,7 +155,7 @@ class LSTMForecaster(BaseSequenceDetector):
         return X[:, : -self.horizon], X[:, -self.horizon :]
 
     def _score_batch(self, X):
-        from ._training import forward
+        from ..core._training import forward
 
         history, future = self._training_data(X, None)
         error = (forward(self.network_, history) - future) ** 2

@@ -2,9 +2,9 @@
 
 from numbers import Integral, Real
 
-from ._compat import Interval
-from ._docstrings import fill_doc
-from .base import (
+from .._compat import Interval
+from .._docstrings import fill_doc
+from ..core import (
     BaseDeepDetector,
     BaseSequenceDetector,
     FeatureScoresMixin,
@@ -138,7 +138,7 @@ class TransformerAutoEncoder(IncrementalMixin, FeatureScoresMixin, BaseSequenceD
         self.dropout = dropout
 
     def _build_network(self, input_shape, seed):
-        from .networks import build_transformer_autoencoder
+        from ..networks import build_transformer_autoencoder
 
         if self.model_dim % self.num_heads:
             raise ValueError(

@@ -4,12 +4,12 @@ from numbers import Real
 
 import numpy as np
 
-from ._compat import Interval, StrOptions
-from ._docstrings import fill_doc
-from ._units import resolve_hidden_units
-from .base import BaseDeepDetector
+from .._compat import Interval, StrOptions
+from .._docstrings import fill_doc
+from .._units import resolve_hidden_units
+from ..core import BaseDeepDetector
 
-__all__ = ["DeepSVDD"]
+__all__ = ["DeepSVDD", "HypersphereMixin", "initial_center"]
 
 # Centre coordinates closer to 0 than this are pushed out to it (Ruff et al.):
 # a coordinate at 0 could be matched by a network whose weights all vanish.
@@ -22,7 +22,7 @@ def initial_center(network, X):
     The mean code of ``X`` under the initial network; coordinates closer to 0
     than 0.1 are pushed out to it.
     """
-    from ._training import forward
+    from ..core._training import forward
 
     center = forward(network.get_layer("encoder"), X).mean(axis=0)
     small = np.abs(center) < _CENTER_EPS
@@ -31,7 +31,7 @@ def initial_center(network, X):
     return center
 
 
-class _HypersphereMixin:
+class HypersphereMixin:
     """Deep SVDD's network and score, shared with :class:`~skdeepad.DeepSAD`.
 
     Expects the parameters ``hidden_units``, ``activation`` and
@@ -39,7 +39,7 @@ class _HypersphereMixin:
     """
 
     def _build_network(self, input_shape, seed):
-        from .networks import build_deep_svdd
+        from ..networks import build_deep_svdd
 
         return build_deep_svdd(
             input_shape[0],
@@ -50,13 +50,13 @@ class _HypersphereMixin:
         )
 
     def _score_batch(self, X):
-        from ._training import forward
+        from ..core._training import forward
 
         return forward(self.network_, X)
 
 
 @fill_doc
-class DeepSVDD(_HypersphereMixin, BaseDeepDetector):
+class DeepSVDD(HypersphereMixin, BaseDeepDetector):
     """Outlier detection by the distance to a centre in a learned code space.
 
     Deep SVDD trains a network to map the training data into a hypersphere of
@@ -202,7 +202,7 @@ class DeepSVDD(_HypersphereMixin, BaseDeepDetector):
         return X, np.zeros(len(X), dtype=X.dtype)  # the loss ignores targets
 
     def _fit_network(self, network, X, y, rng):
-        from .networks import RadiusUpdate, SoftBoundaryLoss
+        from ..networks import RadiusUpdate, SoftBoundaryLoss
 
         center = initial_center(network, X)
         distance = network.get_layer("distance")

@@ -123,10 +123,11 @@ class ShuffledBatches(keras.utils.PyDataset):
 class BlockBatches(keras.utils.PyDataset):
     """Mini-batches of data held in blocks, one block in memory at a time.
 
-    For training on more data than memory (``skdeepad.dask.fit``): each
-    epoch visits the blocks in a fresh order and the rows of each block in a
-    fresh order, all drawn from a private generator, so consecutive batches
-    come from the same block and each block is loaded once per epoch.
+    For training on more data than memory (the streamed fit of a Dask
+    array): each epoch visits the blocks in a fresh order and the rows of
+    each block in a fresh order, all drawn from a private generator, so
+    consecutive batches come from the same block and each block is loaded
+    once per epoch.
     Targets are the inputs (autoencoders).
 
     Parameters
@@ -266,10 +267,11 @@ def train_network(
     ``batches`` is a ``keras.utils.PyDataset`` of training batches (e.g.
     :class:`ShuffledBatches`, given to Keras as its ``tf_dataset()`` on the
     TensorFlow backend) that shuffles itself and has a ``batch_size``.
-    ``validation`` is an ``(inputs, targets)`` pair, ``targets`` None for a model that computes its
-    own loss, or None. ``loss`` is anything ``keras.Model.compile`` takes, or
-    None. ``optimizer``, when given, is reused (its state carries on, for
-    incremental training); by default a fresh Adam of ``learning_rate``.
+    ``validation`` is an ``(inputs, targets)`` pair, ``targets`` None for a
+    model that computes its own loss, or None. ``loss`` is anything
+    ``keras.Model.compile`` takes, or None. ``optimizer``, when given, is
+    reused (its state carries on, for incremental training); by default a
+    fresh Adam of ``learning_rate``.
     Returns the Keras ``History.history`` dict.
     """
     monitor = "val_loss" if validation is not None else "loss"

@@ -5,10 +5,10 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from ._compat import Interval
-from ._docstrings import fill_doc
-from ._units import check_units
-from .base import BaseLabelledDetector
+from .._compat import Interval
+from .._docstrings import fill_doc
+from .._units import check_units
+from ..core import BaseLabelledDetector
 
 __all__ = ["DevNet"]
 
@@ -181,7 +181,7 @@ class DevNet(BaseLabelledDetector):
         self.activation = activation
 
     def _build_network(self, input_shape, seed):
-        from .networks import build_devnet
+        from ..networks import build_devnet
 
         return build_devnet(
             input_shape[0],
@@ -196,14 +196,14 @@ class DevNet(BaseLabelledDetector):
         return X, (y < 0).astype(X.dtype)
 
     def _batches(self, inputs, targets, batch_size, seed):
-        from ._training import BalancedBatches
+        from ..core._training import BalancedBatches
 
         return BalancedBatches(
             inputs, targets, max(batch_size, 2), seed, synthetic=self.synthetic
         )
 
     def _fit_network(self, network, X, y, rng):
-        from .networks import DeviationLoss
+        from ..networks import DeviationLoss
 
         if not np.any(y < 0):
             warnings.warn(
@@ -216,7 +216,7 @@ class DevNet(BaseLabelledDetector):
         return self._train(network, X, y, rng, loss=DeviationLoss(self.margin))
 
     def _score_batch(self, X):
-        from ._training import forward
+        from ..core._training import forward
 
         scores = forward(self.network_, X)
         return scores if scores.ndim == 1 else scores.mean(axis=1)

@@ -8,7 +8,7 @@ from sklearn.base import BaseEstimator, OutlierMixin, clone
 from sklearn.utils import get_tags
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
-from ._compat import (
+from .._compat import (
     HasMethods,
     Interval,
     StrOptions,
@@ -16,9 +16,9 @@ from ._compat import (
     _num_samples,
     _safe_indexing,
 )
-from ._labels import check_partial_labels
-from .base import ThresholdMixin, atomic_fit, offset_from_scores
-from .persistence import SaveMixin
+from .._labels import check_partial_labels
+from ..core import ThresholdMixin, atomic_fit, offset_from_scores
+from ..persistence import SaveMixin
 
 __all__ = ["TunedThresholdDetector"]
 

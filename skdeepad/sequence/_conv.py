@@ -3,10 +3,10 @@
 import math
 from numbers import Integral, Real
 
-from ._compat import Interval
-from ._docstrings import fill_doc
-from ._units import check_units
-from .base import (
+from .._compat import Interval
+from .._docstrings import fill_doc
+from .._units import check_units
+from ..core import (
     BaseDeepDetector,
     BaseSequenceDetector,
     FeatureScoresMixin,
@@ -189,7 +189,7 @@ class ConvAutoEncoder(IncrementalMixin, FeatureScoresMixin, BaseSequenceDetector
         return X.reshape(len(X), *shape)
 
     def _build_network(self, input_shape, seed):
-        from .networks import build_conv_autoencoder
+        from ..networks import build_conv_autoencoder
 
         return build_conv_autoencoder(
             input_shape,

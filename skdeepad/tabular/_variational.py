@@ -4,10 +4,10 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from ._compat import Interval, StrOptions
-from ._docstrings import fill_doc
-from ._units import resolve_hidden_units
-from .base import BaseDeepDetector
+from .._compat import Interval, StrOptions
+from .._docstrings import fill_doc
+from .._units import resolve_hidden_units
+from ..core import BaseDeepDetector
 
 __all__ = ["VariationalAutoEncoder"]
 
@@ -158,7 +158,7 @@ class VariationalAutoEncoder(BaseDeepDetector):
         self.batch_norm = batch_norm
 
     def _build_network(self, input_shape, seed):
-        from .networks import build_variational_autoencoder
+        from ..networks import build_variational_autoencoder
 
         n_features = input_shape[0]
         return build_variational_autoencoder(
@@ -177,7 +177,7 @@ class VariationalAutoEncoder(BaseDeepDetector):
         return {**self._train(network, X, y, rng), "latent_noise_": noise}
 
     def _score_batch(self, X):
-        from ._training import forward
+        from ..core._training import forward
 
         mean, log_var = forward(self.network_.get_layer("encoder"), X)
         n, latent_dim = mean.shape

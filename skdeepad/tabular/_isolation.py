@@ -4,16 +4,17 @@ from numbers import Integral
 
 import numpy as np
 
-from ._compat import Interval, RealNotInt, StrOptions
-from ._docstrings import fill_doc
-from ._units import resolve_hidden_units
-from .base import BaseDeepDetector, _draw_seed
+from .._compat import Interval, RealNotInt, StrOptions
+from .._docstrings import fill_doc
+from .._units import resolve_hidden_units
+from .._utils import draw_seed
+from ..core import BaseDetector
 
 __all__ = ["DeepIsolationForest"]
 
 
 @fill_doc
-class DeepIsolationForest(BaseDeepDetector):
+class DeepIsolationForest(BaseDetector):
     """Isolation forests on the random representations of an ensemble of networks.
 
     Deep isolation forest maps the data through ``n_ensemble`` randomly
@@ -119,8 +120,7 @@ class DeepIsolationForest(BaseDeepDetector):
     """
 
     _parameter_constraints: dict = {
-        "contamination": BaseDeepDetector._parameter_constraints["contamination"],
-        "standardize": ["boolean"],
+        **BaseDetector._parameter_constraints,
         "n_ensemble": [Interval(Integral, 1, None, closed="left")],
         "n_estimators": [Interval(Integral, 1, None, closed="left")],
         "max_samples": [
@@ -131,8 +131,6 @@ class DeepIsolationForest(BaseDeepDetector):
         "hidden_units": [StrOptions({"auto"}), tuple, list],
         "activation": [str],
         "concat_input": ["boolean"],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
     }
 
     # The ensemble is wide (50 networks of 500 units by default): 2,048 rows
@@ -153,19 +151,21 @@ class DeepIsolationForest(BaseDeepDetector):
         random_state=None,
         verbose=0,
     ):
+        super().__init__(
+            contamination=contamination,
+            standardize=standardize,
+            random_state=random_state,
+            verbose=verbose,
+        )
         self.n_ensemble = n_ensemble
         self.n_estimators = n_estimators
         self.max_samples = max_samples
         self.hidden_units = hidden_units
         self.activation = activation
         self.concat_input = concat_input
-        self.contamination = contamination
-        self.standardize = standardize
-        self.random_state = random_state
-        self.verbose = verbose
 
     def _build_network(self, input_shape, seed):
-        from .networks import build_random_ensemble
+        from ..networks import build_random_ensemble
 
         return build_random_ensemble(
             input_shape[0],
@@ -178,7 +178,7 @@ class DeepIsolationForest(BaseDeepDetector):
     def _fit_network(self, network, X, y, rng):
         from sklearn.ensemble import IsolationForest  # at fit: a light import
 
-        from ._training import forward
+        from ..core._training import forward
 
         representations = np.concatenate(
             [forward(network, chunk) for _, chunk in self._chunks(X)]
@@ -187,7 +187,7 @@ class DeepIsolationForest(BaseDeepDetector):
             IsolationForest(
                 n_estimators=self.n_estimators,
                 max_samples=self.max_samples,
-                random_state=_draw_seed(rng),
+                random_state=draw_seed(rng),
             ).fit(view)
             for view in self._views(X, representations)
         ]
@@ -202,7 +202,7 @@ class DeepIsolationForest(BaseDeepDetector):
                 yield representations[:, member]
 
     def _score_batch(self, X):
-        from ._training import forward
+        from ..core._training import forward
 
         views = self._views(X, forward(self.network_, X))
         pairs = zip(self.estimators_, views, strict=True)

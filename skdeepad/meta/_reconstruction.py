@@ -10,17 +10,17 @@ from sklearn.base import BaseEstimator, OutlierMixin, clone
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._compat import HasMethods, _fit_context
-from ._docstrings import fill_doc
-from .base import (
-    _FLOATS,
-    BaseDeepDetector,
+from .._compat import HasMethods, _fit_context
+from .._docstrings import fill_doc
+from .._utils import FLOAT_DTYPES
+from ..core import (
+    CONTAMINATION_CONSTRAINT,
     ThresholdMixin,
     atomic_fit,
     finite_scores,
     offset_from_scores,
 )
-from .persistence import SaveMixin
+from ..persistence import SaveMixin
 
 __all__ = ["ReconstructionDetector"]
 
@@ -105,7 +105,7 @@ class ReconstructionDetector(ThresholdMixin, SaveMixin, OutlierMixin, BaseEstima
 
     _parameter_constraints: dict = {
         "regressor": [HasMethods(["fit", "predict"])],
-        "contamination": BaseDeepDetector._parameter_constraints["contamination"],
+        "contamination": CONTAMINATION_CONSTRAINT,
         "standardize": ["boolean"],
     }
 
@@ -131,7 +131,7 @@ class ReconstructionDetector(ThresholdMixin, SaveMixin, OutlierMixin, BaseEstima
         self : object
             The fitted detector.
         """
-        X = validate_data(self, X, dtype=_FLOATS)
+        X = validate_data(self, X, dtype=FLOAT_DTYPES)
         scaler = StandardScaler().fit(X) if self.standardize else None
         X = X if scaler is None else scaler.transform(X)
         regressor = clone(self.regressor)
@@ -161,7 +161,7 @@ class ReconstructionDetector(ThresholdMixin, SaveMixin, OutlierMixin, BaseEstima
             The normality scores; the lower, the more abnormal.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=_FLOATS, reset=False)
+        X = validate_data(self, X, dtype=FLOAT_DTYPES, reset=False)
         if self.scaler_ is not None:
             with np.errstate(over="ignore"):  # beyond float64: the row overflows
                 X = self.scaler_.transform(X)

@@ -2,10 +2,10 @@
 
 from numbers import Real
 
-from ._compat import Interval, StrOptions
-from ._docstrings import fill_doc
-from ._units import check_units
-from .base import (
+from .._compat import Interval, StrOptions
+from .._docstrings import fill_doc
+from .._units import check_units
+from ..core import (
     BaseDeepDetector,
     BaseSequenceDetector,
     FeatureScoresMixin,
@@ -122,7 +122,7 @@ class LSTMAutoEncoder(IncrementalMixin, FeatureScoresMixin, BaseSequenceDetector
         self.dropout = dropout
 
     def _build_network(self, input_shape, seed):
-        from .networks import build_recurrent_autoencoder
+        from ..networks import build_recurrent_autoencoder
 
         return build_recurrent_autoencoder(
             input_shape,

@@ -4,16 +4,16 @@ from numbers import Real
 
 import numpy as np
 
-from ._compat import Interval, StrOptions
-from ._docstrings import fill_doc
-from .base import BaseLabelledDetector
-from .svdd import _HypersphereMixin, initial_center
+from .._compat import Interval, StrOptions
+from .._docstrings import fill_doc
+from ..core import BaseLabelledDetector
+from ..tabular._svdd import HypersphereMixin, initial_center
 
 __all__ = ["DeepSAD"]
 
 
 @fill_doc
-class DeepSAD(_HypersphereMixin, BaseLabelledDetector):
+class DeepSAD(HypersphereMixin, BaseLabelledDetector):
     """Deep SVDD that also learns from a few labelled anomalies and normals.
 
     Deep SAD (Ruff et al., 2020) trains the network of :class:`DeepSVDD` to
@@ -148,7 +148,7 @@ class DeepSAD(_HypersphereMixin, BaseLabelledDetector):
         return X, y.astype(X.dtype)
 
     def _fit_network(self, network, X, y, rng):
-        from .networks import DeepSADLoss
+        from ..networks import DeepSADLoss
 
         center = initial_center(network, X[y >= 0])
         fitted = self._train(network, X, y, rng, loss=DeepSADLoss(self.eta))

@@ -4,10 +4,11 @@ from numbers import Real
 
 import numpy as np
 
-from ._compat import Interval, StrOptions
-from ._docstrings import fill_doc
-from ._units import resolve_hidden_units
-from .base import BaseDeepDetector, _draw_seed
+from .._compat import Interval, StrOptions
+from .._docstrings import fill_doc
+from .._units import resolve_hidden_units
+from .._utils import draw_seed
+from ..core import BaseDeepDetector
 
 __all__ = ["GANomaly"]
 
@@ -146,7 +147,7 @@ class GANomaly(BaseDeepDetector):
         self.activation = activation
 
     def _build_network(self, input_shape, seed):
-        from .networks import build_ganomaly_generator
+        from ..networks import build_ganomaly_generator
 
         return build_ganomaly_generator(
             input_shape[0],
@@ -159,12 +160,12 @@ class GANomaly(BaseDeepDetector):
         return X, None
 
     def _fit_network(self, network, X, y, rng):
-        from .networks import GANomalyTrainer, build_ganomaly_discriminator
+        from ..networks import GANomalyTrainer, build_ganomaly_discriminator
 
         discriminator = build_ganomaly_discriminator(
             X.shape[1],
             resolve_hidden_units(self.hidden_units, X.shape[1]),
-            seed=_draw_seed(rng),
+            seed=draw_seed(rng),
         )
         trainer = GANomalyTrainer(
             network,
@@ -176,7 +177,7 @@ class GANomaly(BaseDeepDetector):
         return self._train(trainer, X, y, rng)
 
     def _score_batch(self, X):
-        from ._training import forward
+        from ..core._training import forward
 
         _, z, z_hat = forward(self.network_, X)
         return np.mean((z - z_hat) ** 2, axis=1)

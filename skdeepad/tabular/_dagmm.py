@@ -4,10 +4,10 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from ._compat import Interval
-from ._docstrings import fill_doc
-from ._units import check_units
-from .base import BaseDeepDetector
+from .._compat import Interval
+from .._docstrings import fill_doc
+from .._units import check_units
+from ..core import BaseDeepDetector
 
 __all__ = ["DAGMM"]
 
@@ -187,7 +187,7 @@ class DAGMM(BaseDeepDetector):
         self.covariance_weight = covariance_weight
 
     def _build_network(self, input_shape, seed):
-        from .networks import build_dagmm
+        from ..networks import build_dagmm
 
         return build_dagmm(
             input_shape[0],
@@ -203,7 +203,7 @@ class DAGMM(BaseDeepDetector):
         return X, None
 
     def _fit_network(self, network, X, y, rng):
-        from .networks import DAGMMTrainer
+        from ..networks import DAGMMTrainer
 
         trainer = DAGMMTrainer(
             network,
@@ -216,7 +216,7 @@ class DAGMM(BaseDeepDetector):
 
     def _features(self, network, X):
         """``z`` and ``gamma`` of ``X``, float64, chunk by chunk."""
-        from ._training import forward
+        from ..core._training import forward
 
         outputs = [forward(network, chunk) for _, chunk in self._chunks(X)]
         z, gamma = (np.concatenate([out[i] for out in outputs]) for i in (1, 2))
@@ -225,7 +225,7 @@ class DAGMM(BaseDeepDetector):
     def _score_batch(self, X):
         from scipy.special import logsumexp
 
-        from ._training import forward
+        from ..core._training import forward
 
         _, z, _ = forward(self.network_, X)
         chol = self.precisions_cholesky_
@@ -248,13 +248,13 @@ def _mixture(z, gamma):
     """
     from scipy.linalg import cholesky, solve_triangular
 
-    from .networks.dagmm import _COVARIANCE_JITTER
+    from ..networks.dagmm import COVARIANCE_JITTER
 
     counts = gamma.sum(axis=0) + 1e-12
     means = gamma.T @ z / counts[:, None]
     covariances = np.empty((len(counts), z.shape[1], z.shape[1]))
     precisions_cholesky = np.empty_like(covariances)
-    absolute, relative = _COVARIANCE_JITTER
+    absolute, relative = COVARIANCE_JITTER
     for k, mean in enumerate(means):
         diff = z - mean
         cov = (gamma[:, k, None] * diff).T @ diff / counts[k]

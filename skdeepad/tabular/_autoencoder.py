@@ -2,10 +2,10 @@
 
 from numbers import Real
 
-from ._compat import Interval, StrOptions
-from ._docstrings import fill_doc
-from ._units import resolve_hidden_units
-from .base import BaseDeepDetector, FeatureScoresMixin, IncrementalMixin
+from .._compat import Interval, StrOptions
+from .._docstrings import fill_doc
+from .._units import resolve_hidden_units
+from ..core import BaseDeepDetector, FeatureScoresMixin, IncrementalMixin
 
 __all__ = ["AutoEncoder"]
 
@@ -141,7 +141,7 @@ class AutoEncoder(IncrementalMixin, FeatureScoresMixin, BaseDeepDetector):
         self.batch_norm = batch_norm
 
     def _build_network(self, input_shape, seed):
-        from .networks import build_dense_autoencoder
+        from ..networks import build_dense_autoencoder
 
         return build_dense_autoencoder(
             input_shape[0],

@@ -1,0 +1,85 @@
+"""The loader of series in the Numenta Anomaly Benchmark (NAB) format.
+
+Public through :mod:`skdeepad.timeseries` and :mod:`skdeepad.datasets`.
+"""
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+from sklearn.utils import Bunch
+
+__all__ = ["load_nab"]
+
+
+def load_nab(path, windows=None):
+    """Load one series in the Numenta Anomaly Benchmark (NAB) format.
+
+    A NAB series is a CSV file with the header ``timestamp,value``; its
+    labelled anomaly windows are in a JSON file mapping
+    ``"<folder>/<file>.csv"`` to a list of ``[start, end]`` timestamp pairs
+    (NAB's ``labels/combined_windows.json``). A time step is an anomaly when
+    its timestamp falls in a window, ends included.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The CSV file.
+    windows : str, path-like or None, default=None
+        The windows JSON file. None looks for ``labels/combined_windows.json``
+        two levels above the CSV (NAB's layout) and loads no labels when there
+        is none.
+
+    Returns
+    -------
+    data : :class:`~sklearn.utils.Bunch`
+        - ``timestamp``: ndarray of datetime64, shape (n_steps,);
+        - ``X``: ndarray of shape (n_steps, 1), the values, float64;
+        - ``y``: ndarray of shape (n_steps,), +1 normal and -1 anomalous steps,
+          or None without labels;
+        - ``windows``: list of ``(start, end)`` datetime64 pairs, or None;
+        - ``name``: the key ``"<folder>/<file>.csv"``.
+
+    Raises
+    ------
+    ValueError
+        If the CSV does not have NAB's layout, a value is not a number, or the
+        windows file has no entry for the series.
+    """
+    path = Path(path)
+    name = f"{path.parent.name}/{path.name}"
+    with open(path, newline="") as file:
+        rows = list(csv.reader(file))
+    if not rows or [cell.strip() for cell in rows[0]] != ["timestamp", "value"]:
+        header = rows[0] if rows else "nothing"
+        raise ValueError(
+            f"{path} is not a NAB series: the header must be 'timestamp,value'; "
+            f"got {header!r}."
+        )
+    try:
+        timestamp = np.array([row[0] for row in rows[1:]], dtype="datetime64[ns]")
+        values = np.array([row[1] for row in rows[1:]], dtype=np.float64)
+    except (ValueError, IndexError) as error:
+        raise ValueError(f"{path}: a row is not 'timestamp,value' ({error}).") from None
+
+    data = Bunch(
+        timestamp=timestamp, X=values[:, np.newaxis], y=None, windows=None, name=name
+    )
+    if windows is None:
+        windows = path.parent.parent / "labels" / "combined_windows.json"
+        if not windows.exists():
+            return data
+    with open(windows) as file:
+        all_windows = json.load(file)
+    if name not in all_windows:
+        raise ValueError(f"{windows} has no anomaly windows for {name!r}.")
+    data.windows = [
+        (np.datetime64(start, "ns"), np.datetime64(end, "ns"))
+        for start, end in all_windows[name]
+    ]
+    anomalous = np.zeros(len(timestamp), dtype=bool)
+    for start, end in data.windows:
+        anomalous |= (timestamp >= start) & (timestamp <= end)
+    data.y = np.where(anomalous, -1, 1)
+    return data

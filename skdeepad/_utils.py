@@ -1,0 +1,30 @@
+"""Small helpers shared by the core and the detectors: seeds, dtypes, layouts.
+
+Nothing here imports Keras or another skdeepad module.
+"""
+
+import numpy as np
+
+__all__ = ["FLOAT_DTYPES", "MAX_SEED", "by_channel", "draw_seed", "is_dask_array"]
+
+# Seeds handed to Keras must fit in an int32 on every backend; networks count
+# up from the seed they get, so leave room above it.
+MAX_SEED = 2**30
+
+# The dtypes input validation keeps (anything else is converted to the first).
+FLOAT_DTYPES = [np.float64, np.float32]
+
+
+def draw_seed(rng):
+    """Draw an int seed for Keras or NumPy from the ``RandomState`` ``rng``."""
+    return int(rng.randint(MAX_SEED))
+
+
+def by_channel(X):
+    """View ``X`` as 2-D rows of its last axis, the axis the scaler works on."""
+    return X.reshape(-1, X.shape[-1])
+
+
+def is_dask_array(X):
+    """Whether ``X`` is a Dask array, without importing Dask."""
+    return type(X).__module__.startswith("dask.") and hasattr(X, "chunks")

@@ -1,0 +1,290 @@
+"""The skeleton of every detector built around a Keras network.
+
+:class:`BaseDetector` owns what a detector does whether or not it trains its
+network: parameter and input validation, standardisation, scoped seeding,
+scoring in chunks, the threshold (``offset_``) and persistence. ``fit``
+validates ``X`` (and labels), fits the scaler, builds the network and hands
+it to hooks:
+
+- ``_build_network(input_shape, seed)``: return an uncompiled ``keras.Model``;
+- ``_fit_network(network, X, y, rng)``: fit it on the network-ready ``X`` and
+  return the other fitted attributes (a dict); :class:`BaseDeepDetector`
+  runs the shared training loop here, a detector that does not train (Deep
+  Isolation Forest) fits what it needs on the network's outputs;
+- ``_score_batch(X)``: anomaly scores of a batch, higher = more abnormal (the
+  skeleton flips the sign);
+- optionally ``_validate_input(X, reset)``, which validates ``X`` and returns
+  it in the network's layout (default: 2-D tabular rows);
+  :class:`BaseSequenceDetector` overrides it for sequences and images;
+- optionally ``_can_stream()`` and ``_fit_streamed(X)``: ``fit`` of a Dask
+  array calls the latter where the former says so
+  (:class:`BaseDeepDetector` streams the detectors trained on ``(X, X)``).
+
+:func:`atomic_fit` makes a fit all or nothing.
+"""
+
+import functools
+import math
+from abc import ABCMeta, abstractmethod
+
+import numpy as np
+from sklearn.base import BaseEstimator, OutlierMixin
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .._compat import _fit_context
+from .._docstrings import fill_doc
+from .._utils import FLOAT_DTYPES, by_channel, draw_seed, is_dask_array
+from ..persistence import SaveMixin
+from ._thresholds import (
+    CONTAMINATION_CONSTRAINT,
+    ThresholdMixin,
+    finite_scores,
+    offset_from_scores,
+)
+
+__all__ = ["BaseDetector", "atomic_fit"]
+
+
+def atomic_fit(fit):
+    """Make ``fit`` all or nothing: if it raises, the estimator is as it was.
+
+    Any exception, ``KeyboardInterrupt`` included, puts back the attributes
+    the estimator had before the call: a fitted detector keeps its previous
+    fit, an unfitted one stays unfitted, never a mix of the two.
+    """
+
+    @functools.wraps(fit)
+    def wrapper(self, *args, **kwargs):
+        before = dict(vars(self))
+        try:
+            return fit(self, *args, **kwargs)
+        except BaseException:
+            vars(self).clear()
+            vars(self).update(before)
+            raise
+
+    return wrapper
+
+
+class BaseDetector(
+    ThresholdMixin, SaveMixin, OutlierMixin, BaseEstimator, metaclass=ABCMeta
+):
+    """Base class for detectors built around a Keras network, trained or not.
+
+    Subclasses declare their own ``__init__`` (keyword-only, assigning only,
+    calling ``super().__init__``), extend ``_parameter_constraints`` and fill
+    the hooks described in the module docstring. A detector that trains its
+    network derives from :class:`BaseDeepDetector` instead. Do not
+    instantiate this class directly.
+    """
+
+    _parameter_constraints: dict = {
+        "contamination": CONTAMINATION_CONSTRAINT,
+        "standardize": ["boolean"],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    # Rows scored per forward pass at predict time: bounds memory, not results.
+    # None sizes each pass by _predict_batch_values instead.
+    _predict_batch_size = None
+    # Values (rows x values per row) per forward pass when _predict_batch_size
+    # is None: 8 MiB of float32 input, large enough to amortise the per-call
+    # cost of the network (65,536 rows of 32 features score ~2x faster than
+    # 8,192, see benchmarks/results/speed.md).
+    _predict_batch_values = 2**21
+    # Whether every forward pass gets exactly _predict_batch_size rows, the
+    # last chunk zero-padded: float32 kernels (recurrent, attention) round
+    # differently at different batch sizes, and a sample's score must not
+    # depend on the samples scored with it.
+    _pad_predict_batches = False
+
+    @abstractmethod
+    def __init__(
+        self, *, contamination="auto", standardize=True, random_state=None, verbose=0
+    ):
+        self.contamination = contamination
+        self.standardize = standardize
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------ hooks
+    @abstractmethod
+    def _build_network(self, input_shape, seed):
+        """Return an uncompiled ``keras.Model`` for inputs of ``input_shape``.
+
+        ``seed`` is an int: derive every initialiser's and random layer's seed
+        from it, so the fit is reproducible without global seeds.
+        """
+
+    @abstractmethod
+    def _fit_network(self, network, X, y, rng):
+        """Fit ``network`` on the network-ready ``X`` (and the labels ``y``).
+
+        Returns a dict of the fitted attributes to set besides ``network_``
+        and ``scaler_``. ``rng`` is the fit's ``RandomState``.
+        """
+
+    @abstractmethod
+    def _score_batch(self, X):
+        """Return the anomaly scores of a batch, higher = more abnormal.
+
+        ``X`` is network-ready (standardised, float32); the fitted network is
+        ``self.network_``.
+        """
+
+    def _validate_labels(self, y, X):
+        """Return the labels ``_fit_network`` gets: None for unsupervised detectors."""
+        return None
+
+    def _can_stream(self):
+        """Whether ``fit`` of a Dask array trains block by block (``_fit_streamed``)."""
+        return False
+
+    def _fit_streamed(self, X):
+        """Fit on the Dask array ``X``, one block in memory at a time."""
+        raise NotImplementedError(f"{type(self).__name__} does not stream.")
+
+    # ---------------------------------------------------------------- fitting
+    @_fit_context(prefer_skip_nested_validation=True)
+    @atomic_fit
+    @fill_doc
+    def fit(self, X, y=None):
+        """Fit the detector on ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The training data, mostly normal. A NumPy array or a pandas
+            DataFrame.
+        y : None or array-like of shape (n_samples,), default=None
+            Ignored by unsupervised detectors (present for API consistency).
+            %(labels)s
+
+        Returns
+        -------
+        self : object
+            The fitted detector.
+
+        Notes
+        -----
+        A ``dask.array.Array`` too large for memory: the detectors trained on
+        ``(X, X)`` alone (:class:`~skdeepad.AutoEncoder`,
+        :class:`~skdeepad.ConvAutoEncoder`, :class:`~skdeepad.LSTMAutoEncoder`,
+        :class:`~skdeepad.TransformerAutoEncoder`) train on it block by block,
+        with the same standardisation as an in-memory fit; the others load it
+        whole.
+        """
+        if is_dask_array(X) and self._can_stream():
+            return self._fit_streamed(X)
+        X = self._validate_input(X, reset=True)
+        y = self._validate_labels(y, X)
+        rng = check_random_state(self.random_state)
+        scaler = StandardScaler().fit(by_channel(X)) if self.standardize else None
+        X = self._as_network_input(X, scaler)
+
+        network = self._build_network(X.shape[1:], seed=draw_seed(rng))
+        fitted = {"scaler_": scaler, "network_": network}
+        fitted.update(self._fit_network(network, X, y, rng))
+
+        for name, value in fitted.items():
+            setattr(self, name, value)
+        # a ValueError here leaves the old state: atomic_fit puts it back
+        self._set_offset(-self._anomaly_scores(X))
+        return self
+
+    def _set_offset(self, training_scores):
+        """Set ``offset_`` from the training scores; ValueError if one is not finite."""
+        if not np.all(np.isfinite(training_scores)):
+            raise self._divergence_error("the training scores are not all finite")
+        self.offset_ = offset_from_scores(training_scores, self.contamination)
+
+    def _divergence_error(self, what):
+        return ValueError(
+            f"{type(self).__name__} diverged: {what}.{self._divergence_hint()}"
+        )
+
+    def _divergence_hint(self):
+        """What to try when the fit diverges, after the message; "" for nothing."""
+        return ""
+
+    # ---------------------------------------------------------------- scoring
+    def _validate_input(self, X, *, reset):
+        """Validate ``X`` and return it, float, in the network's layout.
+
+        The default takes 2-D tabular rows. The scaler standardises the last
+        axis of what this returns (features, or channels of a sequence).
+        """
+        return validate_data(
+            self,
+            X,
+            dtype=FLOAT_DTYPES,
+            ensure_all_finite=self._finite_check(),
+            reset=reset,
+        )
+
+    def _finite_check(self):
+        """``ensure_all_finite`` for validation: NaN passes where the tags allow it."""
+        return "allow-nan" if self.__sklearn_tags__().input_tags.allow_nan else True
+
+    def _as_network_input(self, X, scaler):
+        if scaler is not None:
+            X = scaler.transform(by_channel(X)).reshape(X.shape)
+        with np.errstate(over="ignore"):  # beyond float32: inf, scored as overflow
+            return np.ascontiguousarray(X, dtype=np.float32)
+
+    def _chunks(self, X):
+        """Yield ``(start, chunk)``: ``X``'s rows, one forward pass each."""
+        step = self._predict_batch_size or max(
+            self._predict_batch_values // math.prod(X.shape[1:]), 1
+        )
+        for start in range(0, len(X), step):
+            yield start, X[start : start + step]
+
+    def _anomaly_scores(self, X, scaler=None):
+        """Score ``X`` chunk by chunk, so memory stays bounded.
+
+        Each chunk is standardised with ``scaler`` (if any) and made the
+        network's float32 input on its own: besides the scores, memory holds
+        one chunk's worth, never a copy of the whole of ``X``.
+        """
+        scores = np.empty(len(X))
+        for start, chunk in self._chunks(X):
+            chunk = self._as_network_input(chunk, scaler)
+            scores[start : start + len(chunk)] = self._score_chunk(chunk)
+        return scores
+
+    def _score_chunk(self, X, score=None):
+        """``score(X)`` (default ``_score_batch``) on one chunk, padded if need be."""
+        score = score or self._score_batch
+        n_rows = len(X)
+        if self._pad_predict_batches and n_rows < self._predict_batch_size:
+            padding = np.zeros((self._predict_batch_size - n_rows, *X.shape[1:]))
+            X = np.concatenate([X, padding.astype(X.dtype)])
+        with np.errstate(over="ignore", invalid="ignore"):  # see finite_scores
+            return np.asarray(score(X)[:n_rows], np.float64)
+
+    def score_samples(self, X):
+        """Return the normality score of each sample.
+
+        The lower, the more abnormal: this is the negated anomaly score of
+        the detector (see the class's Notes).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The samples to score.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,), dtype float64
+            The normality scores; the lower, the more abnormal. Never NaN: a
+            sample whose score overflows (far outside the training data) gets
+            the lowest finite float64.
+        """
+        check_is_fitted(self)
+        X = self._validate_input(X, reset=False)
+        scores = self._anomaly_scores(X, self.scaler_)
+        return finite_scores(np.negative(scores, out=scores))

@@ -1,0 +1,98 @@
+"""Thresholds: the score chain shared by every detector, deep or meta.
+
+:class:`ThresholdMixin` gives ``decision_function`` and ``predict`` from
+``score_samples`` and ``offset_``; :func:`offset_from_scores` sets ``offset_``
+from the training scores and ``contamination``; :func:`finite_scores` keeps
+overflowed scores finite.
+"""
+
+from numbers import Real
+
+import numpy as np
+
+from .._compat import Interval, StrOptions
+
+__all__ = [
+    "CONTAMINATION_CONSTRAINT",
+    "ThresholdMixin",
+    "finite_scores",
+    "offset_from_scores",
+]
+
+# The constraint on every detector's ``contamination`` parameter.
+CONTAMINATION_CONSTRAINT = [
+    StrOptions({"auto"}),
+    Interval(Real, 0, 0.5, closed="right"),
+]
+
+
+class ThresholdMixin:
+    """``decision_function`` and ``predict`` from ``score_samples`` and ``offset_``.
+
+    Every skdeepad detector thresholds the same way: ``decision_function =
+    score_samples - offset_`` is negative for outliers, and ``predict`` labels
+    those -1, the others +1. Put it left of ``OutlierMixin``.
+    """
+
+    def decision_function(self, X):
+        """Return ``score_samples(X) - offset_``: negative for outliers.
+
+        Parameters
+        ----------
+        X : array-like
+            The samples, in any layout :meth:`score_samples` takes.
+
+        Returns
+        -------
+        decision : ndarray of shape (n_samples,), dtype float64
+            Shifted normality scores; the lower, the more abnormal, and
+            negative values are outliers.
+        """
+        return self.score_samples(X) - self.offset_
+
+    def predict(self, X):
+        """Predict whether each sample is an inlier (+1) or an outlier (-1).
+
+        Parameters
+        ----------
+        X : array-like
+            The samples, in any layout :meth:`score_samples` takes.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+            +1 for inliers, -1 for outliers.
+        """
+        return np.where(self.decision_function(X) < 0, -1, 1)
+
+
+def offset_from_scores(scores, contamination):
+    """The threshold on training ``score_samples`` that ``contamination`` asks for.
+
+    A float: that percentile of the scores. "auto": the lower fence of
+    Tukey's boxplot rule, ``Q1 - 1.5 * (Q3 - Q1)``.
+
+    Examples
+    --------
+    >>> from skdeepad.base import offset_from_scores
+    >>> offset_from_scores([0.0, 1.0, 2.0, 3.0, 4.0], 0.25)
+    1.0
+    >>> offset_from_scores([0.0, 1.0, 2.0, 3.0, 4.0], "auto")
+    -2.0
+    """
+    if contamination == "auto":
+        q1, q3 = np.percentile(scores, [25, 75])
+        return float(q1 - 1.5 * (q3 - q1))
+    return float(np.percentile(scores, 100.0 * contamination))
+
+
+def finite_scores(scores):
+    """Map overflowed normality scores (NaN, -inf) to the lowest float64, in place.
+
+    A sample far outside the training data can overflow the network's float32
+    arithmetic: it is then the most abnormal sample, never NaN.
+    """
+    largest = np.finfo(np.float64).max
+    return np.nan_to_num(
+        scores, copy=False, nan=-largest, posinf=largest, neginf=-largest
+    )

@@ -1,0 +1,11 @@
+"""Meta-detectors, built around another estimator.
+
+:class:`TunedThresholdDetector` tunes any detector's threshold on labelled
+data; :class:`ReconstructionDetector` makes any regressor that learns
+``X -> X`` (a scikeras model, an ``MLPRegressor``) a detector.
+"""
+
+from ._reconstruction import ReconstructionDetector
+from ._threshold import TunedThresholdDetector
+
+__all__ = ["ReconstructionDetector", "TunedThresholdDetector"]

@@ -1,0 +1,197 @@
+"""The whole-series detector: one score per time step from a detector of windows.
+
+:class:`WindowedDetector` cuts a series into sliding windows
+(:func:`~skdeepad.timeseries.sliding_windows`), scores them with any detector
+and maps the window scores back to the steps
+(:func:`~skdeepad.timeseries.window_scores_to_points`).
+"""
+
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import BaseEstimator, OutlierMixin, clone
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .._compat import HasMethods, Interval, StrOptions, _fit_context
+from ..core import (
+    CONTAMINATION_CONSTRAINT,
+    ThresholdMixin,
+    atomic_fit,
+    finite_scores,
+    offset_from_scores,
+)
+from ..persistence import SaveMixin
+from ._windows import AGGREGATES, sliding_windows, window_scores_to_points
+
+__all__ = ["WindowedDetector"]
+
+
+class WindowedDetector(ThresholdMixin, SaveMixin, OutlierMixin, BaseEstimator):
+    """Score every time step of a series with a detector of windows.
+
+    :meth:`fit` cuts the training series into sliding windows and fits
+    ``detector`` on them; :meth:`score_samples` cuts the series it is given
+    the same way, scores each window and maps the window scores back to
+    one score per time step (:func:`window_scores_to_points`). Rows of ``X``
+    are time steps and columns channels, so the detector takes a whole
+    series and fits in a :class:`~sklearn.pipeline.Pipeline` after a scaler.
+
+    Parameters
+    ----------
+    detector : estimator or None, default=None
+        The outlier detector fitted on the windows (cloned first): any
+        skdeepad sequence detector, which gets windows of shape
+        ``(n_windows, window, n_channels)``, or any other detector with
+        ``score_samples``, which gets them flattened to ``(n_windows, window *
+        n_channels)`` (e.g. scikit-learn's IsolationForest). None uses
+        :class:`~skdeepad.ConvAutoEncoder` with its defaults.
+
+    window : int, default=32
+        The number of steps per window.
+
+    stride : int, default=1
+        The number of steps between the starts of consecutive windows; a
+        larger stride trains and scores faster on long series.
+
+    aggregate : {"mean", "min", "max", "first"}, default="mean"
+        How the normality scores of the windows containing a step become the
+        step's score (see :func:`window_scores_to_points`): "min" takes the
+        most abnormal window, "first" the window ending at the step.
+
+    contamination : "auto" or float, default="auto"
+        As for every skdeepad detector, applied to the per-step training
+        scores: a float in (0, 0.5] flags that fraction of the training steps;
+        'auto' uses Tukey's lower fence ``Q1 - 1.5 * (Q3 - Q1)``.
+
+    Attributes
+    ----------
+    detector_ : estimator
+        The fitted clone of ``detector``.
+
+    offset_ : float
+        The threshold on :meth:`score_samples`: ``decision_function =
+        score_samples - offset_``.
+
+    n_features_in_ : int
+        The number of channels seen in :meth:`fit`.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        The channel names seen in :meth:`fit`, defined only when ``X`` had
+        string column names.
+
+    See Also
+    --------
+    sliding_windows : Cut a series into windows.
+    window_scores_to_points : Map window scores back to time steps.
+
+    Notes
+    -----
+    The rows of a series are not independent samples: a step's score
+    depends on its neighbours, so scoring a subset or a reordering of the
+    rows gives other scores. Every series must have at least ``window``
+    steps.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeepad import ConvAutoEncoder
+    >>> from skdeepad.timeseries import WindowedDetector
+    >>> t = np.arange(2000)
+    >>> series = np.sin(2 * np.pi * t / 50)[:, np.newaxis]
+    >>> series[1500:1510] += 2.0
+    >>> det = WindowedDetector(ConvAutoEncoder(epochs=20, random_state=0), window=50)
+    >>> scores = det.fit(series[:1000]).score_samples(series)
+    >>> bool(scores[1500:1510].mean() < scores[:1000].min())
+    True
+    """
+
+    _parameter_constraints: dict = {
+        "detector": [HasMethods(["fit", "score_samples"]), None],
+        "window": [Interval(Integral, 1, None, closed="left")],
+        "stride": [Interval(Integral, 1, None, closed="left")],
+        "aggregate": [StrOptions(AGGREGATES)],
+        "contamination": CONTAMINATION_CONSTRAINT,
+    }
+
+    def __init__(
+        self,
+        detector=None,
+        *,
+        window=32,
+        stride=1,
+        aggregate="mean",
+        contamination="auto",
+    ):
+        self.detector = detector
+        self.window = window
+        self.stride = stride
+        self.aggregate = aggregate
+        self.contamination = contamination
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    @atomic_fit
+    def fit(self, X, y=None):
+        """Fit the detector on the sliding windows of the series ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_steps, n_channels)
+            The training series, one row per time step, mostly normal.
+        y : None
+            Ignored; present for API consistency.
+
+        Returns
+        -------
+        self : object
+            The fitted detector.
+        """
+        X = validate_data(self, X, dtype=np.float64)
+        if self.detector is None:
+            from .conv import ConvAutoEncoder
+
+            detector = ConvAutoEncoder()
+        else:
+            detector = clone(self.detector)
+        windows = self._windows(X, detector)
+        self.detector_ = detector.fit(windows)
+        scores = self._point_scores(windows, len(X))
+        self.offset_ = offset_from_scores(scores, self.contamination)
+        return self
+
+    def _windows(self, X, detector):
+        if len(X) < self.window:
+            raise ValueError(
+                f"X has {len(X)} sample(s) (time steps), fewer than "
+                f"window={self.window}."
+            )
+        windows = sliding_windows(X, self.window, self.stride)
+        if detector.__sklearn_tags__().input_tags.three_d_array:
+            return windows
+        return windows.reshape(len(windows), -1)
+
+    def _point_scores(self, windows, n_steps):
+        points = window_scores_to_points(
+            self.detector_.score_samples(windows),
+            n_steps,
+            self.window,
+            self.stride,
+            method=self.aggregate,
+        )
+        return finite_scores(points)  # a mean of the lowest floats overflows
+
+    def score_samples(self, X):
+        """Return the normality score of each time step of the series ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_steps, n_channels)
+            The series, one row per time step, with at least ``window`` steps.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_steps,), dtype float64
+            One score per step; the lower, the more abnormal.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=np.float64, reset=False)
+        return self._point_scores(self._windows(X, self.detector_), len(X))

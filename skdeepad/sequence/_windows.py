@@ -1,0 +1,150 @@
+"""Sliding windows over a series and window scores mapped back to its steps.
+
+:func:`sliding_windows` cuts a series into windows; :func:`window_scores_to_points`
+maps one score per window back to one score per time step. Public through
+:mod:`skdeepad.timeseries`.
+"""
+
+from numbers import Integral
+
+import numpy as np
+from sklearn.utils.validation import check_array
+
+from .._compat import Interval, StrOptions, validate_params
+
+__all__ = ["AGGREGATES", "sliding_windows", "window_scores_to_points"]
+
+# How window_scores_to_points combines the scores of the windows holding a step.
+AGGREGATES = {"mean", "min", "max", "first"}
+
+
+@validate_params(
+    {
+        "series": ["array-like"],
+        "window": [Interval(Integral, 1, None, closed="left")],
+        "stride": [Interval(Integral, 1, None, closed="left")],
+    },
+    prefer_skip_nested_validation=True,
+)
+def sliding_windows(series, window, stride=1):
+    """Cut a series into windows of ``window`` consecutive steps.
+
+    Window ``i`` holds steps ``i * stride`` to ``i * stride + window - 1``.
+    With ``stride > 1`` the last ``(n_steps - window) % stride`` steps may be
+    in no window; :func:`window_scores_to_points` still gives them a score.
+
+    Parameters
+    ----------
+    series : array-like of shape (n_steps,) or (n_steps, n_channels)
+        The series, one row per time step.
+    window : int
+        The number of steps per window.
+    stride : int, default=1
+        The number of steps between the starts of consecutive windows.
+
+    Returns
+    -------
+    windows : ndarray of shape (n_windows, window, n_channels)
+        A read-only view of the series, ``n_windows = (n_steps - window) //
+        stride + 1``.
+
+    Raises
+    ------
+    ValueError
+        If the series has fewer steps than ``window``.
+
+    Examples
+    --------
+    >>> from skdeepad.timeseries import sliding_windows
+    >>> sliding_windows([0, 1, 2, 3, 4], window=3, stride=2)[..., 0]
+    array([[0., 1., 2.],
+           [2., 3., 4.]])
+    """
+    series = check_array(series, ensure_2d=False, dtype=np.float64, input_name="series")
+    if series.ndim == 1:
+        series = series[:, np.newaxis]
+    if len(series) < window:
+        raise ValueError(
+            f"The series has {len(series)} step(s), fewer than window={window}."
+        )
+    windows = np.lib.stride_tricks.sliding_window_view(series, window, axis=0)
+    return windows[::stride].transpose(0, 2, 1)
+
+
+@validate_params(
+    {
+        "scores": ["array-like"],
+        "n_steps": [Interval(Integral, 1, None, closed="left")],
+        "window": [Interval(Integral, 1, None, closed="left")],
+        "stride": [Interval(Integral, 1, None, closed="left")],
+        "method": [StrOptions(AGGREGATES)],
+    },
+    prefer_skip_nested_validation=True,
+)
+def window_scores_to_points(scores, n_steps, window, stride=1, method="mean"):
+    """Map one score per window back to one score per time step.
+
+    The windows are those of :func:`sliding_windows` with the same
+    ``window`` and ``stride``. A step's score combines the scores of the
+    windows that contain it:
+
+    - "mean": their mean;
+    - "min" or "max": the lowest or highest of them (with normality scores,
+      "min" gives each step its most abnormal window);
+    - "first": the score of the earliest window containing it; with
+      ``stride=1`` that is the window ending at the step, so a step is
+      scored as soon as it is seen, as in streaming use (the first
+      ``window - 1`` steps take the first window's score).
+
+    Every step gets a score: the first steps are in the first window, and
+    steps after the last window (``stride > 1``) take its score.
+
+    Parameters
+    ----------
+    scores : array-like of shape (n_windows,)
+        One score per window.
+    n_steps : int
+        The length of the series the windows were cut from.
+    window : int
+        The number of steps per window.
+    stride : int, default=1
+        The number of steps between the starts of consecutive windows.
+    method : {"mean", "min", "max", "first"}, default="mean"
+        How the scores of the windows containing a step are combined.
+
+    Returns
+    -------
+    point_scores : ndarray of shape (n_steps,)
+        One score per time step, float64.
+
+    Examples
+    --------
+    >>> from skdeepad.timeseries import window_scores_to_points
+    >>> window_scores_to_points([1.0, 3.0], n_steps=4, window=3)
+    array([1., 2., 2., 3.])
+    >>> window_scores_to_points([1.0, 3.0], n_steps=4, window=3, method="first")
+    array([1., 1., 1., 3.])
+    """
+    scores = check_array(scores, ensure_2d=False, dtype=np.float64, input_name="scores")
+    n_windows = (n_steps - window) // stride + 1 if n_steps >= window else 0
+    if scores.ndim != 1 or len(scores) != n_windows:
+        raise ValueError(
+            f"A series of {n_steps} step(s) has {n_windows} window(s) of {window} "
+            f"step(s) with stride={stride}; got scores of shape {scores.shape}."
+        )
+    starts = np.arange(n_windows) * stride
+    last_covered = starts[-1] + window
+    if method == "first":
+        first_window = (
+            np.maximum(np.arange(last_covered) - window + stride, 0) // stride
+        )
+        points = scores[first_window]
+    else:
+        steps = (starts[:, np.newaxis] + np.arange(window)).ravel()
+        values = np.repeat(scores, window)
+        if method == "mean":
+            points = np.bincount(steps, values) / np.bincount(steps)
+        else:
+            points = np.full(last_covered, np.inf if method == "min" else -np.inf)
+            (np.minimum if method == "min" else np.maximum).at(points, steps, values)
+    return np.concatenate([points, np.full(n_steps - last_covered, scores[-1])])

@@ -1,0 +1,23 @@
+"""Detectors of tabular rows, unsupervised: one module per detector.
+
+Autoencoders (:class:`AutoEncoder`, :class:`VariationalAutoEncoder`), a
+one-class objective (:class:`DeepSVDD`), an untrained ensemble
+(:class:`DeepIsolationForest`), an adversarial one (:class:`GANomaly`) and a
+density estimate (:class:`DAGMM`).
+"""
+
+from ._autoencoder import AutoEncoder
+from ._dagmm import DAGMM
+from ._ganomaly import GANomaly
+from ._isolation import DeepIsolationForest
+from ._svdd import DeepSVDD
+from ._variational import VariationalAutoEncoder
+
+__all__ = [
+    "DAGMM",
+    "AutoEncoder",
+    "DeepIsolationForest",
+    "DeepSVDD",
+    "GANomaly",
+    "VariationalAutoEncoder",
+]
