@@ -1,6 +1,5 @@
 """Deviation Networks (DevNet): anomaly scores learned from a few labelled anomalies."""
 
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -8,6 +7,7 @@ import numpy as np
 from ._compat import Interval
 from ._docstrings import fill_doc
 from ._units import check_units
+from ._warnings import warn_at_caller
 from .base import BaseLabelledDetector
 
 __all__ = ["DevNet"]
@@ -206,12 +206,10 @@ class DevNet(BaseLabelledDetector):
         from .networks import DeviationLoss
 
         if not np.any(y < 0):
-            warnings.warn(
+            warn_at_caller(
                 "DevNet got no labelled anomaly (y == -1), so it learns to tell "
                 "the data from uniform random points instead. Label the known "
-                "anomalies -1 (ADBench and PyOD mark them 1).",
-                UserWarning,
-                stacklevel=4,
+                "anomalies -1 (ADBench and PyOD mark them 1)."
             )
         return self._train(network, X, y, rng, loss=DeviationLoss(self.margin))
 

@@ -1,7 +1,6 @@
 """Thresholds tuned on labelled data: the counterpart of TunedThresholdClassifierCV."""
 
 import functools
-import warnings
 from numbers import Integral
 
 import numpy as np
@@ -18,6 +17,7 @@ from ._compat import (
     _safe_indexing,
 )
 from ._labels import check_partial_labels
+from ._warnings import warn_at_caller
 from .base import ThresholdMixin, atomic_fit, offset_from_scores
 from .persistence import SaveMixin
 
@@ -241,12 +241,10 @@ class TunedThresholdDetector(ThresholdMixin, SaveMixin, OutlierMixin, BaseEstima
                 f"{type(detector).__name__} has no threshold of its own (no "
                 "offset_ nor decision_function). Pass y with labelled anomalies."
             )
-        warnings.warn(
+        warn_at_caller(
             f"{type(self).__name__}: y holds no labelled anomalies (-1), so the "
             "threshold is not tuned; offset_ is the inner detector's own "
-            "threshold. Pass y with -1 for known anomalies to tune it.",
-            UserWarning,
-            stacklevel=5,  # the caller of fit, past the two fit decorators
+            "threshold. Pass y with -1 for known anomalies to tune it."
         )
         self.detector_ = detector
         self.offset_ = offset
