@@ -101,10 +101,9 @@ class DevNet(BaseLabelledDetector):
     ``synthetic=0.8``, ``n_members=5`` and ``alpha=0.05`` were chosen on
     development ADBench datasets with 1% of the training anomalies labelled
     (1 to 12 labels; every variant in
-    ``benchmarks/results/semi_supervised.md``). Mean test ROC-AUC on 8 of
-    them: 0.666 with the paper's sampler (``synthetic=0``), 0.713 with 0.5,
-    0.727 with 0.8, 0.651 with synthetic anomalies only; on 12: one network
-    0.704 (``alpha=0.01``) and 0.709 (0.05), five networks 0.713 and 0.725.
+    ``benchmarks/results/semi_supervised.md``, with the figures): against
+    the paper's sampler (``synthetic=0``), synthetic anomalies only, other
+    mixes, ``alpha=0.01`` and a single network.
 
     References
     ----------
