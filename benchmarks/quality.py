@@ -76,7 +76,9 @@ def pyod_methods():
         return build
 
     return {
-        "pyod.AutoEncoder": factory("auto_encoder", "AutoEncoder", random_state=0, verbose=0),
+        "pyod.AutoEncoder": factory(
+            "auto_encoder", "AutoEncoder", random_state=0, verbose=0
+        ),
         "pyod.VAE": factory("vae", "VAE", random_state=0, verbose=0),
         "pyod.DeepSVDD": factory("deep_svdd", "DeepSVDD", random_state=0, verbose=0),
         "pyod.DIF": factory("dif", "DIF", random_state=0),
@@ -97,7 +99,7 @@ def _ignoring_width(factory):
 
 
 def anomaly_scores(name, method, X):
-    """Fit ``method`` on ``X``; return its anomaly scores of ``X`` (higher = abnormal)."""
+    """Fit ``method`` on ``X``; return its anomaly scores of ``X`` (high: abnormal)."""
     method.fit(X)
     if name.startswith("pyod."):
         return np.asarray(method.decision_scores_, dtype=np.float64)
@@ -112,7 +114,11 @@ def measure(dataset, X, y, name, factory):
             warnings.simplefilter("ignore")
             scores = anomaly_scores(name, factory(X.shape[1]), X)
     except Exception as exc:  # recorded, so one failure does not end the run
-        return row | {"roc_auc": "", "fit_seconds": "", "status": f"error: {exc!r}"[:200]}
+        return row | {
+            "roc_auc": "",
+            "fit_seconds": "",
+            "status": f"error: {exc!r}"[:200],
+        }
     seconds = time.perf_counter() - start
     return row | evaluate(y, scores) | {"fit_seconds": f"{seconds:.2f}"}
 
@@ -135,14 +141,19 @@ def dataset_paths(data, datasets=None):
     paths = sorted(Path(data).glob("*.npz"), key=lambda p: int(p.stem.split("_")[0]))
     if datasets:
         wanted = datasets.split(",")
-        paths = [p for p in paths if p.stem in wanted or p.stem.split("_", 1)[1] in wanted]
+        paths = [
+            p for p in paths if p.stem in wanted or p.stem.split("_", 1)[1] in wanted
+        ]
     if not paths:
         raise SystemExit(f"no ADBench .npz files (matching --datasets) in {data}")
     return paths
 
 
 def done_rows(output, fields, key):
-    """The ``key`` tuples already in the CSV ``output``; create it with a header if new."""
+    """The ``key`` tuples already in the CSV ``output``.
+
+    A new ``output`` is created with its header.
+    """
     output = Path(output)
     if output.exists():
         with output.open() as f:
@@ -171,7 +182,9 @@ def run(args):
             continue
         X, y = load(path)
         for name in todo:
-            append_row(args.output, FIELDS, measure(path.stem, X, y, name, methods[name]))
+            append_row(
+                args.output, FIELDS, measure(path.stem, X, y, name, methods[name])
+            )
 
 
 def report(args):
@@ -180,7 +193,11 @@ def report(args):
     datasets = list(dict.fromkeys(r["dataset"] for r in rows))
     methods = sorted(
         dict.fromkeys(r["method"] for r in rows),
-        key=lambda m: (m.startswith("pyod."), m in ("IsolationForest", "LocalOutlierFactor"), m),
+        key=lambda m: (
+            m.startswith("pyod."),
+            m in ("IsolationForest", "LocalOutlierFactor"),
+            m,
+        ),
     )
     table = {(r["dataset"], r["method"]): r for r in rows}
 
@@ -194,10 +211,15 @@ def report(args):
         first = next(r for r in rows if r["dataset"] == dataset)
         cells = " | ".join(f"{cell(dataset, m, 'roc_auc'):.3f}" for m in methods)
         print(f"| {dataset} | {first['n']} | {first['d']} | {cells} |")
-    for label, key in [("**mean ROC-AUC**", "roc_auc"), ("mean fit seconds", "fit_seconds")]:
+    for label, key in [
+        ("**mean ROC-AUC**", "roc_auc"),
+        ("mean fit seconds", "fit_seconds"),
+    ]:
         means = [np.nanmean([cell(d, m, key) for d in datasets]) for m in methods]
         print(f"| {label} | | | " + " | ".join(f"{v:.3f}" for v in means) + " |")
-    counts = [sum(np.isfinite(cell(d, m, "roc_auc")) for d in datasets) for m in methods]
+    counts = [
+        sum(np.isfinite(cell(d, m, "roc_auc")) for d in datasets) for m in methods
+    ]
     print("| datasets scored | | | " + " | ".join(str(c) for c in counts) + " |")
 
     def paired_means(a, b):

@@ -266,10 +266,11 @@ def train_network(
     ``batches`` is a ``keras.utils.PyDataset`` of training batches (e.g.
     :class:`ShuffledBatches`, given to Keras as its ``tf_dataset()`` on the
     TensorFlow backend) that shuffles itself and has a ``batch_size``.
-    ``validation`` is an ``(inputs, targets)`` pair, ``targets`` None for a model that computes its
-    own loss, or None. ``loss`` is anything ``keras.Model.compile`` takes, or
-    None. ``optimizer``, when given, is reused (its state carries on, for
-    incremental training); by default a fresh Adam of ``learning_rate``.
+    ``validation`` is an ``(inputs, targets)`` pair, ``targets`` None for a
+    model that computes its own loss, or None. ``loss`` is anything
+    ``keras.Model.compile`` takes, or None. ``optimizer``, when given, is
+    reused (its state carries on, for incremental training); by default a
+    fresh Adam of ``learning_rate``.
     Returns the Keras ``History.history`` dict.
     """
     monitor = "val_loss" if validation is not None else "loss"

@@ -187,13 +187,14 @@ def _process_random_state_kept(regressor):
     if regressor.get_params(deep=False).get("random_state") is None:
         yield
         return
-    python_state, numpy_state = random.getstate(), np.random.get_state()
+    # NumPy's legacy global generator is the state to keep, hence NPY002
+    python_state, numpy_state = random.getstate(), np.random.get_state()  # noqa: NPY002
     env = os.environ.get("TF_DETERMINISTIC_OPS")
     try:
         yield
     finally:
         random.setstate(python_state)
-        np.random.set_state(numpy_state)
+        np.random.set_state(numpy_state)  # noqa: NPY002
         if env is None:
             os.environ.pop("TF_DETERMINISTIC_OPS", None)
         else:

@@ -7,6 +7,7 @@ from skdeepad import all_detectors
 
 from ._params import fast_params
 
+
 def _seeded(detector):
     if "random_state" in detector.get_params(deep=False):
         detector.set_params(random_state=0)
