@@ -51,4 +51,6 @@ def main(root):
 
 if __name__ == "__main__":
     here = Path(__file__).resolve().parent
-    main(sys.argv[1] if len(sys.argv) > 1 else here.parent.parent / "shared/data/adbench")
+    main(
+        sys.argv[1] if len(sys.argv) > 1 else here.parent.parent / "shared/data/adbench"
+    )

@@ -89,7 +89,11 @@ class MovingZScore:
 def all_methods(window, stride, epochs, aggregate="mean", seed=0):
     def windowed(detector):
         return partial(
-            WindowedDetector, detector, window=window, stride=stride, aggregate=aggregate
+            WindowedDetector,
+            detector,
+            window=window,
+            stride=stride,
+            aggregate=aggregate,
         )
 
     methods = {
@@ -207,7 +211,7 @@ def report(args):
     ]
     print(
         "\nMean seconds per series (fit + score): "
-        + ", ".join(f"{m} {v:.1f}" for m, v in zip(methods, seconds))
+        + ", ".join(f"{m} {v:.1f}" for m, v in zip(methods, seconds, strict=True))
     )
     ours = [m for m in methods if m in ours]
     baseline = "IsolationForest (windows)"

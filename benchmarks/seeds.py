@@ -4,7 +4,8 @@ Runs the protocol of ``quality.py`` (same data, subsampling, standardisation,
 defaults) with ``random_state`` set to each seed given, for the methods named,
 and prints each method's mean ROC-AUC over the 43 datasets per seed.
 
-    OMP_NUM_THREADS=1 python benchmarks/seeds.py --seeds 1,2 AutoEncoder pyod.AutoEncoder
+    OMP_NUM_THREADS=1 python benchmarks/seeds.py --seeds 1,2 \\
+        AutoEncoder pyod.AutoEncoder
 
 Results: benchmarks/results/tuning.md ("Seed to seed").
 """
@@ -40,7 +41,9 @@ def main():
     parser.add_argument("methods", nargs="+")
     parser.add_argument("--seeds", default="1,2")
     args = parser.parse_args()
-    paths = sorted(Path(DEFAULT_DATA).glob("*.npz"), key=lambda p: int(p.stem.split("_")[0]))
+    paths = sorted(
+        Path(DEFAULT_DATA).glob("*.npz"), key=lambda p: int(p.stem.split("_")[0])
+    )
     for seed in map(int, args.seeds.split(",")):
         for name in args.methods:
             aucs = []
@@ -50,7 +53,9 @@ def main():
                     warnings.simplefilter("ignore")
                     scores = anomaly_scores(name, method(name, seed, X.shape[1]), X)
                 aucs.append(roc_auc_score(y, scores))
-            print(f"| {name} | {seed} | {np.mean(aucs):.3f} | {len(aucs)} |", flush=True)
+            print(
+                f"| {name} | {seed} | {np.mean(aucs):.3f} | {len(aucs)} |", flush=True
+            )
 
 
 if __name__ == "__main__":

@@ -93,7 +93,9 @@ def plain_keras(X, callbacks=None):
     )
     model.compile(optimizer="adam", loss="mse")
     start = time.perf_counter()
-    model.fit(X, X, batch_size=BATCH, epochs=EPOCHS, verbose=0, callbacks=callbacks or [])
+    model.fit(
+        X, X, batch_size=BATCH, epochs=EPOCHS, verbose=0, callbacks=callbacks or []
+    )
     return time.perf_counter() - start
 
 
@@ -186,10 +188,14 @@ def peak_rss_growth_mb(func):
 
 
 def other_detectors(n_rows):
-    """Seconds per epoch (or per fit) of every other tabular/semi-supervised detector."""
+    """Seconds per epoch (or per fit) of every other tabular or labelled detector."""
     from skdeepad import all_detectors
 
-    X = np.random.default_rng(1).standard_normal((n_rows, N_FEATURES)).astype(np.float32)
+    X = (
+        np.random.default_rng(1)
+        .standard_normal((n_rows, N_FEATURES))
+        .astype(np.float32)
+    )
     rows = []
     for kind in ("tabular", "semi-supervised"):
         for name, cls in all_detectors(kind):
@@ -215,19 +221,36 @@ def backend_fit(rows, repeats):
     first = ours(X)[1]
     times = EpochTimes()
     best = min(ours(X, callbacks=[times])[1] for _ in range(repeats))
-    print(json.dumps({"first": first, "best": best, "steady": float(np.median(times.later))}))
+    print(
+        json.dumps(
+            {"first": first, "best": best, "steady": float(np.median(times.later))}
+        )
+    )
 
 
 def backend_table(rows, repeats):
     """The AutoEncoder's fit on every installed Keras backend, a fresh process each."""
     results = []
-    for backend, module in (("tensorflow", "tensorflow"), ("jax", "jax"), ("torch", "torch")):
+    for backend, module in (
+        ("tensorflow", "tensorflow"),
+        ("jax", "jax"),
+        ("torch", "torch"),
+    ):
         if importlib.util.find_spec(module) is None:
             continue
         run = subprocess.run(
-            [sys.executable, __file__, "--backend-fit", "--rows", str(rows),
-             "--repeats", str(repeats)],
-            capture_output=True, text=True, env={**os.environ, "KERAS_BACKEND": backend},
+            [
+                sys.executable,
+                __file__,
+                "--backend-fit",
+                "--rows",
+                str(rows),
+                "--repeats",
+                str(repeats),
+            ],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "KERAS_BACKEND": backend},
         )
         if run.returncode != 0:
             results.append((backend, None, run.stderr.strip().splitlines()[-1]))
@@ -278,16 +301,23 @@ def main():
     samples = n * EPOCHS
     steady_ours = np.median(steady.later) if steady.later else ours_again_s
     steady_keras = np.median(keras_times.later) if keras_times.later else keras_s
-    print(f"# Speed benchmark\n\n{n:,} x {d} rows, hidden {HIDDEN}, batch {BATCH}, "
-          f"{EPOCHS} epochs; scoring {args.score_rows:,} rows. Python {sys.version.split()[0]}.\n")
+    print(
+        f"# Speed benchmark\n\n{n:,} x {d} rows, hidden {HIDDEN}, batch {BATCH}, "
+        f"{EPOCHS} epochs; scoring {args.score_rows:,} rows. "
+        f"Python {sys.version.split()[0]}.\n"
+    )
     print("## Ratios\n")
     print("| measure | value | target |\n|---|---:|---:|")
     print(f"| AutoEncoder fit throughput / plain keras.Model.fit | "
           f"{keras_s / ours_again_s:.2f}x | >= 1.5x |")
     if pyod_s is not None:
-        print(f"| AutoEncoder fit throughput / PyOD AutoEncoder | {pyod_s / ours_again_s:.2f}x "
-              f"| >= 5x |")
-        print(f"| the same, first fits in the process | {pyod_first_s / ours_s:.2f}x | |")
+        print(
+            "| AutoEncoder fit throughput / PyOD AutoEncoder | "
+            f"{pyod_s / ours_again_s:.2f}x | >= 5x |"
+        )
+        print(
+            f"| the same, first fits in the process | {pyod_first_s / ours_s:.2f}x | |"
+        )
     print(f"| score_samples rows/s | {args.score_rows / score_s:,.0f} | >= 1,000,000 |")
     print(f"| `import skdeepad` on top of scikit-learn | {import_s:.3f} s "
           f"(TensorFlow loaded: {tf_loaded}) | < 0.3 s |")
@@ -298,16 +328,26 @@ def main():
     print("| measure | seconds | samples/s |\n|---|---:|---:|")
     print(f"| skdeepad AutoEncoder fit, first in the process | {ours_s:.2f} | "
           f"{samples / ours_s:,.0f} |")
-    print(f"| skdeepad AutoEncoder fit, best of {args.repeats} later ones | {ours_again_s:.2f} | "
-          f"{samples / ours_again_s:,.0f} |")
+    print(
+        f"| skdeepad AutoEncoder fit, best of {args.repeats} later ones | "
+        f"{ours_again_s:.2f} | {samples / ours_again_s:,.0f} |"
+    )
     print(f"| first epoch (first fit) / later epochs (steady) | "
           f"{first.seconds[0]:.2f} / {steady_ours:.2f} | {n / steady_ours:,.0f} |")
-    print(f"| plain keras.Model.fit, best of {args.repeats} (after ours) | {keras_s:.2f} | {samples / keras_s:,.0f} |")
-    print(f"| plain keras, later epochs | {steady_keras:.2f} | {n / steady_keras:,.0f} |")
+    print(
+        f"| plain keras.Model.fit, best of {args.repeats} (after ours) | "
+        f"{keras_s:.2f} | {samples / keras_s:,.0f} |"
+    )
+    print(
+        f"| plain keras, later epochs | {steady_keras:.2f} | {n / steady_keras:,.0f} |"
+    )
     if pyod_s is not None:
         print(f"| PyOD AutoEncoder fit, first in the process | {pyod_first_s:.2f} | "
               f"{samples / pyod_first_s:,.0f} |")
-        print(f"| PyOD AutoEncoder fit, best of {args.repeats} later ones | {pyod_s:.2f} | {samples / pyod_s:,.0f} |")
+        print(
+            f"| PyOD AutoEncoder fit, best of {args.repeats} later ones | "
+            f"{pyod_s:.2f} | {samples / pyod_s:,.0f} |"
+        )
     print(f"| score_samples, {args.score_rows:,} rows | {score_s:.2f} | "
           f"{args.score_rows / score_s:,.0f} |")
     input_mb = X_score.nbytes / 2**20
@@ -325,7 +365,9 @@ def main():
         print(f"| {name} | {seconds:.2f} | {per_epoch} |")
     print(f"\n## AutoEncoder fit by Keras backend ({n:,} x {d} rows, {EPOCHS} epochs, "
           f"a fresh process each)\n")
-    print("| backend | first fit s | best of later fits s | samples/s | later epochs s |")
+    print(
+        "| backend | first fit s | best of later fits s | samples/s | later epochs s |"
+    )
     print("|---|---:|---:|---:|---:|")
     for backend, times, error in backends:
         if times is None:

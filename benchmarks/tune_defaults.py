@@ -1,12 +1,14 @@
 """Try candidate defaults of the tabular detectors on a development subset of ADBench.
 
 Each variant is a detector class with some parameters changed from its
-defaults (a callable value is a rule of the number of features); each is fitted with ``random_state=0`` on the 15 small ADBench sets
-of ``bottleneck.py`` under the protocol of ``quality.py``. Prints one line
+defaults (a callable value is a rule of the number of features); each is
+fitted with ``random_state=0`` on the 15 small ADBench sets of
+``bottleneck.py`` under the protocol of ``quality.py``. Prints one line
 per variant: mean ROC-AUC and mean fit seconds. The defaults chosen are then
 confirmed on all 43 datasets by ``quality.py``.
 
-    python benchmarks/tune_defaults.py [--seed=N] [--all | --builtin] VARIANT [VARIANT ...]
+    python benchmarks/tune_defaults.py [--seed=N] [--all | --builtin] \\
+        VARIANT [VARIANT ...]
 
 ``--all`` evaluates on all 43 datasets instead of the development subset,
 ``--builtin`` on the five built-in tasks of ``skdeepad benchmark`` (breast_cancer,
@@ -37,6 +39,9 @@ from skdeepad import (
     GANomaly,
     VariationalAutoEncoder,
 )
+from skdeepad.base import _draw_seed
+from skdeepad.datasets import builtin_tasks
+
 
 class _StandardisedTanhDIF(DeepIsolationForest):
     """Prototype: each representation standardised, then tanh (as the authors' code)."""
@@ -48,8 +53,10 @@ class _StandardisedTanhDIF(DeepIsolationForest):
         mean, scale = reps.mean(axis=0), reps.std(axis=0) + 1e-12
         reps = np.tanh((reps - mean) / scale)
         forests = [
-            IsolationForest(n_estimators=self.n_estimators, random_state=draw_seed(rng))
-            .fit(reps[:, m]) for m in range(self.n_ensemble)
+            IsolationForest(
+                n_estimators=self.n_estimators, random_state=draw_seed(rng)
+            ).fit(reps[:, m])
+            for m in range(self.n_ensemble)
         ]
         return {"estimators_": forests, "rep_mean_": mean, "rep_scale_": scale}
 
@@ -57,7 +64,10 @@ class _StandardisedTanhDIF(DeepIsolationForest):
         from skdeepad.core._training import forward
 
         reps = np.tanh((forward(self.network_, X) - self.rep_mean_) / self.rep_scale_)
-        return -np.mean([f.score_samples(reps[:, m]) for m, f in enumerate(self.estimators_)], axis=0)
+        return -np.mean(
+            [f.score_samples(reps[:, m]) for m, f in enumerate(self.estimators_)],
+            axis=0,
+        )
 
 
 class _NormalInitDIF(DeepIsolationForest):
@@ -79,12 +89,17 @@ class _NormalInitDIF(DeepIsolationForest):
             if isinstance(layer, EnsembleDense):
                 shape = layer.kernel.shape  # (members, fan_in, units)
                 scale = 1 / np.sqrt(shape[1]) if self.fan_in_scaled else 1.0
-                layer.kernel.assign((scale * rng.standard_normal(shape)).astype("float32"))
+                layer.kernel.assign(
+                    (scale * rng.standard_normal(shape)).astype("float32")
+                )
         return network
 
 
 class _LecunInitDIF(_NormalInitDIF):
-    """Prototype: kernels from N(0, 1 / fan_in) (LeCun's), unit-variance pre-activations."""
+    """Prototype: kernels from N(0, 1 / fan_in) (LeCun's).
+
+    They give unit-variance pre-activations.
+    """
 
     fan_in_scaled = True
 
@@ -177,15 +192,27 @@ VARIANTS = {
     "AE dropout=0.2": (AutoEncoder, {"dropout": 0.2}),
     "AE bn": (AutoEncoder, {"batch_norm": True}),
     "AE (64,32)": (AutoEncoder, {"hidden_units": (64, 32)}),
-    "AE (64,d//2)": (AutoEncoder, {"hidden_units": lambda d: (64, max(1, min(32, d // 2)))}),
+    "AE (64,d//2)": (
+        AutoEncoder,
+        {"hidden_units": lambda d: (64, max(1, min(32, d // 2)))},
+    ),
     "AE (64,d)": (AutoEncoder, {"hidden_units": lambda d: (64, min(32, d))}),
     "AE code>=2": (
-        AutoEncoder, {"hidden_units": lambda d: (min(64, max(8, 2 * d)), min(32, max(2, d // 4)))}
+        AutoEncoder,
+        {"hidden_units": lambda d: (min(64, max(8, 2 * d)), min(32, max(2, d // 4)))},
     ),
-    "AE pyod schedule": (AutoEncoder, {"batch_size": 32, "epochs": 10, "early_stopping": False}),
+    "AE pyod schedule": (
+        AutoEncoder,
+        {"batch_size": 32, "epochs": 10, "early_stopping": False},
+    ),
     "AE as pyod": (
         AutoEncoder,
-        {"hidden_units": (64, 32), "batch_size": 32, "epochs": 10, "early_stopping": False},
+        {
+            "hidden_units": (64, 32),
+            "batch_size": 32,
+            "epochs": 10,
+            "early_stopping": False,
+        },
     ),
     "AE residual LW": (_ResidualScoredAE, {}),
     "AE residual diag": (_DiagonalResidualAE, {}),
@@ -194,7 +221,10 @@ VARIANTS = {
     "VAE (64,32)": (VariationalAutoEncoder, {"hidden_units": (64, 32)}),
     "VAE no early stop": (VariationalAutoEncoder, {"early_stopping": False}),
     "VAE epochs=20": (VariationalAutoEncoder, {"epochs": 20, "early_stopping": False}),
-    "VAE dropout=0.2 bn": (VariationalAutoEncoder, {"dropout": 0.2, "batch_norm": True}),
+    "VAE dropout=0.2 bn": (
+        VariationalAutoEncoder,
+        {"dropout": 0.2, "batch_norm": True},
+    ),
     "VAE dropout=0.2": (VariationalAutoEncoder, {"dropout": 0.2}),
     "SVDD": (DeepSVDD, {}),
     "SVDD bn": (DeepSVDD, {"batch_norm": True}),
@@ -203,12 +233,18 @@ VARIANTS = {
     "SVDD relu": (DeepSVDD, {"activation": "relu"}),
     "SVDD epochs=10": (DeepSVDD, {"epochs": 10, "early_stopping": False}),
     "SVDD soft": (DeepSVDD, {"objective": "soft-boundary"}),
-    "SVDD (64,32) lr=1e-4": (DeepSVDD, {"hidden_units": (64, 32), "learning_rate": 1e-4}),
+    "SVDD (64,32) lr=1e-4": (
+        DeepSVDD,
+        {"hidden_units": (64, 32), "learning_rate": 1e-4},
+    ),
     "SVDD (64,32) bn": (DeepSVDD, {"hidden_units": (64, 32), "batch_norm": True}),
     "SVDD (128,64)": (DeepSVDD, {"hidden_units": (128, 64)}),
     "SVDD (64,32) relu": (DeepSVDD, {"hidden_units": (64, 32), "activation": "relu"}),
     "SVDD epochs=1": (DeepSVDD, {"epochs": 1, "early_stopping": False}),
-    "SVDD lr=1e-4 epochs=20": (DeepSVDD, {"learning_rate": 1e-4, "epochs": 20, "early_stopping": False}),
+    "SVDD lr=1e-4 epochs=20": (
+        DeepSVDD,
+        {"learning_rate": 1e-4, "epochs": 20, "early_stopping": False},
+    ),
     "DIF": (DeepIsolationForest, {}),
     # Measured before concat_input (default True since 2026-11-23): without the input.
     "DIF no input": (DeepIsolationForest, _NO_INPUT),
@@ -216,10 +252,16 @@ VARIANTS = {
     "DIF auto": (DeepIsolationForest, _NO_INPUT | {"hidden_units": "auto"}),
     "DIF (128,20)": (DeepIsolationForest, _NO_INPUT | {"hidden_units": (128, 20)}),
     "DIF relu": (DeepIsolationForest, _NO_INPUT | {"activation": "relu"}),
-    "DIF 100x3": (DeepIsolationForest, _NO_INPUT | {"n_ensemble": 100, "n_estimators": 3}),
+    "DIF 100x3": (
+        DeepIsolationForest,
+        _NO_INPUT | {"n_ensemble": 100, "n_estimators": 3},
+    ),
     "DIF 100x6": (DeepIsolationForest, _NO_INPUT | {"n_ensemble": 100}),
     "DIF stdtanh": (_StandardisedTanhDIF, _NO_INPUT),
-    "DIF 100x3 stdtanh": (_StandardisedTanhDIF, _NO_INPUT | {"n_ensemble": 100, "n_estimators": 3}),
+    "DIF 100x3 stdtanh": (
+        _StandardisedTanhDIF,
+        _NO_INPUT | {"n_ensemble": 100, "n_estimators": 3},
+    ),
     "DIF normal init": (_NormalInitDIF, _NO_INPUT),
     "DIF normal init stdtanh": (_NormalInitStandardisedTanhDIF, _NO_INPUT),
     "DIF lecun": (_LecunInitDIF, _NO_INPUT),
@@ -245,7 +287,7 @@ def adbench(names, root=DEFAULT_DATA):
 
 
 def builtin():
-    """Yield the five built-in tasks of ``skdeepad benchmark``, standardised as it does."""
+    """Yield the five built-in tasks of ``skdeepad benchmark``, standardised alike."""
     for task in builtin_tasks().values():
         yield StandardScaler().fit_transform(task.X), (task.y == -1).astype(int)
 

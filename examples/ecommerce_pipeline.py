@@ -47,7 +47,9 @@ def write_orders(path, n_orders=3000, fraud=0.02, seed=0):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--csv", help="an orders CSV with a 'fraud' column")
-    parser.add_argument("--epochs", type=int, default=10, help="the AutoEncoder's default")
+    parser.add_argument(
+        "--epochs", type=int, default=10, help="the AutoEncoder's default"
+    )
     args = parser.parse_args(argv)
     path = args.csv or write_orders(Path(tempfile.mkdtemp()) / "orders.csv")
 

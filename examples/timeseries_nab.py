@@ -23,7 +23,9 @@ from skdeepad.timeseries import WindowedDetector, load_nab  # noqa: E402
 NAB = Path(__file__).resolve().parents[2] / "shared" / "data" / "nab"
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-parser.add_argument("series", nargs="?", default=NAB / "realKnownCause" / "nyc_taxi.csv")
+parser.add_argument(
+    "series", nargs="?", default=NAB / "realKnownCause" / "nyc_taxi.csv"
+)
 parser.add_argument("--output", default="timeseries_nab.png")
 args = parser.parse_args()
 

@@ -139,7 +139,9 @@ def fill_doc(cls):
             if param.default is not inspect.Parameter.empty:
                 doc = re.sub(
                     rf"^(    {name} : .*, default=).*$",
-                    lambda m: m.group(1) + _format_default(param.default),
+                    lambda m, default=param.default: (
+                        m.group(1) + _format_default(default)
+                    ),
                     doc,
                     count=1,
                     flags=re.MULTILINE,

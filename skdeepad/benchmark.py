@@ -108,8 +108,10 @@ def format_table(rows):
                 + [f"{np.mean([r[k] for r in mine]):.{p}f}" for k, p in
                    (("roc_auc", 3), ("average_precision", 3), ("fit_seconds", 2))]
             )
-    widths = [max(len(str(c)) for c in col) for col in zip(header, *lines)]
-    fmt = "  ".join(f"{{:<{w}}}" if i < 2 else f"{{:>{w}}}" for i, w in enumerate(widths))
+    widths = [max(len(str(c)) for c in col) for col in zip(header, *lines, strict=True)]
+    fmt = "  ".join(
+        f"{{:<{w}}}" if i < 2 else f"{{:>{w}}}" for i, w in enumerate(widths)
+    )
     out = [fmt.format(*header), fmt.format(*("-" * w for w in widths))]
     out += [fmt.format(*line) for line in lines]
     return "\n".join(out)

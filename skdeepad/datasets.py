@@ -70,7 +70,9 @@ def make_outlier_task(X, y, anomaly_classes, *, anomaly_fraction=0.05, random_st
         )
     n_anomalies = max(1, round(anomaly_fraction / (1 - anomaly_fraction) * len(normal)))
     n_anomalies = min(n_anomalies, len(anomalies))
-    anomalies = anomalies[np.sort(rng.choice(len(anomalies), n_anomalies, replace=False))]
+    anomalies = anomalies[
+        np.sort(rng.choice(len(anomalies), n_anomalies, replace=False))
+    ]
     X_task = np.concatenate([normal, anomalies]).astype(np.float64)
     y_task = np.concatenate([np.ones(len(normal), int), -np.ones(n_anomalies, int)])
     return X_task, y_task
@@ -298,7 +300,9 @@ def make_anomalies(
     if kind == "global":
         low, high = normal.min(axis=0), normal.max(axis=0)
         margin = 0.1 * (high - low)
-        anomalies = rng.uniform(low - margin, high + margin, size=(n_anomalies, n_features))
+        anomalies = rng.uniform(
+            low - margin, high + margin, size=(n_anomalies, n_features)
+        )
     elif kind == "local":
         anomalies = mixture(n_anomalies, spread=5.0)
     elif kind == "clustered":

@@ -147,7 +147,9 @@ _INNER = (
 _IMAGES = "ConvAutoEncoder reads 4-D arrays as images (n, height, width, channels)"
 _FORECAST = "LSTMForecaster reads the steps before the last: a sequence needs two"
 _THRESHOLD = "TunedThresholdDetector cross-validates: it needs two rows at least"
-_MISSING = "Donut reads NaN as a missing value: left out in training, imputed at scoring"
+_MISSING = (
+    "Donut reads NaN as a missing value: left out in training, imputed at scoring"
+)
 
 # (detector, stage, case name) -> (outcome, match, reason)
 OVERRIDES = {

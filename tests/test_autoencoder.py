@@ -43,8 +43,13 @@ def test_invalid_hidden_units(hidden_units):
         AutoEncoder(hidden_units=hidden_units, epochs=1).fit(np.zeros((5, 3)))
 
 
-@pytest.mark.parametrize("n_features, widths", [(7, [14, 1, 14, 7]), (80, [64, 20, 64, 80]), (1, [8, 1, 8, 1])])
-def test_auto_hidden_units_keep_the_bottleneck_narrower_than_the_input(n_features, widths):
+@pytest.mark.parametrize(
+    "n_features, widths",
+    [(7, [14, 1, 14, 7]), (80, [64, 20, 64, 80]), (1, [8, 1, 8, 1])],
+)
+def test_auto_hidden_units_keep_the_bottleneck_narrower_than_the_input(
+    n_features, widths
+):
     X = np.random.RandomState(0).normal(size=(20, n_features))
     det = AutoEncoder(hidden_units="auto", epochs=1, random_state=0).fit(X)
     assert [layer.units for layer in _layers(det, "Dense")] == widths

@@ -18,7 +18,10 @@ def _skdeepad(*args):
 
 def test_benchmark_on_builtin_tasks_prints_the_table():
     result = _skdeepad(
-        "benchmark", "--detectors", "IsolationForest,LocalOutlierFactor", "--no-progress"
+        "benchmark",
+        "--detectors",
+        "IsolationForest,LocalOutlierFactor",
+        "--no-progress",
     )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
@@ -191,4 +194,6 @@ def test_csv_reads_without_pandas(orders, monkeypatch):
     monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas fails
     X = cli._read_features(orders, "fraud")
     assert X.shape == (156, 3)
-    np.testing.assert_array_equal(X, np.loadtxt(orders, delimiter=",", skiprows=1)[:, :3])
+    np.testing.assert_array_equal(
+        X, np.loadtxt(orders, delimiter=",", skiprows=1)[:, :3]
+    )

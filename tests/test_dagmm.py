@@ -76,6 +76,23 @@ def test_score_is_minus_the_energy_under_the_mixture(X, fitted):
     np.testing.assert_allclose(fitted.score_samples(X[:20]), expected, rtol=1e-5)
 
 
+def test_score_matches_the_energy_from_the_precision_cholesky_factors(X, fitted):
+    # The hand-written energy DAGMM scored with before it used SciPy's logpdf,
+    # from the precisions' Cholesky factors as in sklearn.mixture.
+    z = _z(fitted, X)
+    chol = fitted.precisions_cholesky_
+    whitened = np.einsum("nd,kde->nke", z, chol) - np.einsum(
+        "kd,kde->ke", fitted.means_, chol
+    )
+    log_det = np.sum(np.log(np.diagonal(chol, axis1=1, axis2=2)), axis=1)
+    log_density = (
+        -0.5 * (z.shape[1] * np.log(2 * np.pi) + np.sum(whitened**2, axis=2))
+        + log_det
+    )
+    energy = -logsumexp(np.log(fitted.weights_) + log_density, axis=1)
+    np.testing.assert_allclose(-fitted.score_samples(X), energy, rtol=1e-10)
+
+
 def test_training_energy_matches_scipy():
     rng = np.random.default_rng(0)
     z = rng.normal(size=(50, 3)).astype("float32")

@@ -19,7 +19,9 @@ import tensorflow as tf
 from scipy.stats import spearmanr
 
 cpu = tf.config.list_physical_devices("CPU")[0]
-tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+tf.config.set_logical_device_configuration(
+    cpu, [tf.config.LogicalDeviceConfiguration()] * 2
+)
 sys.path.insert(0, sys.argv[1])
 import skdeepad
 

@@ -5,6 +5,7 @@ small stand-in of the ``http`` subset instead of downloading.
 """
 
 import importlib.util
+import re
 from pathlib import Path
 
 import numpy as np
@@ -83,10 +84,12 @@ def test_nsl_kdd(tmp_path, capsys):
 
 
 def test_threshold_and_search(capsys):
-    best = _example("threshold_and_search").main(["--epochs", "2"])
-    assert best["hidden_units"] in [(16, 2), (32, 8)]
+    _example("threshold_and_search").main(["--epochs", "2"])
     out = capsys.readouterr().out
-    assert "tuned threshold: F1" in out and "test ROC-AUC" in out
+    assert "tuned threshold: F1" in out
+    # The searched model detects on held-out data (0.946 at 2 epochs).
+    test_auc = float(re.search(r"test ROC-AUC (\d\.\d+)", out).group(1))
+    assert test_auc > 0.9
 
 
 @pytest.mark.parametrize(

@@ -23,13 +23,19 @@ def fitted(X):
 def test_generator_is_encoder_decoder_encoder(fitted):
     names = [layer.name for layer in fitted.network_.layers]
     assert {"encoder", "decoder", "reencoder"} <= set(names)
-    assert [tuple(o.shape) for o in fitted.network_.outputs] == [(None, 5), (None, 3), (None, 3)]
+    assert [tuple(o.shape) for o in fitted.network_.outputs] == [
+        (None, 5),
+        (None, 3),
+        (None, 3),
+    ]
 
 
 def test_score_is_the_gap_between_the_codes(X, fitted):
     Z = fitted.scaler_.transform(X).astype(np.float32)
     _, z, z_hat = fitted.network_.predict(Z, verbose=0)
-    np.testing.assert_allclose(-fitted.score_samples(X), np.mean((z - z_hat) ** 2, axis=1), rtol=1e-5)
+    np.testing.assert_allclose(
+        -fitted.score_samples(X), np.mean((z - z_hat) ** 2, axis=1), rtol=1e-5
+    )
 
 
 def test_both_players_are_trained(fitted):

@@ -69,7 +69,11 @@ def test_same_calls_same_scores(data):
 def test_continues_a_fit(data):
     X = data[0][:600]
     detector = AutoEncoder(
-        hidden_units=(4, 2), epochs=3, batch_size=256, early_stopping=True, random_state=0
+        hidden_units=(4, 2),
+        epochs=3,
+        batch_size=256,
+        early_stopping=True,
+        random_state=0,
     ).fit(X)
     network, steps = detector.network_, int(detector.network_.optimizer.iterations)
     before = detector.score_samples(X)

@@ -24,7 +24,10 @@ def test_run_resumes_and_report_tabulates(tmp_path):
     (tmp_path / "realTest").mkdir()
     (tmp_path / "realTest" / "s.csv").write_text(
         "timestamp,value\n"
-        + "".join(f"{str(t).replace('T', ' ')}:00,{v}\n" for t, v in zip(stamps, values))
+        + "".join(
+            f"{str(t).replace('T', ' ')}:00,{v}\n"
+            for t, v in zip(stamps, values, strict=True)
+        )
     )
     (tmp_path / "labels").mkdir()
     window = [str(stamps[395]).replace("T", " "), str(stamps[410]).replace("T", " ")]

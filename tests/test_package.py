@@ -154,10 +154,10 @@ def test_shared_parameter_docs_are_substituted():
             assert param in doc, f"{cls.__name__} does not document {param}"
 
 
-def test_mixin_left_of_base_estimator():
-    mro = BaseDeepDetector.__mro__
-    names = [c.__name__ for c in mro]
-    assert names.index("OutlierMixin") < names.index("BaseEstimator")
+def test_every_detector_has_the_mixin_left_of_base_estimator():
+    for name, cls in all_detectors():
+        names = [c.__name__ for c in cls.__mro__]
+        assert names.index("OutlierMixin") < names.index("BaseEstimator"), name
 
 
 def test_every_parameter_is_documented_with_its_default():

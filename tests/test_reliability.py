@@ -29,7 +29,7 @@ def make_detector(name):
 
 
 def labels_for(name, n_rows):
-    """y for fit: TunedThresholdDetector needs labelled anomalies, others none."""
+    """y for fit: labelled anomalies for TunedThresholdDetector to tune on."""
     if name != "TunedThresholdDetector":
         return None
     y = np.ones(n_rows, dtype=int)

@@ -59,8 +59,9 @@ def test_devnet_pushes_labelled_anomalies_beyond_the_margin(task):
 
 def test_devnet_without_labels_warns_and_still_detects(task):
     X, _, truth = task
-    with pytest.warns(UserWarning, match="no labelled anomaly"):
+    with pytest.warns(UserWarning, match="no labelled anomaly") as record:
         det = DevNet(epochs=10, random_state=0).fit(X)
+    assert record[0].filename == __file__  # the caller's line, not the library's
     far = np.full((1, X.shape[1]), 6.0)
     assert det.score_samples(far)[0] < np.percentile(det.score_samples(X[:600]), 1)
 

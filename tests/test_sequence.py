@@ -1,4 +1,4 @@
-"""What every sequence detector shares: input layouts, shape checks, scaling, pickling."""
+"""What every sequence detector shares: layouts, shape checks, scaling, pickling."""
 
 import pickle
 

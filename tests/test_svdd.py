@@ -16,7 +16,9 @@ def _codes(det, X):
 
 def test_center_is_the_mean_initial_code_pushed_away_from_zero(X):
     # A vanishing learning rate keeps the network at its initialisation.
-    det = DeepSVDD(hidden_units=(8, 16), epochs=1, learning_rate=1e-12, random_state=0).fit(X)
+    det = DeepSVDD(
+        hidden_units=(8, 16), epochs=1, learning_rate=1e-12, random_state=0
+    ).fit(X)
     mean = _codes(det, X).mean(axis=0)
     expected = np.where(np.abs(mean) < 0.1, np.where(mean < 0, -0.1, 0.1), mean)
     np.testing.assert_allclose(det.center_, expected, rtol=1e-4, atol=1e-6)
@@ -25,7 +27,9 @@ def test_center_is_the_mean_initial_code_pushed_away_from_zero(X):
 
 
 def test_network_has_no_bias_and_no_offset(X):
-    det = DeepSVDD(hidden_units=(8, 4), batch_norm=True, epochs=1, random_state=0).fit(X)
+    det = DeepSVDD(hidden_units=(8, 4), batch_norm=True, epochs=1, random_state=0).fit(
+        X
+    )
     encoder = det.network_.get_layer("encoder")
     for layer in encoder.layers:
         assert not getattr(layer, "use_bias", False)
@@ -57,4 +61,6 @@ def test_soft_boundary_keeps_about_nu_outside(X):
     outside = np.mean(det.score_samples(X) < 0)
     assert outside == pytest.approx(0.2, abs=0.08)
     distance = np.sum((_codes(det, X) - det.center_) ** 2, axis=1)
-    np.testing.assert_allclose(-det.score_samples(X), distance - det.radius_**2, rtol=1e-3, atol=1e-5)
+    np.testing.assert_allclose(
+        -det.score_samples(X), distance - det.radius_**2, rtol=1e-3, atol=1e-5
+    )

@@ -1,7 +1,10 @@
 """TunedThresholdDetector: a threshold picked by cross-validation on labels."""
 
+import warnings
+
 import numpy as np
 import pytest
+from sklearn.base import BaseEstimator
 from sklearn.ensemble import IsolationForest
 from sklearn.metrics import f1_score, recall_score
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
@@ -65,8 +68,9 @@ def test_prefit_tunes_without_refitting(data):
     assert tuned.detector_ is fitted
     with pytest.raises(Exception, match="not fitted"):
         TunedThresholdDetector(_forest(), cv="prefit").fit(X, y)
-    with pytest.raises(ValueError, match="at least 1 labelled anomalies"):
-        TunedThresholdDetector(fitted, cv="prefit").fit(X, np.ones(len(X), dtype=int))
+    anomalies_only = np.where(y[1::2] == -1, -1, 0)
+    with pytest.raises(ValueError, match="at least 1 labelled normal samples"):
+        TunedThresholdDetector(fitted, cv="prefit").fit(X[1::2], anomalies_only)
 
 
 def test_unlabelled_rows_are_fitted_on_but_not_scored(data):
@@ -79,8 +83,6 @@ def test_unlabelled_rows_are_fitted_on_but_not_scored(data):
 
 def test_clear_errors_without_usable_labels(data):
     X, y = data
-    with pytest.raises(ValueError, match="requires y to be passed"):
-        TunedThresholdDetector(_forest()).fit(X, None)
     few = np.ones(len(X), dtype=int)
     few[:3] = -1
     with pytest.raises(ValueError, match="at least 5 labelled anomalies"):
@@ -89,6 +91,80 @@ def test_clear_errors_without_usable_labels(data):
         TunedThresholdDetector(_forest()).fit(X, ["a"] * len(X))
     with pytest.raises(ValueError, match="scoring"):
         TunedThresholdDetector(_forest(), scoring="roc_auc").fit(X, y)
+
+
+_NO_ANOMALIES = "no labelled anomalies"
+
+
+@pytest.mark.parametrize("y_kind", ["none", "normal_only", "unlabelled"])
+def test_without_labelled_anomalies_it_keeps_the_detector_threshold(data, y_kind):
+    X, _ = data
+    y = {
+        "none": None,
+        "normal_only": np.ones(len(X), dtype=int),
+        "unlabelled": np.r_[np.ones(100, dtype=int), np.zeros(len(X) - 100, int)],
+    }[y_kind]
+    plain = _forest().set_params(contamination=0.05).fit(X)
+    with pytest.warns(UserWarning, match=_NO_ANOMALIES) as record:
+        det = TunedThresholdDetector(
+            _forest().set_params(contamination=0.05)
+        ).fit(X, y)
+    assert record[0].filename == __file__  # points at this call, not inside fit
+    assert det.offset_ == plain.offset_
+    np.testing.assert_array_equal(det.predict(X), plain.predict(X))
+    assert det.contamination_ == pytest.approx(0.05, abs=0.005)
+    assert np.isnan(det.best_score_)
+
+
+def test_fallback_threshold_of_prefit_pipeline_and_decision_only_detectors(data):
+    X, _ = data
+    fitted = _forest().set_params(contamination=0.1).fit(X)
+    with pytest.warns(UserWarning, match=_NO_ANOMALIES):
+        prefit = TunedThresholdDetector(fitted, cv="prefit").fit(X)
+    assert prefit.detector_ is fitted and prefit.offset_ == fitted.offset_
+
+    pipe = make_pipeline(StandardScaler(), _forest().set_params(contamination=0.1))
+    with pytest.warns(UserWarning, match=_NO_ANOMALIES):
+        tuned = TunedThresholdDetector(pipe).fit(X)
+    assert tuned.offset_ == tuned.detector_[-1].offset_
+    np.testing.assert_array_equal(tuned.predict(X), pipe.fit(X).predict(X))
+
+    class DecisionOnly(BaseEstimator):  # a threshold, but no offset_ attribute
+        def fit(self, X, y=None):
+            return self
+
+        def score_samples(self, X):
+            return -np.abs(X[:, 0])
+
+        def decision_function(self, X):
+            return self.score_samples(X) + 2.0
+
+    with pytest.warns(UserWarning, match=_NO_ANOMALIES):
+        tuned = TunedThresholdDetector(DecisionOnly()).fit(X)
+    assert tuned.offset_ == pytest.approx(-2.0)
+
+    class ScoresOnly(DecisionOnly):
+        decision_function = property(_raise_attribute_error)
+
+    with pytest.raises(ValueError, match="no threshold of its own"):
+        TunedThresholdDetector(ScoresOnly()).fit(X)
+
+
+def _raise_attribute_error(self):
+    raise AttributeError("decision_function")
+
+
+def test_with_labels_it_still_tunes_without_warning(data):
+    X, y = data
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        tuned = TunedThresholdDetector(
+            _forest().set_params(contamination=0.3)
+        ).fit(X, y)
+    inner = tuned.detector_
+    assert tuned.offset_ != inner.offset_
+    assert 0.02 < tuned.contamination_ < 0.2  # tuned, not the inner 0.3
+    assert np.isfinite(tuned.best_score_)
 
 
 def test_in_a_pipeline_and_grid_search_with_a_deep_detector(data):

@@ -243,10 +243,15 @@ def test_the_nab_example_runs_and_draws(tmp_path):
     values[1200:1210] += 5
     folder = tmp_path / "nab" / "realTest"
     folder.mkdir(parents=True)
-    stamps = np.datetime64("2020-01-01T00:00") + np.arange(1500) * np.timedelta64(5, "m")
+    stamps = np.datetime64("2020-01-01T00:00") + np.arange(1500) * np.timedelta64(
+        5, "m"
+    )
     (folder / "s.csv").write_text(
         "timestamp,value\n"
-        + "".join(f"{str(t).replace('T', ' ')}:00,{v}\n" for t, v in zip(stamps, values))
+        + "".join(
+            f"{str(t).replace('T', ' ')}:00,{v}\n"
+            for t, v in zip(stamps, values, strict=True)
+        )
     )
     (tmp_path / "nab" / "labels").mkdir()
     window = [str(stamps[1190]).replace("T", " "), str(stamps[1220]).replace("T", " ")]

@@ -1,6 +1,5 @@
 """Deviation Networks (DevNet): anomaly scores learned from a few labelled anomalies."""
 
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -8,6 +7,7 @@ import numpy as np
 from .._compat import Interval
 from .._docstrings import fill_doc
 from .._units import check_units
+from .._warnings import warn_at_caller
 from ..core import BaseLabelledDetector
 
 __all__ = ["DevNet"]
@@ -101,10 +101,9 @@ class DevNet(BaseLabelledDetector):
     ``synthetic=0.8``, ``n_members=5`` and ``alpha=0.05`` were chosen on
     development ADBench datasets with 1% of the training anomalies labelled
     (1 to 12 labels; every variant in
-    ``benchmarks/results/semi_supervised.md``). Mean test ROC-AUC on 8 of
-    them: 0.666 with the paper's sampler (``synthetic=0``), 0.713 with 0.5,
-    0.727 with 0.8, 0.651 with synthetic anomalies only; on 12: one network
-    0.704 (``alpha=0.01``) and 0.709 (0.05), five networks 0.713 and 0.725.
+    ``benchmarks/results/semi_supervised.md``, with the figures): against
+    the paper's sampler (``synthetic=0``), synthetic anomalies only, other
+    mixes, ``alpha=0.01`` and a single network.
 
     References
     ----------
@@ -206,12 +205,10 @@ class DevNet(BaseLabelledDetector):
         from ..networks import DeviationLoss
 
         if not np.any(y < 0):
-            warnings.warn(
+            warn_at_caller(
                 "DevNet got no labelled anomaly (y == -1), so it learns to tell "
                 "the data from uniform random points instead. Label the known "
-                "anomalies -1 (ADBench and PyOD mark them 1).",
-                UserWarning,
-                stacklevel=4,
+                "anomalies -1 (ADBench and PyOD mark them 1)."
             )
         return self._train(network, X, y, rng, loss=DeviationLoss(self.margin))
 

@@ -3,7 +3,6 @@
 import contextlib
 import os
 import random
-import sys
 
 import numpy as np
 from sklearn.base import BaseEstimator, OutlierMixin, clone
@@ -178,45 +177,25 @@ class ReconstructionDetector(ThresholdMixin, SaveMixin, OutlierMixin, BaseEstima
 def _process_random_state_kept(regressor):
     """Restore the process-wide random state a seeded ``regressor`` may change.
 
-    Python's and NumPy's global generators, and, when TensorFlow is loaded,
-    its global seed, its op-determinism flag and ``TF_DETERMINISTIC_OPS``. An
+    Python's and NumPy's global generators and ``TF_DETERMINISTIC_OPS``. An
     unseeded regressor (``random_state`` None or absent) is left alone: it is
     meant to draw from the global generators, and to draw anew each time.
+    TensorFlow's global seed and op-determinism flag have no public getter;
+    a seeded scikeras model sets and restores them itself
+    (``scikeras.utils.random_state.tensorflow_random_state``).
     """
     if regressor.get_params(deep=False).get("random_state") is None:
         yield
         return
-    python_state, numpy_state = random.getstate(), np.random.get_state()
+    # NumPy's legacy global generator is the state to keep, hence NPY002
+    python_state, numpy_state = random.getstate(), np.random.get_state()  # noqa: NPY002
     env = os.environ.get("TF_DETERMINISTIC_OPS")
-    tf_state = _tensorflow_state()
     try:
         yield
     finally:
         random.setstate(python_state)
-        np.random.set_state(numpy_state)
+        np.random.set_state(numpy_state)  # noqa: NPY002
         if env is None:
             os.environ.pop("TF_DETERMINISTIC_OPS", None)
         else:
             os.environ["TF_DETERMINISTIC_OPS"] = env
-        if tf_state is not None and _tensorflow_state() != tf_state:
-            _restore_tensorflow_state(*tf_state)
-
-
-def _tensorflow_state():
-    if "tensorflow" not in sys.modules:
-        return None
-    from tensorflow.python.eager import context
-    from tensorflow.python.framework import config
-
-    return context.global_seed(), config.is_op_determinism_enabled()
-
-
-def _restore_tensorflow_state(seed, determinism):
-    import tensorflow as tf
-    from tensorflow.python.framework import config
-
-    tf.random.set_seed(seed)
-    if determinism:
-        config.enable_op_determinism()
-    else:
-        config.disable_op_determinism()

@@ -17,6 +17,7 @@ from .._compat import (
     _safe_indexing,
 )
 from .._labels import check_partial_labels
+from .._warnings import warn_at_caller
 from ..core import ThresholdMixin, atomic_fit, offset_from_scores
 from ..persistence import SaveMixin
 
@@ -53,6 +54,11 @@ class TunedThresholdDetector(ThresholdMixin, SaveMixin, OutlierMixin, BaseEstima
     :meth:`decision_function` and :meth:`predict`, to the value that
     maximises ``scoring`` on labelled samples held out by cross-validation,
     instead of from the detector's ``contamination``.
+
+    Without labelled anomalies (``y`` None, or no -1 in it) there is nothing
+    to tune on: ``offset_`` falls back to the fitted inner detector's own
+    threshold, with a ``UserWarning`` saying so, and the detector behaves as
+    its inner detector does.
 
     The threshold is searched as a fraction of the training scores (a
     contamination): in each fold, every held-out sample gets the fraction of
@@ -91,14 +97,17 @@ class TunedThresholdDetector(ThresholdMixin, SaveMixin, OutlierMixin, BaseEstima
         ``cv="prefit"``).
 
     offset_ : float
-        The tuned threshold on :meth:`score_samples`.
+        The tuned threshold on :meth:`score_samples`; without labelled
+        anomalies, the inner detector's threshold (see Notes).
 
     contamination_ : float
-        The chosen fraction of training samples flagged as outliers.
+        The chosen fraction of training samples flagged as outliers; without
+        labelled anomalies, the fraction of training samples below the inner
+        detector's threshold.
 
     best_score_ : float
         The value of ``scoring`` at ``contamination_`` over the held-out
-        labelled samples.
+        labelled samples; NaN without labelled anomalies.
 
     n_features_in_ : int
         The number of features seen in :meth:`fit`.
@@ -114,11 +123,17 @@ class TunedThresholdDetector(ThresholdMixin, SaveMixin, OutlierMixin, BaseEstima
 
     Notes
     -----
-    ``fit(X, y)`` requires ``y``, in skdeepad's label convention: -1 a known
-    anomaly, +1 a known normal sample, 0 unlabelled (fitted on, but not used
-    to score a threshold). It needs at least one labelled anomaly and one
-    labelled normal sample in every fold: with an int ``cv``, at least
-    ``cv`` of each.
+    ``y`` follows skdeepad's label convention: -1 a known anomaly, +1 a
+    known normal sample, 0 unlabelled (fitted on, but not used to score a
+    threshold). Tuning needs at least one labelled anomaly and one labelled
+    normal sample in every fold: with an int ``cv``, at least ``cv`` of each.
+
+    Without any labelled anomaly, ``fit`` warns and keeps the inner
+    detector's threshold: its ``offset_`` (a scikit-learn or skdeepad
+    detector, or the last step of a ``Pipeline``), else the shift between
+    its ``score_samples`` and ``decision_function`` on the training data. A
+    detector with neither has no threshold of its own, and ``fit`` raises a
+    ValueError asking for labels.
 
     Examples
     --------
@@ -152,7 +167,8 @@ class TunedThresholdDetector(ThresholdMixin, SaveMixin, OutlierMixin, BaseEstima
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.target_tags.required = True
+        # y is optional: without labelled anomalies the inner threshold stays.
+        tags.target_tags.required = False
         # X goes to the inner detector as it is: what it takes, this takes.
         inner = get_tags(self.detector).input_tags
         tags.input_tags.allow_nan = inner.allow_nan
@@ -161,26 +177,23 @@ class TunedThresholdDetector(ThresholdMixin, SaveMixin, OutlierMixin, BaseEstima
 
     @_fit_context(prefer_skip_nested_validation=False)
     @atomic_fit
-    def fit(self, X, y):
+    def fit(self, X, y=None):
         """Fit the detector and tune its threshold on the labels ``y``.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
             The training data.
-        y : array-like of shape (n_samples,)
+        y : array-like of shape (n_samples,), default=None
             -1 a known anomaly, +1 a known normal sample, 0 unlabelled.
+            Without any -1 (or None), the threshold is not tuned: it is the
+            inner detector's own, with a ``UserWarning``.
 
         Returns
         -------
         self : object
             The fitted detector.
         """
-        if y is None:
-            raise ValueError(
-                f"{type(self).__name__} requires y to be passed, but the target y "
-                "is None: it tunes the threshold on labels (-1 anomaly, +1 normal)."
-            )
         # X's own problems (empty, one sample) first; the detector validates
         # the rest, and gets X as given (a DataFrame keeps its column names).
         check_array(
@@ -192,9 +205,13 @@ class TunedThresholdDetector(ThresholdMixin, SaveMixin, OutlierMixin, BaseEstima
         )
         validate_data(self, X, skip_check_array=True)
         labels = check_partial_labels(y, _num_samples(X))
-        metric = _metric(self.scoring)
-        if isinstance(self.cv, str):  # "prefit"
+        prefit = isinstance(self.cv, str)  # "prefit"
+        if prefit:
             check_is_fitted(self.detector)
+        if not np.any(labels == -1):
+            return self._fit_without_anomalies(X, y, prefit)
+        metric = _metric(self.scoring)
+        if prefit:
             self._check_label_counts(labels, 1, "")
             detector = self.detector
             scores = detector.score_samples(X)
@@ -210,6 +227,29 @@ class TunedThresholdDetector(ThresholdMixin, SaveMixin, OutlierMixin, BaseEstima
         self.detector_ = detector
         self.contamination_, self.best_score_ = contamination, best_score
         self.offset_ = offset_from_scores(scores, contamination)
+        return self
+
+    def _fit_without_anomalies(self, X, y, prefit):
+        """Keep the inner detector's threshold: no labelled anomaly to tune on."""
+        detector = self.detector if prefit else clone(self.detector).fit(X, y)
+        scores = np.asarray(detector.score_samples(X), dtype=np.float64)
+        offset = _own_threshold(detector, X, scores)
+        if offset is None:
+            raise ValueError(
+                f"{type(self).__name__} found no labelled anomalies (-1) in y to "
+                f"tune a threshold on, and its detector "
+                f"{type(detector).__name__} has no threshold of its own (no "
+                "offset_ nor decision_function). Pass y with labelled anomalies."
+            )
+        warn_at_caller(
+            f"{type(self).__name__}: y holds no labelled anomalies (-1), so the "
+            "threshold is not tuned; offset_ is the inner detector's own "
+            "threshold. Pass y with -1 for known anomalies to tune it."
+        )
+        self.detector_ = detector
+        self.offset_ = offset
+        self.contamination_ = float(np.mean(scores < offset))
+        self.best_score_ = float("nan")
         return self
 
     def _held_out_fractions(self, X, y, labels):
@@ -260,6 +300,29 @@ class TunedThresholdDetector(ThresholdMixin, SaveMixin, OutlierMixin, BaseEstima
         """
         check_is_fitted(self)
         return self.detector_.score_samples(X)
+
+
+def _own_threshold(detector, X, scores):
+    """The fitted ``detector``'s threshold on its ``score_samples``, or None.
+
+    Its ``offset_`` (or its last step's, for a ``Pipeline``, whose scores are
+    that step's); else the median shift ``score_samples - decision_function``
+    over the training ``scores``, which is ``offset_`` for a detector that
+    follows scikit-learn's convention.
+    """
+    for candidate in (detector, _last_step(detector)):
+        offset = getattr(candidate, "offset_", None)
+        if offset is not None:
+            return float(offset)
+    if hasattr(detector, "decision_function"):
+        shift = scores - np.asarray(detector.decision_function(X), dtype=np.float64)
+        return float(np.median(shift))
+    return None
+
+
+def _last_step(detector):
+    steps = getattr(detector, "steps", None)
+    return steps[-1][1] if steps else None
 
 
 def _fractions_below(reference, scores):

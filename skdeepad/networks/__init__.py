@@ -11,9 +11,9 @@ from .attention import (
 )
 from .conv import build_conv_autoencoder
 from .dagmm import DAGMMTrainer, ReconstructionFeatures, build_dagmm
-from .donut import DonutTrainer, build_donut
 from .dense import build_dense_autoencoder, dense_stack, finish_block, seeded_dense
 from .devnet import DeviationLoss, build_devnet
+from .donut import DonutTrainer, build_donut
 from .ensemble import EnsembleDense, build_random_ensemble
 from .ganomaly import (
     GANomalyTrainer,
@@ -25,7 +25,13 @@ from .recurrent import (
     build_recurrent_forecaster,
     recurrent_stack,
 )
-from .svdd import DeepSADLoss, RadiusUpdate, SoftBoundaryLoss, SquaredDistance, build_deep_svdd
+from .svdd import (
+    DeepSADLoss,
+    RadiusUpdate,
+    SoftBoundaryLoss,
+    SquaredDistance,
+    build_deep_svdd,
+)
 from .variational import GaussianSampling, build_variational_autoencoder
 
 __all__ = [

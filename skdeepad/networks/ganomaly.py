@@ -14,7 +14,11 @@ from keras import ops
 
 from .dense import dense_stack, seeded_dense
 
-__all__ = ["GANomalyTrainer", "build_ganomaly_discriminator", "build_ganomaly_generator"]
+__all__ = [
+    "GANomalyTrainer",
+    "build_ganomaly_discriminator",
+    "build_ganomaly_generator",
+]
 
 
 def build_ganomaly_generator(
@@ -38,13 +42,17 @@ def build_ganomaly_generator(
 
     def encoder(encoder_name):
         x_in = keras.Input(shape=(n_features,))
-        x = dense_stack(x_in, widths, activation=activation, seeds=seeds, name=encoder_name)
+        x = dense_stack(
+            x_in, widths, activation=activation, seeds=seeds, name=encoder_name
+        )
         code = seeded_dense(code_dim, seeds=seeds, name=f"{encoder_name}_code")(x)
         return keras.Model(x_in, code, name=encoder_name)
 
     first, second = encoder("encoder"), encoder("reencoder")
     code_in = keras.Input(shape=(code_dim,))
-    x = dense_stack(code_in, widths[::-1], activation=activation, seeds=seeds, name="decoder")
+    x = dense_stack(
+        code_in, widths[::-1], activation=activation, seeds=seeds, name="decoder"
+    )
     x_hat = seeded_dense(n_features, seeds=seeds, name="decoder_out")(x)
     decoder = keras.Model(code_in, x_hat, name="decoder")
 
@@ -55,7 +63,12 @@ def build_ganomaly_generator(
 
 
 def build_ganomaly_discriminator(
-    n_features, hidden_units=(64, 8), *, activation="leaky_relu", seed=0, name="discriminator"
+    n_features,
+    hidden_units=(64, 8),
+    *,
+    activation="leaky_relu",
+    seed=0,
+    name="discriminator",
 ):
     """Build GANomaly's discriminator.
 
@@ -148,22 +161,37 @@ class GANomalyTrainer(keras.Model):
         with tf.GradientTape() as tape:
             g_loss, x_hat = self._generator_loss(x, training=True)
         variables = self.generator.trainable_variables
-        self.optimizer.apply_gradients(zip(tape.gradient(g_loss, variables), variables))
+        self.optimizer.apply_gradients(
+            zip(tape.gradient(g_loss, variables), variables, strict=True)
+        )
 
         x_hat = ops.stop_gradient(x_hat)
         with tf.GradientTape() as tape:
             real_logit, _ = self.discriminator(x, training=True)
             fake_logit, _ = self.discriminator(x_hat, training=True)
             d_loss = 0.5 * (
-                ops.mean(ops.binary_crossentropy(ops.ones_like(real_logit), real_logit, from_logits=True))
-                + ops.mean(ops.binary_crossentropy(ops.zeros_like(fake_logit), fake_logit, from_logits=True))
+                ops.mean(
+                    ops.binary_crossentropy(
+                        ops.ones_like(real_logit), real_logit, from_logits=True
+                    )
+                )
+                + ops.mean(
+                    ops.binary_crossentropy(
+                        ops.zeros_like(fake_logit), fake_logit, from_logits=True
+                    )
+                )
             )
         variables = self.discriminator.trainable_variables
-        self.d_optimizer.apply_gradients(zip(tape.gradient(d_loss, variables), variables))
+        self.d_optimizer.apply_gradients(
+            zip(tape.gradient(d_loss, variables), variables, strict=True)
+        )
 
         self.loss_tracker.update_state(g_loss)
         self.d_loss_tracker.update_state(d_loss)
-        return {"loss": self.loss_tracker.result(), "d_loss": self.d_loss_tracker.result()}
+        return {
+            "loss": self.loss_tracker.result(),
+            "d_loss": self.d_loss_tracker.result(),
+        }
 
     def test_step(self, data):
         x = keras.utils.unpack_x_y_sample_weight(data)[0]

@@ -29,7 +29,10 @@ class SquaredDistance(keras.layers.Layer):
 
     def build(self, input_shape):
         self.center = self.add_weight(
-            shape=(input_shape[-1],), initializer="zeros", trainable=False, name="center"
+            shape=(input_shape[-1],),
+            initializer="zeros",
+            trainable=False,
+            name="center",
         )
         self.radius = self.add_weight(
             shape=(), initializer="zeros", trainable=False, name="radius"
@@ -105,7 +108,9 @@ class RadiusUpdate(keras.callbacks.Callback):
         if epoch + 1 < self.warmup:
             return
         distance = self.model.get_layer("distance")
-        codes = self.model.get_layer("encoder").predict(self.X, batch_size=8192, verbose=0)
+        codes = self.model.get_layer("encoder").predict(
+            self.X, batch_size=8192, verbose=0
+        )
         center = keras.ops.convert_to_numpy(distance.center)
         squared = np.sum((codes - center) ** 2, axis=1)
         distance.radius.assign(float(np.sqrt(np.quantile(squared, 1 - self.nu))))

@@ -41,10 +41,8 @@ class ConvAutoEncoder(IncrementalMixin, FeatureScoresMixin, BaseSequenceDetector
         The width of a dense bottleneck between encoder and decoder; None
         keeps the code convolutional. Without it, the code of ``(32, 16)``
         filters holds as many values as the input, and the network learns
-        to rebuild the anomalies too: on the digits benchmark
-        (``benchmarks/results/images.md``) mean ROC-AUC 0.948 without a
-        bottleneck and kernel 3, 0.975 with ``latent_dim=16``, 0.979 with
-        ``latent_dim=16`` and kernel 5.
+        to rebuild the anomalies too (chosen by measurement on the digits
+        benchmark: ``benchmarks/results/images.md``).
 
     image_shape : tuple of int or None, default=None
         ``(height, width)`` or ``(height, width, channels)``: read each row of

@@ -15,7 +15,9 @@ __all__ = ["TransformerAutoEncoder"]
 
 
 @fill_doc
-class TransformerAutoEncoder(IncrementalMixin, FeatureScoresMixin, BaseSequenceDetector):
+class TransformerAutoEncoder(
+    IncrementalMixin, FeatureScoresMixin, BaseSequenceDetector
+):
     """Outlier detection of sequences by a Transformer autoencoder.
 
     Self-attention blocks with a sinusoidal position encoding read each

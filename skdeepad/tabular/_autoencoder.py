@@ -36,14 +36,13 @@ class AutoEncoder(IncrementalMixin, FeatureScoresMixin, BaseDeepDetector):
     dropout : float, default=0.2
         The dropout rate after every hidden layer, in [0, 1). Dropout keeps
         the network from learning to reconstruct the anomalies in its
-        training data: mean ROC-AUC on 15 small ADBench sets 0.741 without,
-        0.758 with 0.2 (``benchmarks/results/tuning.md``).
+        training data (chosen by measurement:
+        ``benchmarks/results/tuning.md``).
 
     batch_norm : bool, default=True
         Whether to batch-normalise every hidden layer. With dropout it scores
-        best on every benchmark tried (measured with the "auto" code): mean
-        ROC-AUC 0.737 against 0.734 on the 43 ADBench sets, 0.841 against 0.805
-        on the built-in tasks, and it fits faster (``benchmarks/results/tuning.md``).
+        best on every benchmark tried, and it fits faster (chosen by
+        measurement: ``benchmarks/results/tuning.md``).
 
     %(threshold_parameters)s
 
@@ -72,11 +71,10 @@ class AutoEncoder(IncrementalMixin, FeatureScoresMixin, BaseDeepDetector):
 
     The defaults (a 64-32 code, 10 epochs of batches of 32 without early
     stopping, dropout 0.2, batch normalisation) were chosen on ADBench's 43
-    classical sets over three seeds, and checked on the built-in tasks of
-    ``skdeepad benchmark``: mean ROC-AUC 0.747 against 0.733 for the earlier
-    "auto" code trained with early stopping from up to 100 epochs of 256
-    (0.833 against 0.845 on the built-in tasks), in a quarter of the fit
-    time (``benchmarks/results/tuning.md``). Early stopping is one parameter
+    classical sets over three seeds, against the earlier "auto" code trained
+    with early stopping from up to 100 epochs of 256, and checked on the
+    built-in tasks of ``skdeepad benchmark``; they fit in a quarter of the
+    time (figures in ``benchmarks/results/tuning.md``). Early stopping is one parameter
     away (``early_stopping=True`` with more ``epochs``).
 
     References

@@ -77,8 +77,7 @@ class DAGMM(BaseDeepDetector):
 
     precisions_cholesky_ : ndarray of shape (n_components, n_latent, n_latent)
         The Cholesky factors of the precision matrices, as in
-        :class:`sklearn.mixture.GaussianMixture`; the energy is computed from
-        them.
+        :class:`sklearn.mixture.GaussianMixture`.
 
     %(common_attributes)s
 
@@ -103,9 +102,10 @@ class DAGMM(BaseDeepDetector):
     covariance gets ``1e-3`` plus ``1e-3`` times its mean variance on the
     diagonal (the paper adds ``1e-6``), so it stays positive definite in
     float32 training and the covariance penalty stays finite on constant
-    data. Energies are
-    computed through Cholesky factors and a log-sum-exp, in float32 during
-    training and float64 when scoring. The network is written with
+    data. Energies are computed through Cholesky factors and a log-sum-exp in
+    float32 during training, and by SciPy
+    (``scipy.stats.multivariate_normal.logpdf``, ``scipy.special.logsumexp``)
+    in float64 when scoring. The network is written with
     ``keras.ops`` and trains on every Keras backend.
 
     References
@@ -224,19 +224,20 @@ class DAGMM(BaseDeepDetector):
 
     def _score_batch(self, X):
         from scipy.special import logsumexp
+        from scipy.stats import multivariate_normal
 
         from ..core._training import forward
 
         _, z, _ = forward(self.network_, X)
-        chol = self.precisions_cholesky_
-        whitened = np.einsum("nd,kde->nke", z.astype(np.float64), chol) - np.einsum(
-            "kd,kde->ke", self.means_, chol
+        z = z.astype(np.float64)
+        log_density = np.column_stack(
+            [
+                multivariate_normal.logpdf(z, mean, cov)
+                for mean, cov in zip(self.means_, self.covariances_, strict=True)
+            ]
         )
-        log_det = np.sum(np.log(np.diagonal(chol, axis1=1, axis2=2)), axis=1)
-        log_density = (
-            -0.5 * (z.shape[1] * np.log(2 * np.pi) + np.sum(whitened**2, axis=2))
-            + log_det
-        )
+        # logpdf drops the sample axis of a single sample: keep it
+        log_density = log_density.reshape(len(z), -1)
         return -logsumexp(np.log(self.weights_) + log_density, axis=1)
 
 

@@ -95,13 +95,11 @@ class DeepIsolationForest(BaseDetector):
     ``concat_input=True`` is not in the paper (whose networks map the data
     to the representation alone; the authors' code has concatenating skip
     connections between hidden layers as an option). It was chosen by the
-    quality benchmark of issue 3 (``benchmarks/results/tuning.md``): mean
-    ROC-AUC over the 43 ADBench classical sets 0.766 / 0.764 / 0.764 at
-    seeds 0-2 against 0.757 / 0.764 / 0.764 without the input (and
-    scikit-learn's :class:`~sklearn.ensemble.IsolationForest` 0.762 / 0.766 /
-    0.765), and 0.879 / 0.880 / 0.877 against 0.844 / 0.853 / 0.828 on the
-    five built-in tasks of ``skdeepad benchmark``, data no default was chosen
-    on.
+    quality benchmark on the 43 ADBench classical sets at three seeds, and
+    checked on the five built-in tasks of ``skdeepad benchmark``, data no
+    default was chosen on (figures, against the representation alone and
+    scikit-learn's :class:`~sklearn.ensemble.IsolationForest`:
+    ``benchmarks/results/tuning.md``).
 
     References
     ----------

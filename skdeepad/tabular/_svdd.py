@@ -76,7 +76,7 @@ class DeepSVDD(HypersphereMixin, BaseDeepDetector):
     hidden_units : "auto" or tuple of int, default=(64, 32)
         The encoder's layer widths; the last is the code's dimension. Unlike
         an autoencoder's, the code need not be narrow: a wide one keeps more
-        of the data's structure (measured, see Notes). "auto" is the rule of
+        of the data's structure (see Notes). "auto" is the rule of
         :class:`AutoEncoder`.
 
     objective : {"one-class", "soft-boundary"}, default="one-class"
@@ -129,9 +129,9 @@ class DeepSVDD(HypersphereMixin, BaseDeepDetector):
     scikit-learn, the lower the score the more abnormal the sample.
 
     The defaults ``hidden_units=(64, 32)`` and ``learning_rate=1e-4`` (the
-    paper's) were chosen on ADBench (``benchmarks/results/tuning.md``): mean
-    ROC-AUC on 15 small sets 0.606 with the autoencoder's narrow code and a
-    learning rate of 1e-3, 0.717 with the wide code, 0.751 with both.
+    paper's) were chosen on 15 small ADBench sets, against the autoencoder's
+    narrow code and a learning rate of 1e-3: each helps, both together most
+    (figures in ``benchmarks/results/tuning.md``).
 
     References
     ----------

@@ -183,7 +183,8 @@ class VariationalAutoEncoder(BaseDeepDetector):
         n, latent_dim = mean.shape
         z = mean[:, None] + np.exp(0.5 * log_var)[:, None] * self.latent_noise_
         recon = forward(
-            self.network_.get_layer("decoder"), z.reshape(-1, latent_dim).astype(X.dtype)
+            self.network_.get_layer("decoder"),
+            z.reshape(-1, latent_dim).astype(X.dtype),
         ).reshape(n, self.n_samples, -1)
         reconstruction = np.mean((recon - X[:, None]) ** 2, axis=(1, 2))
         kl = 0.5 * np.sum(np.exp(log_var) + mean**2 - 1.0 - log_var, axis=1)
