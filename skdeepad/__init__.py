@@ -18,7 +18,7 @@ from .forecaster import LSTMForecaster
 from .ganomaly import GANomaly
 from .isolation import DeepIsolationForest
 from .lstm import LSTMAutoEncoder
-from .persistence import load
+from .persistence import load, save
 from .reconstruction import ReconstructionDetector
 from .sad import DeepSAD
 from .svdd import DeepSVDD
@@ -52,4 +52,5 @@ __all__ = [
     "__version__",
     "all_detectors",
     "load",
+    "save",
 ]
