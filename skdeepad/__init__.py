@@ -15,7 +15,7 @@ from ._registry import all_detectors
 from .core import BaseDeepDetector, BaseLabelledDetector, BaseSequenceDetector
 from .labelled import DeepSAD, DevNet
 from .meta import ReconstructionDetector, TunedThresholdDetector
-from .persistence import load
+from .persistence import load, save
 from .sequence import (
     ConvAutoEncoder,
     Donut,
@@ -58,4 +58,5 @@ __all__ = [
     "__version__",
     "all_detectors",
     "load",
+    "save",
 ]

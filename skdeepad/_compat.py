@@ -23,13 +23,6 @@ __all__ = [
     "_fit_context",
     "_num_samples",
     "_safe_indexing",
-    "tree_class",
     "validate_params",
 ]
 
-
-def tree_class():
-    """scikit-learn's ``Tree``, imported on first use (``sklearn.tree`` is heavy)."""
-    from sklearn.tree._tree import Tree
-
-    return Tree

@@ -258,6 +258,10 @@ def _fit(args):
         raise _UsageError(f"{args.detector}: {error}") from None
     X = _read_features(args.data, args.label)
     detector.fit(X)
+    # The saved detector is quiet wherever it is loaded, whatever --quiet said.
+    detector.set_params(
+        **{k: 0 for k in detector.get_params() if k.split("__")[-1] == "verbose"}
+    )
     detector.save(args.save)
     print(
         f"fitted {args.detector} on {len(X)} rows; saved to {args.save}",

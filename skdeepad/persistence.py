@@ -1,361 +1,310 @@
-"""Saving detectors in a format that runs no code on load.
+"""Saving detectors and pipelines in a format that runs no code on load.
 
-``pickle`` and ``joblib`` round-trip every detector, but loading a pickle runs
-whatever code the file names. :meth:`SaveMixin.save` and :func:`load` use a
-zip archive instead:
+Loading a pickle runs whatever code the file names. :func:`save` (or
+``detector.save``) writes a `skops.io <https://skops.readthedocs.io>`_ zip
+archive instead, which :func:`load` reads back:
 
-- ``skdeepad.json``: the format, the versions of skdeepad, Keras (and its
-  backend) and scikit-learn that wrote it, and the detector as plain JSON: its
-  class name, parameters and fitted attributes;
-- ``arrays/<i>.npy``: each NumPy array, read back with ``allow_pickle=False``;
-- ``networks/<i>.keras``: each Keras network, in Keras's own format, read back
-  with ``safe_mode=True`` after a check that it holds no ``Lambda`` layer and
-  names no class outside Keras and skdeepad.
+- ``schema.json`` and ``*.npy``: the detector, or a Pipeline ending with one,
+  through :func:`skops.io.dumps`; :func:`skops.io.loads` reads arrays without
+  pickle and rebuilds only trusted types: skops's own (scikit-learn's
+  estimators, NumPy), skdeepad's detectors, and scikit-learn's trees, whose
+  node indices are checked first;
+- ``networks/<i>.keras``: each Keras network, a placeholder in the skops tree,
+  read with ``safe_mode=True`` after a check that it holds no ``Lambda`` layer
+  and names no class outside Keras and skdeepad;
+- ``skdeepad.json``: the format and the versions that wrote it.
 
-Only a fixed list of classes is rebuilt: skdeepad's detectors, and the
-scikit-learn classes they hold (``StandardScaler``, and ``IsolationForest``
-with its trees for :class:`~skdeepad.DeepIsolationForest`). They are rebuilt
-from their attributes, without calling any method of theirs. Anything else
-(a Keras callback among the parameters, a scikit-learn regressor inside
-:class:`~skdeepad.ReconstructionDetector`) is refused at save time with a
-``TypeError``: use pickle or joblib for those, from trusted sources only.
+Anything else (a Keras callback among the parameters, an estimator from
+another package) is refused at save with a ``TypeError`` naming it.
 """
 
 import importlib.metadata
 import io
 import json
-import math
 import os
 import sys
 import tempfile
 import warnings
 import zipfile
 
-import numpy as np
-
-from ._compat import tree_class
 from ._registry import all_detectors
 
-__all__ = ["SaveMixin", "load"]
+__all__ = ["SaveMixin", "load", "save"]
 
 _MANIFEST = "skdeepad.json"
 _FORMAT = "skdeepad-model"
-_FORMAT_VERSION = 1
+_FORMAT_VERSION = 2
+# Packages whose objects may be saved; skops's trusted list then decides which.
+_DATA_PACKAGES = ("builtins", "numpy", "scipy", "sklearn")
+_TREE = "sklearn.tree._tree.Tree"
+# Trusted here, not by skops: a dtype (rebuilt from an empty array read without
+# pickle; SimpleImputer keeps one) and trees (their node indices are checked).
+_ALSO_TRUSTED = ["numpy.dtype", _TREE]
 
 
 class SaveMixin:
-    """``save(path)``: write the detector in skdeepad's safe format."""
+    """``save(path)``: write the fitted detector in skdeepad's safe format."""
 
     def save(self, path):
-        """Save the detector to ``path`` in a format that runs no code on load.
+        """Save the fitted detector to ``path`` in a format that runs no code on load.
 
-        Parameters, fitted attributes, NumPy arrays and Keras networks go in
-        one zip archive (see :mod:`skdeepad.persistence`); read it back with
-        :func:`skdeepad.load`. An unfitted detector saves its parameters.
+        Same as :func:`skdeepad.save`, with its errors (``NotFittedError``,
+        ``TypeError``); read the file back with :func:`skdeepad.load`.
 
         Parameters
         ----------
         path : str or path-like
             The file to write (overwritten if it exists).
-
-        Raises
-        ------
-        TypeError
-            If the detector holds an object the format does not rebuild (a
-            Keras callback among the parameters, a scikit-learn regressor):
-            the message names it. Pickle or joblib can save those.
         """
-        _save(self, path)
+        save(self, path)
 
 
-def load(path):
-    """Load a detector written by :meth:`~skdeepad.AutoEncoder.save`.
+class _Network:
+    """Stands for a Keras network in the skops tree: its entry in the archive."""
 
-    Nothing in the file is run: arrays are read with ``allow_pickle=False``,
-    Keras networks with ``safe_mode=True`` after a check that they hold no
-    ``Lambda`` layer, and only skdeepad's detectors and the scikit-learn
-    classes they hold are rebuilt.
+    def __init__(self, entry):
+        self.entry = entry
+
+
+def save(estimator, path):
+    """Save a fitted detector, or a Pipeline ending with one, to ``path``.
+
+    Parameters, fitted attributes and arrays go through :func:`skops.io.dumps`;
+    Keras networks go beside them in Keras's own format (see
+    :mod:`skdeepad.persistence`). Read the file back with :func:`load`.
 
     Parameters
     ----------
+    estimator : detector or Pipeline
+        A fitted skdeepad detector, or a fitted
+        :class:`~sklearn.pipeline.Pipeline` whose last step is one (its other
+        steps scikit-learn transformers, such as a ``ColumnTransformer``).
     path : str or path-like
-        A file written by ``save``.
-
-    Returns
-    -------
-    detector : estimator
-        The detector, fitted if it was when saved: its scores are those of
-        the saved detector.
+        The file to write (overwritten if it exists).
 
     Raises
     ------
-    ValueError
-        If the file is not a skdeepad model (truncated, foreign, or of a
-        newer format), or holds something that would run code on load.
-
-    Warns
-    -----
-    UserWarning
-        If the file was written with other versions of skdeepad, Keras or
-        scikit-learn than the ones loading it: scores may differ.
+    sklearn.exceptions.NotFittedError
+        If the estimator is not fitted.
+    TypeError
+        If it is not a detector or a Pipeline ending with one, or holds an
+        object the format does not rebuild (a Keras callback among the
+        parameters, an estimator from another package): the message names
+        where. Pickle or joblib can save those.
 
     Examples
     --------
     >>> import numpy as np, tempfile, os
-    >>> from skdeepad import AutoEncoder, load
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import MinMaxScaler
+    >>> from skdeepad import AutoEncoder, load, save
     >>> X = np.random.default_rng(0).normal(size=(200, 4))
-    >>> det = AutoEncoder(epochs=3, random_state=0).fit(X)
-    >>> path = os.path.join(tempfile.mkdtemp(), "detector.zip")
-    >>> det.save(path)
-    >>> np.array_equal(load(path).score_samples(X), det.score_samples(X))
+    >>> pipe = make_pipeline(MinMaxScaler(), AutoEncoder(epochs=3, random_state=0))
+    >>> path = os.path.join(tempfile.mkdtemp(), "pipeline.zip")
+    >>> save(pipe.fit(X), path)
+    >>> np.array_equal(load(path).score_samples(X), pipe.score_samples(X))
     True
     """
+    import skops.io
+    from sklearn.pipeline import Pipeline
+    from sklearn.utils.validation import check_is_fitted
+
+    last = estimator[-1] if isinstance(estimator, Pipeline) else estimator
+    if type(last) not in _trusted_detectors():
+        raise TypeError(
+            "skdeepad.save saves a skdeepad detector or a Pipeline whose last "
+            f"step is one; got {_name(type(last))}."
+        )
+    check_is_fitted(estimator)
+    trusted, networks, found = _trusted_types(), {}, {}
+
+    def encode(value, where):
+        if _is_keras_model(value):
+            entry = f"networks/{len(networks)}.keras"
+            networks[entry] = _network_bytes(value)
+            return _Network(entry)
+        name = _name(type(value))
+        found.setdefault(name, where)
+        if name.split(".")[0] not in _DATA_PACKAGES and name not in trusted:
+            raise TypeError(_unsaveable(where, name))
+        return value
+
+    data = skops.io.dumps(
+        _map(estimator, encode, type(estimator).__name__),
+        compression=zipfile.ZIP_DEFLATED,
+    )
+    untrusted = sorted(set(skops.io.get_untrusted_types(data=data)) - set(trusted))
+    if untrusted:
+        root = type(estimator).__name__
+        raise TypeError(_unsaveable(found.get(untrusted[0], root), untrusted[0]))
+    manifest = {"format": _FORMAT, "format_version": _FORMAT_VERSION}
+    manifest["versions"] = _versions(with_backend=bool(networks))
+    buffer = io.BytesIO(data)
+    with zipfile.ZipFile(buffer, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(_MANIFEST, json.dumps(manifest, indent=1))
+        for entry, network in networks.items():
+            archive.writestr(entry, network)
+    with open(path, "wb") as file:
+        file.write(buffer.getvalue())
+
+
+def load(path):
+    """Load a detector or pipeline written by :func:`save`.
+
+    Nothing in the file is run: :func:`skops.io.loads` rebuilds only trusted
+    types and reads arrays without pickle; Keras networks are read with
+    ``safe_mode=True`` after a check that they hold no ``Lambda`` layer.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A file written by :func:`save` or ``detector.save``.
+
+    Returns
+    -------
+    estimator : detector or Pipeline
+        What was saved, fitted: its scores are those of the saved one.
+
+    Raises
+    ------
+    ValueError
+        If the file is not a skdeepad model (truncated, foreign, or of another
+        format version), or holds something that would run code on load.
+
+    Warns
+    -----
+    UserWarning
+        If the file was written with other versions of skdeepad, Keras,
+        scikit-learn or skops than the ones loading it: scores may differ.
+
+    See Also
+    --------
+    save : its example saves and loads a pipeline.
+    """
+    where = repr(os.fspath(path))
+    with open(path, "rb") as file:
+        data = file.read()
     try:
-        archive = zipfile.ZipFile(path)
+        archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as error:
         raise ValueError(
-            f"{os.fspath(path)!r} is not a skdeepad model file (not a zip "
-            f"archive, or a truncated one): {error}."
+            f"{where} is not a skdeepad model file (not a zip archive, or a "
+            f"truncated one): {error}."
         ) from None
     with archive:
-        manifest = _read_manifest(archive, path)
-        _warn_on_versions(manifest, path)
-        return _Reader(archive, path).decode(manifest["detector"], "detector")
+        _check_manifest(archive, where)
+        estimator = _skops_loads(data, where)
 
-
-# --------------------------------------------------------------------- writing
-def _save(detector, path):
-    writer = _Writer()
-    manifest = {
-        "format": _FORMAT,
-        "format_version": _FORMAT_VERSION,
-        "versions": _versions(),
-        "detector": writer.encode(detector, type(detector).__name__),
-    }
-    if writer.networks:
-        manifest["versions"]["keras_backend"] = _keras_backend()
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(_MANIFEST, json.dumps(manifest, indent=1))
-        for name, data in writer.files.items():
-            archive.writestr(name, data)
-
-
-class _Writer:
-    """Encodes objects as JSON, collecting arrays and networks as files."""
-
-    def __init__(self):
-        self.files = {}
-        self.networks = 0
-
-    def encode(self, value, where):
-        if value is None or isinstance(value, (bool, str)):
+        def decode(value, at):
+            if isinstance(value, _Network):
+                return _load_network(archive, value.entry, f"{where}: {at}")
+            if _name(type(value)) == _TREE:
+                _check_tree(value, f"{where}: {at}")
             return value
-        if isinstance(value, np.bool_):
-            return bool(value)
-        if isinstance(value, (int, np.integer)):
-            return int(value)
-        if isinstance(value, (float, np.floating)):
-            value = float(value)
-            return value if math.isfinite(value) else {"float": repr(value)}
-        if isinstance(value, np.ndarray):
-            return self._array(value, where)
-        if isinstance(value, list):
-            return [self.encode(v, f"{where}[{i}]") for i, v in enumerate(value)]
-        if isinstance(value, tuple):
-            return {
-                "tuple": [self.encode(v, f"{where}[{i}]") for i, v in enumerate(value)]
-            }
-        if isinstance(value, dict):
-            if not all(isinstance(key, str) for key in value):
-                raise TypeError(
-                    f"Cannot save {where}: a dict with keys other than strings."
-                )
-            return {
-                "dict": {k: self.encode(v, f"{where}[{k!r}]") for k, v in value.items()}
-            }
-        if _is_keras_model(value):
-            return {"network": self._network(value)}
-        if isinstance(value, tree_class()):
-            state = {
-                "n_features": value.n_features,
-                "n_outputs": value.n_outputs,
-                "n_classes": value.n_classes.tolist(),
-                "state": self.encode(value.__getstate__(), f"{where}.tree"),
-            }
-            return {"tree": state}
-        name = _allowed_names().get(type(value))
-        if name is None:
-            raise TypeError(
-                f"Cannot save {where} safely: a {type(value).__module__}."
-                f"{type(value).__qualname__} is neither data nor one of the "
-                "classes skdeepad's format rebuilds "
-                f"({', '.join(sorted(_allowed_classes()))}). "
-                "Set it to a plain value before saving (parameters such as callbacks "
-                "only matter during fit), or use pickle/joblib, whose files run code "
-                "when loaded."
-            )
-        state = {k: self.encode(v, f"{where}.{k}") for k, v in vars(value).items()}
-        return {"object": name, "state": state}
 
-    def _array(self, array, where):
-        is_object = array.dtype == object
-        if is_object:
-            if not all(isinstance(item, str) for item in array.flat):
-                raise TypeError(
-                    f"Cannot save {where}: an object array of other than strings."
-                )
-            array = array.astype(str)
-        buffer = io.BytesIO()
-        np.save(buffer, array, allow_pickle=False)
-        name = f"arrays/{len(self.files)}.npy"
-        self.files[name] = buffer.getvalue()
-        return {"array": name, "object": is_object}
-
-    def _network(self, network):
-        name = f"networks/{len(self.files)}.keras"
-        with tempfile.TemporaryDirectory() as tmp:
-            file = os.path.join(tmp, "network.keras")
-            network.save(file)
-            with open(file, "rb") as f:
-                self.files[name] = f.read()
-        self.networks += 1
-        return name
+        return _map(estimator, decode, type(estimator).__name__)
 
 
-# --------------------------------------------------------------------- reading
-def _read_manifest(archive, path):
+def _skops_loads(data, where):
+    """``skops.io.loads`` with skdeepad's trusted types; errors as ValueError."""
+    import skops.io
+    from skops.io.exceptions import UntrustedTypesFoundException
+
     try:
-        manifest = json.loads(archive.read(_MANIFEST))
-    except KeyError:
-        raise ValueError(
-            f"{os.fspath(path)!r} is not a skdeepad model file: it has no {_MANIFEST}."
-        ) from None
-    except (ValueError, zipfile.BadZipFile) as error:
-        raise ValueError(
-            f"{os.fspath(path)!r} is damaged: its {_MANIFEST} cannot be read ({error})."
-        ) from None
-    if not isinstance(manifest, dict) or manifest.get("format") != _FORMAT:
-        raise ValueError(f"{os.fspath(path)!r} is not a skdeepad model file.")
-    if manifest.get("format_version") != _FORMAT_VERSION:
-        raise ValueError(
-            f"{os.fspath(path)!r} has format version "
-            f"{manifest.get('format_version')!r}; this skdeepad reads version "
-            f"{_FORMAT_VERSION}."
+        return skops.io.loads(data, trusted=_trusted_types())
+    except UntrustedTypesFoundException as error:
+        refused = f"it holds types skdeepad's format does not rebuild. {error}"
+    except ValueError as error:  # numpy refuses an .npy that needs unpickling
+        if "allow_pickle" not in str(error):
+            raise ValueError(f"{where} is damaged: {error}") from None
+        refused = f"an array in it is not a plain NumPy array ({error})"
+    except Exception as error:  # a missing entry, a malformed schema
+        raise ValueError(f"{where} is damaged: {error!r}") from None
+    raise ValueError(f"Refusing to load {where}: {refused}")
+
+
+def _map(value, leaf, where):
+    """Copy ``value``, descending into containers and estimators, with ``leaf``
+    applied to every object met (``where`` names its place)."""
+    from sklearn.base import BaseEstimator
+
+    value = leaf(value, where)
+    if type(value) in (list, tuple):
+        return type(value)(_map(v, leaf, f"{where}[{i}]") for i, v in enumerate(value))
+    if type(value) is dict:
+        return {k: _map(v, leaf, f"{where}[{k!r}]") for k, v in value.items()}
+    if isinstance(value, BaseEstimator):
+        copy = type(value).__new__(type(value))
+        copy.__dict__.update(
+            (k, _map(v, leaf, f"{where}.{k}")) for k, v in vars(value).items()
         )
-    return manifest
+        return copy
+    return value
 
 
-def _warn_on_versions(manifest, path):
-    saved, now = manifest.get("versions", {}), _versions()
-    if "keras_backend" in saved:
-        now["keras_backend"] = _keras_backend()
-    differ = [
-        f"{name} {saved[name]} (now {now[name]})"
-        for name in now
-        if name in saved and saved[name] != now[name]
-    ]
-    if differ:
-        warnings.warn(
-            f"{os.fspath(path)!r} was saved with {', '.join(differ)}: the loaded "
-            "detector may score differently.",
-            UserWarning,
-            stacklevel=3,
-        )
+def _trusted_detectors():
+    """The skdeepad detector classes a saved file may rebuild."""
+    return [cls for _, cls in all_detectors()]
 
 
-class _Reader:
-    """Decodes what :class:`_Writer` encoded, rebuilding only allowed classes."""
+def _trusted_types():
+    """The types skops loads beside the ones it trusts by default."""
+    return [_name(cls) for cls in (*_trusted_detectors(), _Network)] + _ALSO_TRUSTED
 
-    def __init__(self, archive, path):
-        self.archive = archive
-        self.path = os.fspath(path)
 
-    def _file(self, name):
+def _unsaveable(where, name):
+    return (
+        f"Cannot save {where} safely: a {name} is not one of the types "
+        "skdeepad's format rebuilds (data, NumPy arrays, skdeepad's detectors, "
+        "and the scikit-learn estimators and objects skops.io trusts). Set it to "
+        "a plain value before saving (parameters such as callbacks only matter "
+        "during fit), or use pickle/joblib, whose files run code when loaded."
+    )
+
+
+def _check_tree(tree, where):
+    """Refuse a tree whose node indices point outside it, which would make
+    scikit-learn read out of bounds at predict time."""
+    import numpy as np
+
+    nodes, index = tree.__getstate__()["nodes"], np.arange(tree.node_count)
+    left, right, feature = nodes["left_child"], nodes["right_child"], nodes["feature"]
+    leaf = left == -1
+    inner_ok = (
+        (left > index) & (left < len(nodes)) & (right > index) & (right < len(nodes))
+    ) & ((feature >= 0) & (feature < tree.n_features))
+    if len(nodes) != tree.node_count or not np.all(
+        np.where(leaf, right == -1, inner_ok)
+    ):
+        raise ValueError(f"Refusing to load {where}: a tree's nodes point outside it.")
+
+
+def _network_bytes(network):
+    with tempfile.TemporaryDirectory() as tmp:
+        file = os.path.join(tmp, "network.keras")
+        network.save(file)
+        with open(file, "rb") as f:
+            return f.read()
+
+
+def _load_network(archive, entry, where):
+    import keras
+
+    from . import networks  # noqa: F401  (registers skdeepad's Keras layers)
+
+    try:
+        data = archive.read(entry)
+    except (KeyError, TypeError):
+        raise ValueError(f"{where} is damaged: it lacks {entry}.") from None
+    _check_network_config(data, where)
+    with tempfile.TemporaryDirectory() as tmp:
+        file = os.path.join(tmp, "network.keras")
+        with open(file, "wb") as f:
+            f.write(data)
         try:
-            return self.archive.read(name)
-        except KeyError:
-            raise ValueError(f"{self.path!r} is damaged: it lacks {name}.") from None
-        except (zipfile.BadZipFile, EOFError, OSError) as error:
-            raise ValueError(
-                f"{self.path!r} is damaged: {name} cannot be read ({error})."
-            ) from None
-
-    def decode(self, value, where):
-        if value is None or isinstance(value, (bool, int, float, str)):
-            return value
-        if isinstance(value, list):
-            return [self.decode(v, f"{where}[{i}]") for i, v in enumerate(value)]
-        if not isinstance(value, dict) or len(value) == 0:
-            raise ValueError(f"{self.path!r} is damaged: {where} is not understood.")
-        if "float" in value:
-            return float(value["float"])
-        if "tuple" in value:
-            return tuple(
-                self.decode(v, f"{where}[{i}]") for i, v in enumerate(value["tuple"])
-            )
-        if "dict" in value:
-            return {
-                k: self.decode(v, f"{where}[{k!r}]") for k, v in value["dict"].items()
-            }
-        if "array" in value:
-            return self._array(value, where)
-        if "network" in value:
-            return self._network(value["network"], where)
-        if "tree" in value:
-            return self._tree(value["tree"], where)
-        if "object" in value:
-            cls = _allowed_classes().get(value["object"])
-            if cls is None:
-                raise ValueError(
-                    f"Refusing to load {self.path!r}: {where} is a "
-                    f"{value['object']!r}, not one of the classes skdeepad's "
-                    "format rebuilds."
-                )
-            state = {
-                k: self.decode(v, f"{where}.{k}") for k, v in value["state"].items()
-            }
-            obj = cls.__new__(cls)
-            obj.__dict__.update(state)
-            return obj
-        raise ValueError(f"{self.path!r} is damaged: {where} is not understood.")
-
-    def _array(self, value, where):
-        try:
-            array = np.load(io.BytesIO(self._file(value["array"])), allow_pickle=False)
-        except ValueError as error:
-            raise ValueError(
-                f"Refusing to load {self.path!r}: {where} is not a plain NumPy "
-                "array (an array of Python objects would be unpickled, running "
-                f"code): {error}"
-            ) from None
-        return array.astype(object) if value.get("object") else array
-
-    def _tree(self, value, where):
-        tree = tree_class()(
-            value["n_features"],
-            np.asarray(value["n_classes"], dtype=np.intp),
-            value["n_outputs"],
-        )
-        tree.__setstate__(self.decode(value["state"], f"{where}.tree"))
-        return tree
-
-    def _network(self, name, where):
-        import keras
-
-        from . import networks  # noqa: F401  (registers skdeepad's Keras layers)
-
-        data = self._file(name)
-        _check_network_config(data, f"{self.path!r}: {where}")
-        with tempfile.TemporaryDirectory() as tmp:
-            file = os.path.join(tmp, "network.keras")
-            with open(file, "wb") as f:
-                f.write(data)
-            try:
-                return keras.saving.load_model(file, compile=False, safe_mode=True)
-            except Exception as error:
-                raise ValueError(
-                    f"{self.path!r} is damaged: {where} cannot be loaded ({error})."
-                ) from None
+            return keras.saving.load_model(file, compile=False, safe_mode=True)
+        except Exception as error:
+            raise ValueError(f"{where} cannot be loaded ({error}).") from None
 
 
 def _check_network_config(data, where):
@@ -366,51 +315,67 @@ def _check_network_config(data, where):
     except (zipfile.BadZipFile, KeyError, ValueError) as error:
         raise ValueError(f"{where} is not a Keras network file ({error}).") from None
 
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("class_name") in ("Lambda", "TFOpLambda", "__lambda__"):
-                raise ValueError(
-                    f"Refusing to load {where}: the network holds a "
-                    f"{node['class_name']} layer, whose code would run on load."
-                )
-            module = node.get("module")
-            registered = node.get("registered_name") or ""
-            if (
-                isinstance(module, str)
-                and module.split(".")[0] not in ("keras", "builtins")
-                and not registered.startswith("skdeepad>")
-            ):
-                raise ValueError(
-                    f"Refusing to load {where}: the network names {module!r}."
-                    f"{node.get('class_name')}, a class outside Keras and skdeepad."
-                )
-            for child in node.values():
-                walk(child)
-        elif isinstance(node, list):
-            for child in node:
-                walk(child)
-
-    walk(config)
+    for node in _dicts(config):
+        if node.get("class_name") in ("Lambda", "TFOpLambda", "__lambda__"):
+            raise ValueError(
+                f"Refusing to load {where}: the network holds a "
+                f"{node['class_name']} layer, whose code would run on load."
+            )
+        module, registered = node.get("module"), node.get("registered_name")
+        if (
+            isinstance(module, str)
+            and module.split(".")[0] not in ("keras", "builtins")
+            and not str(registered).startswith("skdeepad>")
+        ):
+            raise ValueError(
+                f"Refusing to load {where}: the network names {module!r}."
+                f"{node.get('class_name')}, a class outside Keras and skdeepad."
+            )
 
 
-# --------------------------------------------------------------------- helpers
-def _allowed_classes():
-    """The classes a saved file may rebuild, by the name the file gives them.
-
-    skdeepad's detectors are those of the registry (``skdeepad._registry``).
-    """
-    from sklearn.ensemble import IsolationForest
-    from sklearn.preprocessing import StandardScaler
-    from sklearn.tree import ExtraTreeRegressor
-
-    classes = {f"skdeepad.{name}": cls for name, cls in all_detectors()}
-    for cls in (StandardScaler, IsolationForest, ExtraTreeRegressor):
-        classes[f"sklearn.{cls.__name__}"] = cls
-    return classes
+def _dicts(node):
+    """Every dict in a JSON tree."""
+    if isinstance(node, dict):
+        yield node
+        node = list(node.values())
+    if isinstance(node, list):
+        for child in node:
+            yield from _dicts(child)
 
 
-def _allowed_names():
-    return {cls: name for name, cls in _allowed_classes().items()}
+def _check_manifest(archive, where):
+    """Refuse a file that is not skdeepad's; warn if other versions wrote it."""
+    try:
+        manifest = json.loads(archive.read(_MANIFEST))
+    except KeyError:
+        raise ValueError(f"{where} is not a skdeepad model file.") from None
+    except (ValueError, zipfile.BadZipFile) as error:
+        raise ValueError(f"{where} is damaged: its {_MANIFEST}: {error}.") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != _FORMAT:
+        raise ValueError(f"{where} is not a skdeepad model file.")
+    saved = manifest.get("versions")
+    if not isinstance(saved, dict):
+        raise ValueError(f"{where} is damaged: its {_MANIFEST} lists no versions.")
+    if manifest.get("format_version") != _FORMAT_VERSION:
+        raise ValueError(
+            f"{where} has format version {manifest.get('format_version')!r}; "
+            f"this skdeepad reads version {_FORMAT_VERSION}."
+        )
+    now = _versions(with_backend="keras_backend" in saved)
+    now = {k: v for k, v in now.items() if k in saved}
+    differ = [f"{k} {saved[k]} (now {v})" for k, v in now.items() if saved[k] != v]
+    if differ:
+        warnings.warn(
+            f"{where} was saved with {', '.join(differ)}: the loaded "
+            "estimator may score differently.",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
+def _name(cls):
+    """A type's name as skops writes it."""
+    return f"{cls.__module__}.{cls.__name__}"
 
 
 def _is_keras_model(value):
@@ -418,14 +383,11 @@ def _is_keras_model(value):
     return keras is not None and isinstance(value, keras.Model)
 
 
-def _keras_backend():
-    import keras
+def _versions(with_backend):
+    names = ("skdeepad", "keras", "scikit-learn", "skops")
+    versions = {name: importlib.metadata.version(name) for name in names}
+    if with_backend:
+        import keras
 
-    return keras.backend.backend()
-
-
-def _versions():
-    return {
-        name: importlib.metadata.version(name)
-        for name in ("skdeepad", "keras", "scikit-learn")
-    }
+        versions["keras_backend"] = keras.backend.backend()
+    return versions

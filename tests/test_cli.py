@@ -121,6 +121,7 @@ def test_fit_then_score_a_csv(orders, tmp_path):
 
     detector = load(model)
     assert detector.get_params()["hidden_units"] == (8, 2)
+    assert detector.verbose == 0  # fitted with the progress bar, saved quiet
     X = np.loadtxt(orders, delimiter=",", skiprows=1)[:, :3]
     np.testing.assert_allclose([float(r["score"]) for r in rows],
                                detector.score_samples(X))

@@ -9,7 +9,7 @@ import sys
 from sklearn.base import OutlierMixin
 
 import skdeepad
-from skdeepad import BaseDeepDetector, WindowedDetector, all_detectors
+from skdeepad import WindowedDetector, all_detectors
 from skdeepad._registry import DETECTORS
 from skdeepad.base import BaseDetector, BaseLabelledDetector, BaseSequenceDetector
 
