@@ -29,8 +29,6 @@ from sklearn.ensemble import IsolationForest
 from sklearn.metrics import roc_auc_score
 from sklearn.preprocessing import StandardScaler
 
-from skdeepad._utils import draw_seed
-from skdeepad.datasets import builtin_tasks
 from skdeepad import (
     DAGMM,
     AutoEncoder,
@@ -39,7 +37,7 @@ from skdeepad import (
     GANomaly,
     VariationalAutoEncoder,
 )
-from skdeepad.base import _draw_seed
+from skdeepad._utils import draw_seed
 from skdeepad.datasets import builtin_tasks
 
 
