@@ -41,6 +41,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._compat import Interval, StrOptions, _fit_context
+from ._config import DocLinkMixin
 from ._docstrings import fill_doc
 from ._labels import check_partial_labels
 from .persistence import SaveMixin
@@ -124,7 +125,12 @@ class ThresholdMixin:
 
 
 class BaseDeepDetector(
-    ThresholdMixin, SaveMixin, OutlierMixin, BaseEstimator, metaclass=ABCMeta
+    DocLinkMixin,
+    ThresholdMixin,
+    SaveMixin,
+    OutlierMixin,
+    BaseEstimator,
+    metaclass=ABCMeta,
 ):
     """Base class for deep outlier detectors wrapping a Keras 3 network.
 

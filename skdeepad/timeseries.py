@@ -19,6 +19,7 @@ from sklearn.utils import Bunch
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ._compat import HasMethods, Interval, StrOptions, _fit_context, validate_params
+from ._config import DocLinkMixin
 from .base import (
     BaseDeepDetector,
     ThresholdMixin,
@@ -170,7 +171,9 @@ def window_scores_to_points(scores, n_steps, window, stride=1, method="mean"):
     return np.concatenate([points, np.full(n_steps - last_covered, scores[-1])])
 
 
-class WindowedDetector(ThresholdMixin, SaveMixin, OutlierMixin, BaseEstimator):
+class WindowedDetector(
+    DocLinkMixin, ThresholdMixin, SaveMixin, OutlierMixin, BaseEstimator
+):
     """Score every time step of a series with a detector of windows.
 
     :meth:`fit` cuts the training series into sliding windows and fits
@@ -219,7 +222,7 @@ class WindowedDetector(ThresholdMixin, SaveMixin, OutlierMixin, BaseEstimator):
     n_features_in_ : int
         The number of channels seen in :meth:`fit`.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         The channel names seen in :meth:`fit`, defined only when ``X`` had
         string column names.
 
