@@ -1,4 +1,7 @@
-"""A CNN on images: scikit-learn's 8x8 digits, zeros normal, other digits anomalous.
+"""A convolutional autoencoder on images
+=====================================
+
+A CNN on images: scikit-learn's 8x8 digits, zeros normal, other digits anomalous.
 
 Run with ``python examples/digits_cnn.py`` (about a minute on two cores).
 """

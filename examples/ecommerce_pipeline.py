@@ -1,4 +1,7 @@
-"""An autoencoder on a CSV of e-commerce orders, inside a Pipeline with MinMaxScaler.
+"""Fraudulent orders in a CSV file, in a Pipeline
+==============================================
+
+An autoencoder on a CSV of e-commerce orders, inside a Pipeline with MinMaxScaler.
 
 Writes a CSV of synthetic orders (amount, items, discount, minutes on site,
 hour of day; 2% fraudulent), reads it back with pandas, fits

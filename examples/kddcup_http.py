@@ -1,4 +1,7 @@
-"""Intrusion detection on KDD Cup 99's ``http`` subset, as ADBench uses it.
+"""Intrusion detection on KDD Cup 99 http
+======================================
+
+Intrusion detection on KDD Cup 99's ``http`` subset, as ADBench uses it.
 
 Loads the data with ``skdeepad.datasets.load_kddcup99`` (scikit-learn downloads
 it into its cache the first time: about 2 MB), fits a DeepIsolationForest and an

@@ -1,4 +1,7 @@
-"""Intrusion detection on NSL-KDD from files you have: train on normal traffic.
+"""Intrusion detection on NSL-KDD, trained on normal traffic
+=========================================================
+
+Intrusion detection on NSL-KDD from files you have: train on normal traffic.
 
 Reads ``KDDTrain+.txt`` and ``KDDTest+.txt`` (the NSL-KDD layout) with
 ``skdeepad.datasets.load_nsl_kdd``; nothing is downloaded. Fits a DAGMM and an

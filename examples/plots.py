@@ -1,4 +1,7 @@
-"""Draw every skdeepad plot and save them as PNG files (the README's images).
+"""Every plot of skdeepad
+======================
+
+Draw every skdeepad plot and save them as PNG files (the user guide's images).
 
 Run with ``python examples/plots.py`` (writes ``docs/images/``; under a minute
 on two cores), or ``--output DIR --epochs 2`` for a quick look.

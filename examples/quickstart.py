@@ -1,4 +1,7 @@
-"""Quick start: fit a deep detector, score new data, search its parameters.
+"""Quick start
+===========
+
+Fit a deep detector, score new data, search its parameters.
 
 Run with ``python examples/quickstart.py``; takes about a minute on two cores.
 """

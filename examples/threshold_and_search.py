@@ -1,4 +1,7 @@
-"""Pick a threshold, evaluate with ROC-AUC, grid-search a detector.
+"""Thresholds, ROC-AUC and a grid search
+=====================================
+
+Pick a threshold, evaluate with ROC-AUC, grid-search a detector.
 
 On a planted-anomaly task (``make_anomalies``), with labels for a part of the
 data: ``contamination`` sets the threshold when the anomaly rate is known;

@@ -1,4 +1,7 @@
-"""Time series: score every step of a NAB series and draw it with its labelled windows.
+"""Scoring every step of a time series
+===================================
+
+Score every step of a NAB series and draw it with its labelled windows.
 
 Run with ``python examples/timeseries_nab.py [SERIES.csv] [--output scores.png]``.
 Without a path it reads ``realKnownCause/nyc_taxi.csv`` from the NAB data beside

@@ -85,7 +85,7 @@ history_ : dict of str to list of float
 n_features_in_ : int
         The number of features seen in :meth:`fit`.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         The feature names seen in :meth:`fit`, defined only when ``X`` had
         string column names.""",
     "sequence_attributes": """\

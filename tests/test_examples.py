@@ -106,3 +106,19 @@ def test_threshold_and_search(capsys):
 def test_examples_have_a_docstring_that_says_how_to_run_them(name):
     text = (EXAMPLES / f"{name}.py").read_text()
     assert text.startswith('"""') and f"python examples/{name}.py" in text
+
+
+def _readme_quickstart():
+    text = (EXAMPLES.parent / "README.md").read_text()
+    start = text.index("```python\n") + len("```python\n")
+    return text[start : text.index("```", start)]
+
+
+def test_readme_quickstart_runs_verbatim(capsys):
+    namespace = {"__name__": "readme_quickstart"}
+    exec(compile(_readme_quickstart(), "README.md", "exec"), namespace)
+    assert namespace["scores"].dtype == np.float64
+    assert set(np.unique(namespace["labels"])) <= {-1, 1}
+    assert namespace["search"].best_score_ > 0.9  # the outliers are far from the blobs
+    out = capsys.readouterr().out
+    assert "ROC-AUC" in out and "hidden_units" in out

@@ -34,6 +34,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._compat import _fit_context
+from .._config import DocLinkMixin
 from .._docstrings import fill_doc
 from .._utils import FLOAT_DTYPES, by_channel, draw_seed, is_dask_array
 from ..persistence import SaveMixin
@@ -69,7 +70,12 @@ def atomic_fit(fit):
 
 
 class BaseDetector(
-    ThresholdMixin, SaveMixin, OutlierMixin, BaseEstimator, metaclass=ABCMeta
+    DocLinkMixin,
+    ThresholdMixin,
+    SaveMixin,
+    OutlierMixin,
+    BaseEstimator,
+    metaclass=ABCMeta,
 ):
     """Base class for detectors built around a Keras network, trained or not.
 

@@ -10,6 +10,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._compat import HasMethods, _fit_context
+from .._config import DocLinkMixin
 from .._docstrings import fill_doc
 from .._utils import FLOAT_DTYPES
 from ..core import (
@@ -25,7 +26,9 @@ __all__ = ["ReconstructionDetector"]
 
 
 @fill_doc
-class ReconstructionDetector(ThresholdMixin, SaveMixin, OutlierMixin, BaseEstimator):
+class ReconstructionDetector(
+    DocLinkMixin, ThresholdMixin, SaveMixin, OutlierMixin, BaseEstimator
+):
     """An outlier detector from any regressor that learns to reconstruct X.
 
     The regressor is fitted on ``(X, X)``; a sample's anomaly score is the
@@ -61,7 +64,7 @@ class ReconstructionDetector(ThresholdMixin, SaveMixin, OutlierMixin, BaseEstima
     n_features_in_ : int
         The number of features seen in :meth:`fit`.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         The feature names seen in :meth:`fit`, defined only when ``X`` had
         string column names.
 

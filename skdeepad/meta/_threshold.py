@@ -16,6 +16,7 @@ from .._compat import (
     _num_samples,
     _safe_indexing,
 )
+from .._config import DocLinkMixin
 from .._labels import check_partial_labels
 from .._warnings import warn_at_caller
 from ..core import ThresholdMixin, atomic_fit, offset_from_scores
@@ -45,7 +46,9 @@ def _metric(scoring):
     name, kwargs = _METRICS[scoring]
     return functools.partial(getattr(metrics, name), **kwargs)
 
-class TunedThresholdDetector(ThresholdMixin, SaveMixin, OutlierMixin, BaseEstimator):
+class TunedThresholdDetector(
+    DocLinkMixin, ThresholdMixin, SaveMixin, OutlierMixin, BaseEstimator
+):
     """An outlier detector whose threshold is tuned by cross-validation on labels.
 
     The outlier-detection counterpart of scikit-learn's
@@ -112,7 +115,7 @@ class TunedThresholdDetector(ThresholdMixin, SaveMixin, OutlierMixin, BaseEstima
     n_features_in_ : int
         The number of features seen in :meth:`fit`.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         The feature names seen in :meth:`fit`, defined only when ``X`` had
         string column names.
 

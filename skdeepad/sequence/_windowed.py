@@ -13,6 +13,7 @@ from sklearn.base import BaseEstimator, OutlierMixin, clone
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._compat import HasMethods, Interval, StrOptions, _fit_context
+from .._config import DocLinkMixin
 from ..core import (
     CONTAMINATION_CONSTRAINT,
     ThresholdMixin,
@@ -26,7 +27,9 @@ from ._windows import AGGREGATES, sliding_windows, window_scores_to_points
 __all__ = ["WindowedDetector"]
 
 
-class WindowedDetector(ThresholdMixin, SaveMixin, OutlierMixin, BaseEstimator):
+class WindowedDetector(
+    DocLinkMixin, ThresholdMixin, SaveMixin, OutlierMixin, BaseEstimator
+):
     """Score every time step of a series with a detector of windows.
 
     :meth:`fit` cuts the training series into sliding windows and fits
@@ -75,7 +78,7 @@ class WindowedDetector(ThresholdMixin, SaveMixin, OutlierMixin, BaseEstimator):
     n_features_in_ : int
         The number of channels seen in :meth:`fit`.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         The channel names seen in :meth:`fit`, defined only when ``X`` had
         string column names.
 
