@@ -38,10 +38,18 @@ from skdeepad.metrics import (
     vus_roc_scorer,
 )
 
-_SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "make_vus_fixtures.py"
-_spec = importlib.util.spec_from_file_location("make_vus_fixtures", _SCRIPT)
-make_vus_fixtures = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(make_vus_fixtures)
+_BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def _script(name):
+    spec = importlib.util.spec_from_file_location(name, _BENCHMARKS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+make_vus_fixtures = _script("make_vus_fixtures")
+make_range_fixtures = _script("make_range_fixtures")
 
 # Made by `/tmp/tsbad/bin/python benchmarks/make_vus_fixtures.py` with tsb-ad 1.5
 # (pip install --no-deps tsb-ad==1.5, numpy 1.26.4, scikit-learn 1.9.1): TSB-AD's
@@ -54,6 +62,38 @@ VUS_FIXTURES = [
     (2, 500, 25, 23, 258.7771136071144, 0.910415114064974, 0.6303571396187498),
     (3, 400, 7, 6, 204.9, 0.9205143277784698, 0.693551350426419),
     (4, 240, 50, 41, 171.25737625450688, 0.9816711098567485, 0.9529906994459453),
+]
+
+
+# Made by `/tmp/prts/bin/python benchmarks/make_range_fixtures.py` with prts 1.0.0.3
+# (which pins numpy<2, so it is not a test dependency): ts_precision with alpha=0
+# and ts_recall with the case's alpha.
+RANGE_FIXTURES = [
+    # (seed, bias, cardinality, precision, recall)
+    (0, 'flat', 'one', 0.16483516483516483, 0.5),
+    (1, 'flat', 'one', 0.3601010101010101, 0.6894886363636363),
+    (2, 'flat', 'one', 0.16379928315412187, 0.46476190476190476),
+    (3, 'flat', 'reciprocal', 0.18117715617715616, 0.5260416666666666),
+    (4, 'flat', 'reciprocal', 0.224235347985348, 0.4606060606060606),
+    (5, 'flat', 'reciprocal', 0.6305164742664741, 0.544288307915759),
+    (6, 'front', 'one', 0.04774424921483744, 0.9533333333333333),
+    (7, 'front', 'one', 0.5473581567879814, 0.5532271841219208),
+    (8, 'front', 'one', 0.36657329598506067, 0.6060382315566262),
+    (9, 'front', 'reciprocal', 0.2634920634920635, 0.3333333333333333),
+    (10, 'front', 'reciprocal', 0.21350078492935637, 0.5),
+    (11, 'front', 'reciprocal', 0.2058982683982684, 0.75),
+    (12, 'back', 'one', 0.3685950413223141, 0.42183316683316685),
+    (13, 'back', 'one', 0.1708592445616667, 0.4926623919105122),
+    (14, 'back', 'one', 0.19144144144144143, 0.5),
+    (15, 'back', 'reciprocal', 0.3278166986092682, 0.8461538461538461),
+    (16, 'back', 'reciprocal', 0.07515873015873017, 0.19499999999999998),
+    (17, 'back', 'reciprocal', 0.12450882450882451, 1.0),
+    (18, 'middle', 'one', 0.4701388888888889, 0.25110479797979796),
+    (19, 'middle', 'one', 0.5656031746031747, 0.8571428571428571),
+    (20, 'middle', 'one', 0.19720605287569573, 0.8109635416666666),
+    (21, 'middle', 'reciprocal', 0.329973544973545, 0.724625),
+    (22, 'middle', 'reciprocal', 0.07759020768070542, 0.6666666666666666),
+    (23, 'middle', 'reciprocal', 0.3888888888888889, 0.29),
 ]
 
 
@@ -161,9 +201,22 @@ def _random_labels(rng, n, rate):
     return labels
 
 
+@pytest.mark.parametrize("seed, bias, cardinality, precision, recall", RANGE_FIXTURES)
+def test_range_precision_recall_match_prts_fixtures(
+    seed, bias, cardinality, precision, recall
+):
+    real, pred, alpha = make_range_fixtures.make_case(seed)
+    options = {"cardinality": cardinality, "bias": bias}
+    ours = range_precision_recall_f1(
+        real, np.where(pred == 1, -1, 1), alpha=alpha, **options
+    )
+    assert abs(ours[0] - precision) <= 1e-9 and abs(ours[1] - recall) <= 1e-9
+
+
 @pytest.mark.parametrize("bias", ["flat", "front", "back", "middle"])
 @pytest.mark.parametrize("cardinality", ["one", "reciprocal"])
 def test_range_precision_recall_match_prts(bias, cardinality):
+    # more cases where prts is installed (a scratch environment: it pins numpy<2)
     prts = pytest.importorskip("prts")
     rng = np.random.default_rng(len(bias) + len(cardinality))
     worst = 0.0
