@@ -1,7 +1,8 @@
 """skdeepad.metrics: the label conventions, the scorers, and the reference values.
 
-Range precision and recall are checked against ``prts`` (Tatbul et al.'s metrics)
-when it is installed; VUS against numbers computed by TSB-AD 1.5, the reference
+Range precision and recall are checked against values computed by ``prts``
+(Tatbul et al.'s metrics; benchmarks/make_range_fixtures.py), and against prts
+itself where it is installed; VUS against numbers computed by TSB-AD 1.5, the reference
 implementation, which depends on PyTorch and is not installed here: the cases
 and the command that made them are in benchmarks/make_vus_fixtures.py.
 """
