@@ -20,6 +20,7 @@ MODULES = [
     "skdeepad.plotting",
     "skdeepad.persistence",
     "skdeepad.dask",
+    "skdeepad.metrics",
 ]
 CHECKS = {"GL08", "PR01", "PR02", "RT01", "SS01"}
 METHODS = [

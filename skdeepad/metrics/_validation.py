@@ -1,0 +1,115 @@
+"""Checks shared by the metrics: the two label conventions, scores, runs.
+
+Labels are 0/1 with 1 = anomaly (PyOD's and ADBench's convention) or +1/-1 with
+-1 = anomaly (``predict``'s); which one is read from the values. Scores are
+normality scores, the higher the more normal, as ``score_samples`` returns.
+"""
+
+import numpy as np
+
+CONVENTIONS = "0/1 labels with 1 = anomaly, or +1/-1 labels with -1 = anomaly"
+STRATIFIED_FIX = (
+    "In cross-validation, use a stratified, shuffled split such as "
+    "StratifiedKFold(shuffle=True), so that every test fold holds both."
+)
+SERIES_FIX = "Evaluate on a stretch of the series that holds both."
+
+
+def _one_dimensional(values, name):
+    array = np.asarray(values)
+    if array.ndim != 1:
+        raise ValueError(
+            f"{name} must be 1-D, one value per sample; got an array of shape "
+            f"{array.shape}."
+        )
+    if array.shape[0] == 0:
+        raise ValueError(f"{name} is empty.")
+    return array
+
+
+def check_labels(y, name="y_true", convention=None):
+    """Return ``(is_anomaly, convention)`` for labels in either convention.
+
+    ``convention`` ("0/1" or "+1/-1") settles labels that are all 1, which
+    either convention could mean; without it they raise ValueError.
+    """
+    y = _one_dimensional(y, name)
+    if y.dtype.kind == "b":
+        y = y.astype(np.int8)
+    try:
+        seen = np.unique(y)
+        values = set(seen.astype(np.float64).tolist())
+    except (TypeError, ValueError):
+        values = None
+    if values is None or not (values <= {0.0, 1.0} or values <= {-1.0, 1.0}):
+        shown = sorted(set(y.tolist()), key=str)
+        raise ValueError(
+            f"{name} must hold {CONVENTIONS}; got the labels {shown[:10]}"
+            f"{' ...' if len(shown) > 10 else ''}."
+        )
+    if 0.0 in values:
+        convention = "0/1"
+    elif -1.0 in values:
+        convention = "+1/-1"
+    elif convention is None:
+        raise ValueError(
+            f"{name} holds only the label 1, which is ambiguous: all anomalies "
+            f"with 0/1 labels, no anomaly with +1/-1 labels. Pass {CONVENTIONS} "
+            "with both classes."
+        )
+    anomaly = 1.0 if convention == "0/1" else -1.0
+    return y.astype(np.float64) == anomaly, convention
+
+
+def check_binary_target(y_true, metric, fix=STRATIFIED_FIX):
+    """Return ``y_true`` as a boolean anomaly mask; both classes required."""
+    y_true = _one_dimensional(y_true, "y_true")
+    if y_true.dtype.kind in "biuf" and len(np.unique(y_true)) == 1:
+        raise ValueError(
+            f"y_true holds one class only (the label {y_true[0]!r}); {metric} "
+            f"needs anomalies and normal samples. {fix}"
+        )
+    return check_labels(y_true, "y_true")[0]
+
+
+def check_scores(y_score, n_samples):
+    """Return ``y_score`` as finite float64 normality scores, one per label."""
+    y_score = _one_dimensional(y_score, "y_score")
+    try:
+        y_score = y_score.astype(np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"y_score must hold numbers (normality scores, the higher the more "
+            f"normal); got values of dtype {y_score.dtype}."
+        ) from None
+    if len(y_score) != n_samples:
+        raise ValueError(
+            f"y_true and y_score must have the same length; got {n_samples} and "
+            f"{len(y_score)}."
+        )
+    bad = ~np.isfinite(y_score)
+    if bad.any():
+        raise ValueError(
+            f"y_score must be finite; got {int(bad.sum())} NaN or infinite "
+            f"values, the first at index {int(np.flatnonzero(bad)[0])}."
+        )
+    return y_score
+
+
+def fill_docstring(**parts):
+    """Decorator: replace each ``%(name)s`` in the docstring with ``parts[name]``."""
+
+    def decorate(function):
+        doc = function.__doc__
+        for name, text in parts.items():
+            doc = doc.replace(f"%({name})s", text.strip())
+        function.__doc__ = doc
+        return function
+
+    return decorate
+
+
+def runs(mask):
+    """Return ``(starts, ends)``, the first and last index of each run of True."""
+    edges = np.diff(mask.astype(np.int8), prepend=0, append=0)
+    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1
