@@ -5,10 +5,17 @@
   table of ROC-AUC, average precision and fit seconds.
 - ``skdeepad fit DATA --detector NAME --save MODEL [--param key=value ...]``
   fits a detector on a CSV, Parquet or NPZ file and saves it in skdeepad's
-  safe format.
+  safe format. Every column is a feature except the ``--label`` column, the
+  ``--drop`` columns (repeatable) and the ``--id`` column; features must be
+  numeric: text columns are refused with their names listed, not one-hot
+  encoded (leave them out with ``--drop``, or encode them as numbers first).
 - ``skdeepad score MODEL DATA --output scores.csv`` scores a file with a saved
   detector: one row per sample with ``score`` (``score_samples``),
-  ``decision`` and ``label`` (+1 inlier, -1 outlier).
+  ``decision`` and ``label`` (+1 inlier, -1 outlier), preceded by the
+  ``--id`` column when one is named. A model fitted with pandas on a .csv or
+  .parquet file reads its feature columns by name and leaves the others out.
+  The model does not remember the id column: name it again with ``--id`` at
+  score time.
 
 Exit status: 0 on success, 1 when the data or the model cannot be used (the
 message says why, on standard error), 2 for a wrong command line.
@@ -19,6 +26,8 @@ import ast
 import csv
 import sys
 from pathlib import Path
+
+from ._tables import read_table
 
 __all__ = ["main"]
 
@@ -64,9 +73,13 @@ def _build_parser():
     fit = commands.add_parser(
         "fit",
         help="fit a detector on a data file and save it",
-        description="Fit a detector on the numeric columns of DATA (.csv with a "
-        "header, .parquet, or .npz with an array X) and save it in skdeepad's "
-        "safe format (load it with skdeepad.load or `skdeepad score`).",
+        description="Fit a detector on DATA (.csv with a header, .parquet, or "
+        ".npz with an array X) and save it in skdeepad's safe format (load it "
+        "with skdeepad.load or `skdeepad score`). Every column other than "
+        "--label, --drop and --id is a feature and must be numeric: text "
+        "columns are refused with their names listed, not one-hot encoded "
+        "(leave them out with --drop, or encode them as numbers first). .npz "
+        "files take none of these options.",
     )
     fit.add_argument("data", metavar="DATA", help="a .csv, .parquet or .npz file")
     fit.add_argument(
@@ -84,10 +97,10 @@ def _build_parser():
         help="a detector parameter, as a Python literal where it "
         "parses as one (epochs=20, hidden_units=(16,4)); repeatable",
     )
-    fit.add_argument(
-        "--label",
-        metavar="COLUMN",
-        help="a column to leave out of the features (e.g. labels)",
+    _add_column_options(
+        fit,
+        "an id column (e.g. order_id), left out of the features; the model "
+        "does not remember it: name it again with `skdeepad score --id`",
     )
     fit.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -95,7 +108,11 @@ def _build_parser():
         "score",
         help="score a data file with a saved detector",
         description="Score every row of DATA with the detector saved in MODEL and "
-        "write score, decision and label (+1 inlier, -1 outlier) as CSV.",
+        "write score, decision and label (+1 inlier, -1 outlier) as CSV, after "
+        "the --id column if one is named. A model fitted with pandas on a .csv "
+        "or .parquet file remembers its feature columns: they are read by name "
+        "and other columns left out. Otherwise every column other than "
+        "--label, --drop and --id is a feature, as at fit.",
     )
     score.add_argument(
         "model", metavar="MODEL", help="a file written by `skdeepad fit`"
@@ -104,7 +121,11 @@ def _build_parser():
     score.add_argument(
         "--output", metavar="CSV", help="where to write (default: stdout)"
     )
-    score.add_argument("--label", metavar="COLUMN", help="a column to leave out")
+    _add_column_options(
+        score,
+        "an id column (e.g. order_id), written as the output's first column to "
+        "join the scores back on; left out of the features",
+    )
     return parser
 
 
@@ -154,61 +175,38 @@ def _benchmark(args, parser):
     return 0
 
 
+class _Once(argparse.Action):
+    """Store an option's value, refusing a second one (``store`` keeps the last)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        first = getattr(namespace, self.dest, None)
+        if first is not None:
+            parser.error(
+                f"{option_string} names one column; got {first!r} and {values!r} "
+                "(leave other columns out with --drop)"
+            )
+        setattr(namespace, self.dest, values)
+
+
+def _add_column_options(parser, id_help):
+    parser.add_argument(
+        "--label",
+        action=_Once,
+        metavar="COLUMN",
+        help="the label column, left out of the features (once)",
+    )
+    parser.add_argument(
+        "--drop",
+        action="append",
+        default=[],
+        metavar="COLUMN",
+        help="a column to leave out of the features; repeatable",
+    )
+    parser.add_argument("--id", action=_Once, metavar="COLUMN", help=id_help)
+
+
 class _UsageError(Exception):
     """A problem with the data or the model: exit status 1, the message shown."""
-
-
-def _read_features(path, label=None):
-    """The feature table of a .csv, .parquet or .npz file (a DataFrame or array)."""
-    path = Path(path)
-    if not path.exists():
-        raise _UsageError(f"{path}: no such file.")
-    suffix = path.suffix.lower()
-    if suffix == ".npz":
-        import numpy as np
-
-        with np.load(path, allow_pickle=False) as archive:
-            if "X" not in archive.files:
-                raise _UsageError(f"{path}: an .npz file needs an array 'X'.")
-            return archive["X"]
-    try:
-        import pandas as pd
-    except ImportError:  # pandas is optional: numeric CSV files still load
-        if suffix != ".csv":
-            raise _UsageError(
-                f"{path}: reading Parquet needs pandas and pyarrow."
-            ) from None
-        return _read_csv_without_pandas(path, label)
-    if suffix == ".csv":
-        frame = pd.read_csv(path)
-    elif suffix in (".parquet", ".pq"):
-        try:
-            frame = pd.read_parquet(path)
-        except ImportError as error:
-            raise _UsageError(
-                f"{path}: reading Parquet needs pyarrow (pip install pyarrow): {error}"
-            ) from None
-    else:
-        raise _UsageError(
-            f"{path}: unsupported file type {suffix!r}; use .csv, .parquet or .npz."
-        )
-    if label is not None:
-        if label not in frame.columns:
-            raise _UsageError(
-                f"{path}: no column {label!r}; the columns are {list(frame.columns)}."
-            )
-        frame = frame.drop(columns=[label])
-    return frame
-
-
-def _read_csv_without_pandas(path, label):
-    import numpy as np
-
-    table = np.genfromtxt(path, delimiter=",", names=True, dtype=np.float64)
-    names = [n for n in (table.dtype.names or ()) if n != label]
-    if label is not None and label not in (table.dtype.names or ()):
-        raise _UsageError(f"{path}: no column {label!r}; the columns are {names}.")
-    return np.column_stack([table[n] for n in names]).reshape(len(table), -1)
 
 
 def _parse_params(pairs):
@@ -256,7 +254,7 @@ def _fit(args):
         detector = cls(**params).set_params(**nested)
     except TypeError as error:  # a required parameter (a meta-detector's)
         raise _UsageError(f"{args.detector}: {error}") from None
-    X = _read_features(args.data, args.label)
+    X, _ = read_table(args.data, label=args.label, drop=args.drop, id_column=args.id)
     detector.fit(X)
     # The saved detector is quiet wherever it is loaded, whatever --quiet said.
     detector.set_params(
@@ -276,17 +274,22 @@ def _score(args):
     from .persistence import load
 
     detector = load(args.model)
-    X = _read_features(args.data, args.label)
+    names = getattr(detector, "feature_names_in_", None)
+    X, ids = read_table(
+        args.data, label=args.label, drop=args.drop, id_column=args.id, columns=names
+    )
     scores = detector.score_samples(X)
     decision = scores - detector.offset_
     labels = np.where(decision < 0, -1, 1)
     out = open(args.output, "w", newline="") if args.output else sys.stdout
     try:
         writer = csv.writer(out)
-        writer.writerow(["score", "decision", "label"])
-        writer.writerows(
-            zip(scores.tolist(), decision.tolist(), labels.tolist(), strict=True)
-        )
+        columns = [scores.tolist(), decision.tolist(), labels.tolist()]
+        header = ["score", "decision", "label"]
+        if ids is not None:
+            columns, header = [ids, *columns], [args.id, *header]
+        writer.writerow(header)
+        writer.writerows(zip(*columns, strict=True))
     finally:
         if args.output:
             out.close()

@@ -189,12 +189,125 @@ def test_parquet_files_are_read(orders, tmp_path):
     assert scored.returncode == 0 and len(scored.stdout.splitlines()) == 157
 
 
-def test_csv_reads_without_pandas(orders, monkeypatch):
-    from skdeepad import cli
+@pytest.fixture(params=["pandas", "no pandas"])
+def reader(request, monkeypatch):
+    """``read_table`` with pandas, then with ``import pandas`` failing."""
+    from skdeepad._tables import read_table
 
-    monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas fails
-    X = cli._read_features(orders, "fraud")
-    assert X.shape == (156, 3)
-    np.testing.assert_array_equal(
-        X, np.loadtxt(orders, delimiter=",", skiprows=1)[:, :3]
-    )
+    if request.param == "pandas":
+        pytest.importorskip("pandas", exc_type=ImportError)
+    else:
+        monkeypatch.setitem(sys.modules, "pandas", None)
+    return read_table
+
+
+def _numbers(X):
+    return np.asarray(X, dtype=np.float64)
+
+
+def test_csv_reads_with_and_without_pandas(orders, reader):
+    X, ids = reader(orders, label="fraud")
+    assert X.shape == (156, 3) and ids is None
+    expected = np.loadtxt(orders, delimiter=",", skiprows=1)
+    np.testing.assert_array_equal(_numbers(X), expected[:, :3])
+
+
+# ------------------------------------------------ columns: --drop, --id, text
+@pytest.fixture
+def shop(tmp_path):
+    """Orders with a text id ("0007": digits, leading zeros) and a text column."""
+    rng = np.random.RandomState(0)
+    X = np.vstack([rng.normal(size=(80, 3)), rng.normal(7, 1, size=(4, 3))])
+    path = tmp_path / "shop.csv"
+    with open(path, "w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["order_id", "amount", "items", "minutes", "country", "fraud"])
+        for i, row in enumerate(X):
+            writer.writerow([f"{i:04d}", *row, "DE" if i % 3 else "FR", int(i >= 80)])
+    return path
+
+
+def _table(path):
+    with open(path, newline="") as fh:
+        return list(csv.reader(fh))
+
+
+@pytest.mark.parametrize("option", ["--label", "--id"])
+def test_a_repeated_label_or_id_exits_2(shop, tmp_path, capsys, option):
+    with pytest.raises(SystemExit) as stop:
+        main(["fit", str(shop), "--detector", "AutoEncoder", "--save",
+              str(tmp_path / "m.zip"), option, "fraud", option, "country"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert f"{option} names one column; got 'fraud' and 'country'" in err
+    assert not (tmp_path / "m.zip").exists()
+
+
+def test_a_text_column_is_refused_by_name(shop, tmp_path, capsys):
+    status = main(["fit", str(shop), "--detector", "AutoEncoder", "--label", "fraud",
+                   "--id", "order_id", "--save", str(tmp_path / "m.zip")])
+    assert status == 1
+    err = capsys.readouterr().err
+    assert err.startswith("skdeepad fit: error:")
+    assert "text column(s) 'country' (e.g. 'FR')" in err and "--drop country" in err
+    assert "'order_id'" not in err  # an id column is no feature
+    assert not (tmp_path / "m.zip").exists()
+
+
+def test_text_columns_are_named_with_and_without_pandas(shop, reader):
+    with pytest.raises(ValueError, match=r"column\(s\) 'country' \(e.g. 'FR'\)\. "
+                       "Leave them out with --drop country"):
+        reader(shop, label="fraud")
+    (shop.parent / "ids.csv").write_text("order_id,amount\nA1,1\nB2,2\n")
+    with pytest.raises(ValueError, match=r"'order_id' \(e.g. 'A1'\)"):
+        reader(shop.parent / "ids.csv")
+
+
+def test_drop_and_id_with_and_without_pandas(shop, reader):
+    X, ids = reader(shop, label="fraud", drop=["country", "minutes"],
+                    id_column="order_id")
+    assert ids == [f"{i:04d}" for i in range(84)]  # as written: "0007", not 7
+    expected = np.array(_table(shop)[1:])[:, 1:3].astype(np.float64)
+    np.testing.assert_array_equal(_numbers(X), expected)
+    if hasattr(X, "columns"):
+        assert list(X.columns) == ["amount", "items"]
+    with pytest.raises(ValueError, match="no column 'colour'; the columns are"):
+        reader(shop, label="fraud", drop=["country", "colour"])
+
+
+@pytest.mark.filterwarnings("ignore:X does not have valid feature names")
+def test_fit_drops_columns_and_score_writes_the_id_first(shop, tmp_path, capsys):
+    from skdeepad import load
+
+    model, scores = tmp_path / "m.zip", tmp_path / "scores.csv"
+    columns = ["--label", "fraud", "--drop", "country", "--drop", "minutes",
+               "--id", "order_id"]
+    assert main(["fit", str(shop), "--detector", "AutoEncoder", *columns, "--param",
+                 "epochs=2", "--param", "random_state=0", "--quiet",
+                 "--save", str(model)]) == 0
+    detector = load(model)
+    assert detector.n_features_in_ == 2
+    assert main(["score", str(model), str(shop), *columns,
+                 "--output", str(scores)]) == 0
+    rows = _table(scores)
+    assert rows[0] == ["order_id", "score", "decision", "label"]
+    assert [r[0] for r in rows[1:]] == [f"{i:04d}" for i in range(84)]
+    X = np.array(_table(shop)[1:])[:, 1:3].astype(np.float64)
+    np.testing.assert_allclose([float(r[1]) for r in rows[1:]],
+                               detector.score_samples(X))
+    capsys.readouterr()
+
+
+def test_score_reads_a_named_model_s_columns_by_name(shop, tmp_path):
+    pytest.importorskip("pandas", exc_type=ImportError)
+    model = tmp_path / "m.zip"
+    assert main(["fit", str(shop), "--detector", "DeepSVDD", "--label", "fraud",
+                 "--drop", "country", "--id", "order_id", "--param", "epochs=2",
+                 "--quiet", "--save", str(model)]) == 0
+    # No --label, --drop or --id: the columns the model was not fitted on
+    # (text ones included) are left out.
+    assert main(["score", str(model), str(shop), "--output",
+                 str(tmp_path / "s.csv")]) == 0
+    assert len(_table(tmp_path / "s.csv")) == 85
+    status = main(["score", str(model), str(shop), "--drop", "items"])
+    assert status == 1  # a column the model needs, left out

@@ -1,0 +1,144 @@
+"""Reading a user's data file for the command line.
+
+:func:`read_table` turns a .csv, .parquet or .npz file into features and ids:
+the label, dropped and id columns are left out by name, a saved model's
+columns are selected by name, and text columns are refused with their names
+listed. pandas is optional: without it, CSV files are read with :mod:`csv`.
+"""
+
+import csv
+from pathlib import Path
+
+__all__ = ["read_table"]
+
+
+def read_table(path, *, label=None, drop=(), id_column=None, columns=None):
+    """The features and ids of a .csv, .parquet or .npz file.
+
+    Returns ``(X, ids)``: ``X`` a DataFrame (an array from .npz, or from CSV
+    without pandas), ``ids`` the ``id_column`` values as a list, or None. The
+    ``label``, ``drop`` and ``id_column`` columns are left out of ``X``;
+    ``columns`` (a saved model's ``feature_names_in_``) selects and orders
+    the features by name.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ValueError(f"{path}: no such file.")
+    excluded = list(
+        dict.fromkeys(c for c in (label, *drop, id_column) if c is not None)
+    )
+    suffix = path.suffix.lower()
+    if suffix == ".npz":
+        import numpy as np
+
+        if excluded:
+            raise ValueError(
+                f"{path}: an .npz file has no column names; --label, --drop and "
+                "--id apply to .csv and .parquet files."
+            )
+        with np.load(path, allow_pickle=False) as archive:
+            if "X" not in archive.files:
+                raise ValueError(f"{path}: an .npz file needs an array 'X'.")
+            return archive["X"], None
+    if suffix not in (".csv", ".parquet", ".pq"):
+        raise ValueError(
+            f"{path}: unsupported file type {suffix!r}; use .csv, .parquet or .npz."
+        )
+    try:
+        import pandas as pd
+    except ImportError:  # pandas is optional: CSV files still load
+        if suffix != ".csv":
+            raise ValueError(
+                f"{path}: reading Parquet needs pandas and pyarrow."
+            ) from None
+        return _read_csv_without_pandas(path, excluded, id_column, columns)
+    if suffix == ".csv":
+        # The id column as written: "007" stays "007".
+        frame = pd.read_csv(path, dtype=None if id_column is None else {id_column: str})
+    else:
+        try:
+            frame = pd.read_parquet(path)
+        except ImportError as error:
+            raise ValueError(
+                f"{path}: reading Parquet needs pyarrow (pip install pyarrow): {error}"
+            ) from None
+    names = _feature_names(path, list(frame.columns), excluded, columns)
+    ids = None
+    if id_column is not None:
+        ids = [None if pd.isna(v) else v for v in frame[id_column].tolist()]
+    X = frame[names]
+    text = [c for c in names if not pd.api.types.is_numeric_dtype(X[c])]
+    if text:
+        raise ValueError(_text_columns(path, {c: X[c].tolist() for c in text}))
+    return X, ids
+
+
+def _feature_names(path, header, excluded, columns):
+    """The feature columns of a table with ``header``, checking every name."""
+    missing = [c for c in excluded if c not in header]
+    if missing:
+        raise ValueError(
+            f"{path}: no column {', '.join(map(repr, missing))}; the columns "
+            f"are {header}."
+        )
+    names = [c for c in header if c not in excluded]
+    if columns is None:
+        return names
+    columns = list(columns)
+    missing = [c for c in columns if c not in names]
+    if missing:
+        raise ValueError(
+            f"{path}: the model was fitted on the columns {columns}; "
+            f"{', '.join(map(repr, missing))} not among the features {names}."
+        )
+    return columns
+
+
+def _text_columns(path, values):
+    """The message refusing text columns: each name with a value it holds."""
+
+    def example(column):
+        for value in column:
+            try:
+                float(value)
+            except (TypeError, ValueError):
+                return repr(str(value))
+        return "numbers stored as text"
+
+    described = ", ".join(f"{c!r} (e.g. {example(v)})" for c, v in values.items())
+    drops = " ".join(f"--drop {c}" for c in values)
+    return (
+        f"{path}: features must be numeric; text column(s) {described}. Leave "
+        f"them out with {drops} (an id column with --id), or encode them as "
+        "numbers first."
+    )
+
+
+def _read_csv_without_pandas(path, excluded, id_column, columns):
+    import numpy as np
+
+    with open(path, newline="") as fh:
+        rows = list(csv.reader(fh))
+    if not rows:
+        raise ValueError(f"{path}: an empty file; a CSV file needs a header.")
+    header, rows = rows[0], [r for r in rows[1:] if r]
+    for number, row in enumerate(rows, start=2):
+        if len(row) != len(header):
+            raise ValueError(
+                f"{path}: line {number} has {len(row)} fields; the header has "
+                f"{len(header)}."
+            )
+    names = _feature_names(path, header, excluded, columns)
+    position = {c: header.index(c) for c in header}
+    ids = None if id_column is None else [r[position[id_column]] for r in rows]
+    X = np.empty((len(rows), len(names)), dtype=np.float64)
+    text = {}
+    for j, name in enumerate(names):
+        column = [r[position[name]].strip() or "nan" for r in rows]  # "" is missing
+        try:
+            X[:, j] = [float(v) for v in column]
+        except ValueError:
+            text[name] = column
+    if text:
+        raise ValueError(_text_columns(path, text))
+    return X, ids
