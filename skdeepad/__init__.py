@@ -14,6 +14,7 @@ from .conv import ConvAutoEncoder
 from .dagmm import DAGMM
 from .devnet import DevNet
 from .donut import Donut
+from .dte import DTE
 from .forecaster import LSTMForecaster
 from .ganomaly import GANomaly
 from .isolation import DeepIsolationForest
@@ -36,6 +37,7 @@ __all__ = [
     "BaseSequenceDetector",
     "ConvAutoEncoder",
     "DAGMM",
+    "DTE",
     "DeepIsolationForest",
     "DeepSAD",
     "DeepSVDD",

@@ -12,6 +12,7 @@ from .attention import (
 from .conv import build_conv_autoencoder
 from .dagmm import DAGMMTrainer, ReconstructionFeatures, build_dagmm
 from .donut import DonutTrainer, build_donut
+from .dte import DiffusionTimeTrainer, build_dte
 from .dense import build_dense_autoencoder, dense_stack, finish_block, seeded_dense
 from .devnet import DeviationLoss, build_devnet
 from .ensemble import EnsembleDense, build_random_ensemble
@@ -44,6 +45,8 @@ __all__ = [
     "ReconstructionFeatures",
     "build_dagmm",
     "DeviationLoss",
+    "DiffusionTimeTrainer",
+    "build_dte",
     "build_devnet",
     "EnsembleDense",
     "GANomalyTrainer",
