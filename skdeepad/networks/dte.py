@@ -90,9 +90,10 @@ class DiffusionTimeTrainer(keras.Model):
     ``0, ..., n_steps - 1`` and the sample noised to ``x_t = x + sigma_t
     eps``, ``eps`` standard Gaussian, with ``sigma_t = sqrt(1 - abar_t)`` of
     the schedule (:func:`noise_scales`): as in the authors' code, the noise
-    is added to the unscaled sample (no ``sqrt(abar_t)`` drift). The loss is the cross-entropy of the network's
-    logits on ``x_t`` against the bin ``floor(t * n_bins / n_steps)``. Every
-    step draws afresh, in training as at validation. Every backend.
+    is added to the unscaled sample (no ``sqrt(abar_t)`` drift). The loss is
+    the cross-entropy of the network's logits on ``x_t`` against the bin
+    ``floor(t * n_bins / n_steps)``. Every step draws afresh, in training as
+    at validation. Every backend.
 
     Parameters
     ----------
