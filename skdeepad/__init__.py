@@ -26,6 +26,7 @@ from .sequence import (
 )
 from .tabular import (
     DAGMM,
+    DTE,
     AutoEncoder,
     DeepIsolationForest,
     DeepSVDD,
@@ -42,6 +43,7 @@ __all__ = [
     "BaseSequenceDetector",
     "ConvAutoEncoder",
     "DAGMM",
+    "DTE",
     "DeepIsolationForest",
     "DeepSAD",
     "DeepSVDD",

@@ -22,6 +22,7 @@ KINDS = ("tabular", "semi-supervised", "sequence", "series", "meta")
 DETECTORS = (
     ("AutoEncoder", "skdeepad.tabular", "tabular"),
     ("DAGMM", "skdeepad.tabular", "tabular"),
+    ("DTE", "skdeepad.tabular", "tabular"),
     ("DeepIsolationForest", "skdeepad.tabular", "tabular"),
     ("DeepSVDD", "skdeepad.tabular", "tabular"),
     ("GANomaly", "skdeepad.tabular", "tabular"),

@@ -34,7 +34,7 @@ def test_every_detector_is_checked():
         "AutoEncoder", "ConvAutoEncoder", "DeepIsolationForest", "DeepSVDD",
         "GANomaly", "LSTMAutoEncoder", "LSTMForecaster", "TransformerAutoEncoder",
         "VariationalAutoEncoder", "WindowedDetector", "DeepSAD", "DevNet",
-        "ReconstructionDetector", "TunedThresholdDetector", "DAGMM", "Donut",
+        "ReconstructionDetector", "TunedThresholdDetector", "DAGMM", "Donut", "DTE",
     }
 
 

@@ -14,6 +14,7 @@ from .dagmm import DAGMMTrainer, ReconstructionFeatures, build_dagmm
 from .dense import build_dense_autoencoder, dense_stack, finish_block, seeded_dense
 from .devnet import DeviationLoss, build_devnet
 from .donut import DonutTrainer, build_donut
+from .dte import DiffusionTimeTrainer, build_dte
 from .ensemble import EnsembleDense, build_random_ensemble
 from .ganomaly import (
     GANomalyTrainer,
@@ -50,6 +51,8 @@ __all__ = [
     "ReconstructionFeatures",
     "build_dagmm",
     "DeviationLoss",
+    "DiffusionTimeTrainer",
+    "build_dte",
     "build_devnet",
     "EnsembleDense",
     "GANomalyTrainer",

@@ -2,12 +2,14 @@
 
 Autoencoders (:class:`AutoEncoder`, :class:`VariationalAutoEncoder`), a
 one-class objective (:class:`DeepSVDD`), an untrained ensemble
-(:class:`DeepIsolationForest`), an adversarial one (:class:`GANomaly`) and a
-density estimate (:class:`DAGMM`).
+(:class:`DeepIsolationForest`), an adversarial one (:class:`GANomaly`) a
+density estimate (:class:`DAGMM`) and a classifier of diffusion time
+(:class:`DTE`).
 """
 
 from ._autoencoder import AutoEncoder
 from ._dagmm import DAGMM
+from ._dte import DTE
 from ._ganomaly import GANomaly
 from ._isolation import DeepIsolationForest
 from ._svdd import DeepSVDD
@@ -15,6 +17,7 @@ from ._variational import VariationalAutoEncoder
 
 __all__ = [
     "DAGMM",
+    "DTE",
     "AutoEncoder",
     "DeepIsolationForest",
     "DeepSVDD",
