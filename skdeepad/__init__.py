@@ -16,6 +16,7 @@ from .devnet import DevNet
 from .donut import Donut
 from .forecaster import LSTMForecaster
 from .ganomaly import GANomaly
+from .icl import ICL
 from .isolation import DeepIsolationForest
 from .lstm import LSTMAutoEncoder
 from .persistence import load
@@ -42,6 +43,7 @@ __all__ = [
     "DevNet",
     "Donut",
     "GANomaly",
+    "ICL",
     "LSTMAutoEncoder",
     "LSTMForecaster",
     "ReconstructionDetector",
