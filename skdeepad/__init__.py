@@ -27,6 +27,7 @@ from .sequence import (
 from .tabular import (
     DAGMM,
     DTE,
+    ICL,
     AutoEncoder,
     DeepIsolationForest,
     DeepSVDD,
@@ -50,6 +51,7 @@ __all__ = [
     "DevNet",
     "Donut",
     "GANomaly",
+    "ICL",
     "LSTMAutoEncoder",
     "LSTMForecaster",
     "ReconstructionDetector",

@@ -26,6 +26,7 @@ DETECTORS = (
     ("DeepIsolationForest", "skdeepad.tabular", "tabular"),
     ("DeepSVDD", "skdeepad.tabular", "tabular"),
     ("GANomaly", "skdeepad.tabular", "tabular"),
+    ("ICL", "skdeepad.tabular", "tabular"),
     ("VariationalAutoEncoder", "skdeepad.tabular", "tabular"),
     ("DeepSAD", "skdeepad.labelled", "semi-supervised"),
     ("DevNet", "skdeepad.labelled", "semi-supervised"),

@@ -40,6 +40,7 @@ FAST_PARAMS = {
     "TunedThresholdDetector": {
         "detector": IsolationForest(n_estimators=10, random_state=0), "cv": 2
     },
+    "ICL": {"hidden_units": (8, 8, 4), "epochs": 2, "batch_size": 128},
     "LSTMAutoEncoder": {"hidden_units": (4,), "epochs": 2, "batch_size": 128},
     "LSTMForecaster": {"hidden_units": (4,), "epochs": 2, "batch_size": 128},
     "TransformerAutoEncoder": {

@@ -190,8 +190,17 @@ TRAINED = [
 ]
 
 
+# Detectors whose training loss is bounded whatever the weights: no learning
+# rate makes it diverge, so there is no divergence to report.
+_BOUNDED_LOSS = {
+    "ICL": "a cross-entropy over unit-norm embeddings, at most log(windows) + 2 / tau",
+}
+
+
 @pytest.mark.parametrize("name", TRAINED)
 def test_divergence_is_a_clear_error_and_leaves_the_detector_as_it_was(name):
+    if name in _BOUNDED_LOSS:
+        pytest.skip(f"{name}'s loss cannot diverge: {_BOUNDED_LOSS[name]}")
     detector = clone(fitted(name))
     fit(detector, X_GOOD)
     before = detector.score_samples(X_GOOD)

@@ -21,6 +21,13 @@ from .ganomaly import (
     build_ganomaly_discriminator,
     build_ganomaly_generator,
 )
+from .icl import (
+    ContrastiveLoss,
+    FeatureWindows,
+    InternalContrast,
+    build_icl,
+    icl_window_size,
+)
 from .recurrent import (
     build_recurrent_autoencoder,
     build_recurrent_forecaster,
@@ -66,6 +73,11 @@ __all__ = [
     "build_random_ensemble",
     "build_dense_autoencoder",
     "build_variational_autoencoder",
+    "ContrastiveLoss",
+    "FeatureWindows",
+    "InternalContrast",
+    "build_icl",
+    "icl_window_size",
     "dense_stack",
     "seeded_dense",
 ]

@@ -2,15 +2,16 @@
 
 Autoencoders (:class:`AutoEncoder`, :class:`VariationalAutoEncoder`), a
 one-class objective (:class:`DeepSVDD`), an untrained ensemble
-(:class:`DeepIsolationForest`), an adversarial one (:class:`GANomaly`) a
-density estimate (:class:`DAGMM`) and a classifier of diffusion time
-(:class:`DTE`).
+(:class:`DeepIsolationForest`), an adversarial one (:class:`GANomaly`), a
+density estimate (:class:`DAGMM`) a classifier of diffusion time
+(:class:`DTE`) and internal contrastive learning (:class:`ICL`).
 """
 
 from ._autoencoder import AutoEncoder
 from ._dagmm import DAGMM
 from ._dte import DTE
 from ._ganomaly import GANomaly
+from ._icl import ICL
 from ._isolation import DeepIsolationForest
 from ._svdd import DeepSVDD
 from ._variational import VariationalAutoEncoder
@@ -21,6 +22,7 @@ __all__ = [
     "AutoEncoder",
     "DeepIsolationForest",
     "DeepSVDD",
+    "ICL",
     "GANomaly",
     "VariationalAutoEncoder",
 ]
