@@ -14,6 +14,7 @@ from .conv import ConvAutoEncoder
 from .dagmm import DAGMM
 from .devnet import DevNet
 from .donut import Donut
+from .ensemble import DetectorEnsemble
 from .forecaster import LSTMForecaster
 from .ganomaly import GANomaly
 from .isolation import DeepIsolationForest
@@ -39,6 +40,7 @@ __all__ = [
     "DeepIsolationForest",
     "DeepSAD",
     "DeepSVDD",
+    "DetectorEnsemble",
     "DevNet",
     "Donut",
     "GANomaly",
