@@ -11,7 +11,7 @@ variant is then scored from the same fitted members, by setting
 the variants differ in the combination only. kNN distance (k=5) is the
 baseline of the same split.
 
-    python benchmarks/ensemble_normalization.py [--seeds 0,1,2] [--data DIR] [DATASET ...]
+    python benchmarks/ensemble_normalization.py [--seeds 0,1,2] [--data DIR] [DATA ...]
 
 Results: benchmarks/results/ensemble_tuning.md.
 """

@@ -1,14 +1,12 @@
 """Several outlier detectors as one: their scores on one scale, averaged."""
 
-from numbers import Real
-
 import numpy as np
 from scipy.special import ndtr, ndtri
 from sklearn.base import OutlierMixin, clone, is_outlier_detector
 from sklearn.utils import Bunch, check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._compat import Interval, StrOptions, _BaseComposition, _fit_context
+from ._compat import StrOptions, _BaseComposition, _fit_context
 from .base import (
     _FLOATS,
     BaseDeepDetector,
@@ -127,7 +125,6 @@ class DetectorEnsemble(ThresholdMixin, SaveMixin, OutlierMixin, _BaseComposition
     Examples
     --------
     >>> import numpy as np
-from scipy.special import ndtr, ndtri
     >>> from sklearn.ensemble import IsolationForest
     >>> from skdeepad import AutoEncoder, DetectorEnsemble
     >>> X = np.random.default_rng(0).normal(size=(200, 4))
@@ -227,10 +224,8 @@ from scipy.special import ndtr, ndtri
         for member in members:
             member = clone(member)
             seed = _draw_seed(rng)  # drawn for every member: seeds do not shift
-            if (
-                self.random_state is not None
-                and "random_state" in member.get_params(deep=False)
-            ):
+            takes_seed = "random_state" in member.get_params(deep=False)
+            if self.random_state is not None and takes_seed:
                 member.set_params(random_state=seed)
             member.fit(X)
             fitted.append(member)
@@ -285,9 +280,12 @@ from scipy.special import ndtr, ndtri
                 "estimators must hold at least one (name, detector) pair; got []."
             )
         for item in estimators:
-            if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)):
+            if not (
+                isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)
+            ):
                 raise TypeError(
-                    f"estimators must be a list of (name, detector) pairs; got {item!r}."
+                    "estimators must be a list of (name, detector) pairs; "
+                    f"got {item!r}."
                 )
         names, members = zip(*estimators, strict=True)
         self._validate_names(names)
