@@ -7,6 +7,7 @@ from sklearn.utils import Bunch, check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._compat import StrOptions, _BaseComposition, _fit_context
+from ._docstrings import fill_doc
 from .base import (
     _FLOATS,
     BaseDeepDetector,
@@ -21,6 +22,7 @@ from .persistence import SaveMixin
 __all__ = ["DetectorEnsemble"]
 
 
+@fill_doc
 class DetectorEnsemble(ThresholdMixin, SaveMixin, OutlierMixin, _BaseComposition):
     """An ensemble of outlier detectors: normalised scores, averaged.
 
