@@ -50,17 +50,22 @@ class DetectorEnsemble(ThresholdMixin, SaveMixin, OutlierMixin, _BaseComposition
         IsolationForest())]``; pass the list explicitly to tune the members'
         parameters.
 
-    normalization : {"rank", "zscore"}, default="rank"
+    normalization : {"zscore", "rank"}, default="zscore"
         How a member's scores are put on the common scale, from its training
         scores:
 
+        - "zscore": ``(score - median) / scale``, the scale a robust spread of
+          the training scores (the interquartile range / 1.349; the median
+          absolute deviation, the standard deviation or 1 where that is 0);
         - "rank": the empirical distribution function of the training scores
           (mid-ranks, linearly interpolated), in [0, 1]; scores beyond the
           training range are squeezed into the last half-rank by an
-          exponential tail, so they stay ordered;
-        - "zscore": ``(score - median) / scale``, the scale a robust spread of
-          the training scores (the interquartile range / 1.349; the median
-          absolute deviation, the standard deviation or 1 where that is 0).
+          exponential tail, so they stay ordered.
+
+        "zscore" ranked better in the clean-train setting (ADBench development
+        sets, seeds 0-2, ``benchmarks/results/ensemble_tuning.md``): a member
+        that finds a sample far out keeps that weight in the average, where
+        ranks cap it at 0.
 
     weights : array-like of shape (n_estimators,) or None, default=None
         Non-negative weights of the members in the average; None weighs them
@@ -116,13 +121,11 @@ class DetectorEnsemble(ThresholdMixin, SaveMixin, OutlierMixin, _BaseComposition
     -----
     Members see ``X`` as given (validated, as float): a member that needs
     standardised features standardises them itself, as skdeepad's deep
-    detectors do by default. ``LocalOutlierFactor`` with ``novelty=False``
-    cannot score new data and is refused with a ``TypeError``; with
-    ``novelty=True`` its training rows are normalised by
-    ``negative_outlier_factor_``, their scores with each row left out of its
-    own neighbours, and not by ``score_samples`` of the training rows, which
-    counts each row among its neighbours and would make them look more normal
-    than new data.
+    detectors do. ``LocalOutlierFactor`` with ``novelty=False`` cannot score
+    new data and is refused with a ``TypeError``; with ``novelty=True`` its
+    reference is ``negative_outlier_factor_`` (each training row left out of
+    its own neighbours), not ``score_samples`` of the training rows, which
+    would make them look more normal than new data.
 
     Examples
     --------
@@ -152,7 +155,7 @@ class DetectorEnsemble(ThresholdMixin, SaveMixin, OutlierMixin, _BaseComposition
         self,
         estimators=None,
         *,
-        normalization="rank",
+        normalization="zscore",
         weights=None,
         contamination="auto",
         random_state=None,
@@ -258,7 +261,13 @@ class DetectorEnsemble(ThresholdMixin, SaveMixin, OutlierMixin, _BaseComposition
         """
         check_is_fitted(self)
         X = validate_data(self, X, dtype=_FLOATS, reset=False)
-        scores = [member.score_samples(X) for member in self.estimators_]
+        # Rows in one canonical order: a float32 network rounds a row differently
+        # next to other rows, which normalising would magnify.
+        order = np.lexsort(X.T[::-1]) if len(X) > 1 else np.arange(len(X))
+        scores = np.empty((len(self.estimators_), len(X)))
+        with np.errstate(over="ignore"):  # a member's float32 cast of huge rows
+            for i, member in enumerate(self.estimators_):
+                scores[i, order] = member.score_samples(X[order])
         return self._combine(scores, self._checked_weights(len(scores)))
 
     def _combine(self, member_scores, weights):

@@ -23,9 +23,9 @@ FAST_PARAMS = {
     "DevNet": {
         "hidden_units": (4,), "epochs": 2, "batch_size": 128, "contamination": 0.1
     },
-    # Tukey's fence ("auto") on the normal quantiles of rank-averaged scores
-    # flags ~0.35% of normal training rows, so maybe none of the checks' 300
-    # blobs, which the outlier checks require; a float contamination flags some.
+    # Tukey's fence ("auto") flags few normal training rows (~0.35% of
+    # Gaussian ones), maybe none of the checks' 300 blobs, which the outlier
+    # checks require; a float contamination always flags some.
     "DetectorEnsemble": {
         "contamination": 0.1,
         "estimators": [

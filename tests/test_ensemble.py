@@ -72,7 +72,10 @@ def test_grid_search_tunes_a_member_parameter():
 
 def test_rank_normalisation_puts_each_member_on_0_1_in_order():
     ensemble = DetectorEnsemble(
-        [("iforest", _forest()), ("noise", _Noise())], weights=[1, 0], random_state=0
+        [("iforest", _forest()), ("noise", _Noise())],
+        normalization="rank",
+        weights=[1, 0],
+        random_state=0,
     ).fit(X_NORMAL)
     X = np.vstack([X_NORMAL, X_ANOMALY, 1e6 * X_ANOMALY[:2], -1e6 * X_ANOMALY[:2]])
     raw = ensemble.named_estimators_.iforest.score_samples(X)
@@ -153,7 +156,8 @@ def test_members_get_distinct_seeds_and_fits_repeat():
     assert unseeded.estimators_[1].random_state == 5  # None leaves members' own
 
 
-def test_default_members():
+def test_defaults():
+    assert DetectorEnsemble().normalization == "zscore"
     names, members = DetectorEnsemble()._checked_members()
     assert names == ["autoencoder", "isolation_forest"]
     assert isinstance(members[0], AutoEncoder)
