@@ -14,7 +14,7 @@ loop, thresholds); every public name is re-exported here.
 from ._registry import all_detectors
 from .core import BaseDeepDetector, BaseLabelledDetector, BaseSequenceDetector
 from .labelled import DeepSAD, DevNet
-from .meta import ReconstructionDetector, TunedThresholdDetector
+from .meta import DetectorEnsemble, ReconstructionDetector, TunedThresholdDetector
 from .persistence import load, save
 from .sequence import (
     ConvAutoEncoder,
@@ -48,6 +48,7 @@ __all__ = [
     "DeepIsolationForest",
     "DeepSAD",
     "DeepSVDD",
+    "DetectorEnsemble",
     "DevNet",
     "Donut",
     "GANomaly",

@@ -13,6 +13,7 @@ from sklearn.utils._param_validation import (
     StrOptions,
     validate_params,
 )
+from sklearn.utils.metaestimators import _BaseComposition
 from sklearn.utils.validation import _num_samples
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "Interval",
     "RealNotInt",
     "StrOptions",
+    "_BaseComposition",
     "_fit_context",
     "_num_samples",
     "_safe_indexing",

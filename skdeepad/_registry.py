@@ -36,6 +36,7 @@ DETECTORS = (
     ("LSTMForecaster", "skdeepad.sequence", "sequence"),
     ("TransformerAutoEncoder", "skdeepad.sequence", "sequence"),
     ("WindowedDetector", "skdeepad.sequence", "series"),
+    ("DetectorEnsemble", "skdeepad.meta", "meta"),
     ("ReconstructionDetector", "skdeepad.meta", "meta"),
     ("TunedThresholdDetector", "skdeepad.meta", "meta"),
 )

@@ -1,8 +1,12 @@
 """Compare detectors on outlier-detection tasks: ROC-AUC, average precision, time.
 
-The engine behind ``skdeepad benchmark``. Every method is fitted on all rows of a
-task (the unsupervised setting) and scored on the same rows; the anomalies are
-the positive class of both metrics.
+The engine behind ``skdeepad benchmark``, in two settings; the anomalies are the
+positive class of both metrics:
+
+- "unsupervised": every method is fitted on all rows of a task, standardised,
+  and scored on the same rows;
+- "clean": a random half of the normal rows trains (seeded), the other half
+  and every anomaly are the test set, standardised on the training rows.
 """
 
 import inspect
@@ -12,71 +16,144 @@ from functools import partial
 import numpy as np
 from sklearn.ensemble import IsolationForest
 from sklearn.metrics import average_precision_score, roc_auc_score
-from sklearn.neighbors import LocalOutlierFactor
+from sklearn.neighbors import LocalOutlierFactor, NearestNeighbors
 from sklearn.preprocessing import StandardScaler
 
 from ._registry import all_detectors
 
-__all__ = ["available_methods", "run_benchmark"]
+__all__ = ["SETTINGS", "available_methods", "run_benchmark"]
+
+SETTINGS = ("unsupervised", "clean")
 
 
-def available_methods(random_state=0):
+class _KNNDistance:
+    """The kNN baseline: the distance to the k-th nearest training row.
+
+    ``score_samples`` is that distance negated (the lower, the more abnormal).
+    A training row's own score, ``training_scores_``, leaves the row out of
+    its neighbours.
+    """
+
+    def __init__(self, n_neighbors=5):
+        self.n_neighbors = n_neighbors
+
+    def fit(self, X, y=None):
+        self.neighbors_ = NearestNeighbors(n_neighbors=self.n_neighbors).fit(X)
+        self.training_scores_ = -self.neighbors_.kneighbors()[0][:, -1]
+        return self
+
+    def score_samples(self, X):
+        return -self.neighbors_.kneighbors(X)[0][:, -1]
+
+
+def available_methods(random_state=0, setting="unsupervised"):
     """Return ``{name: factory}`` for every tabular skdeepad detector and the baselines.
 
-    The baselines are scikit-learn's ``IsolationForest`` and
-    ``LocalOutlierFactor``. Each factory builds the method with its defaults
-    and, where it takes one, ``random_state``.
+    Every tabular skdeepad detector, and every meta-detector that builds
+    without arguments (:class:`~skdeepad.DetectorEnsemble`), then the
+    baselines: scikit-learn's ``IsolationForest`` and ``LocalOutlierFactor``
+    (with ``novelty=True`` in the "clean" setting, where it scores new rows),
+    and "kNN", the distance to the 5th nearest training row. Each factory
+    builds the method with its defaults and, where it takes one,
+    ``random_state``.
     """
+    _check_setting(setting)
+    detectors = all_detectors("tabular") + [
+        (name, cls) for name, cls in all_detectors("meta") if _builds_bare(cls)
+    ]
     methods = {}
-    for name, cls in all_detectors("tabular"):
+    for name, cls in detectors:
         if "random_state" in inspect.signature(cls).parameters:
             methods[name] = partial(cls, random_state=random_state)
         else:
             methods[name] = cls
     methods["IsolationForest"] = partial(IsolationForest, random_state=random_state)
-    methods["LocalOutlierFactor"] = LocalOutlierFactor
+    methods["LocalOutlierFactor"] = partial(
+        LocalOutlierFactor, novelty=setting == "clean"
+    )
+    methods["kNN"] = _KNNDistance
     return methods
+
+
+def _builds_bare(cls):
+    return all(
+        p.default is not inspect.Parameter.empty
+        for p in inspect.signature(cls).parameters.values()
+    )
+
+
+def _check_setting(setting):
+    if setting not in SETTINGS:
+        raise ValueError(f"setting must be one of {SETTINGS}; got {setting!r}.")
 
 
 def _training_scores(method, X):
     """Normality scores of the training rows (the lower, the more abnormal)."""
     if isinstance(method, LocalOutlierFactor):
         return method.negative_outlier_factor_
+    if isinstance(method, _KNNDistance):
+        return method.training_scores_
     return method.score_samples(X)
 
 
-def run_benchmark(tasks, methods, *, progress=None):
+def _clean_split(X, y, seed):
+    """Train on a random half of the normal rows; test on the rest, standardised."""
+    normal = np.flatnonzero(y == 1)
+    np.random.default_rng(seed).shuffle(normal)
+    train = np.sort(normal[: len(normal) // 2])
+    test = np.setdiff1d(np.arange(len(X)), train)
+    scaler = StandardScaler().fit(X[train])
+    return scaler.transform(X[train]), scaler.transform(X[test]), y[test]
+
+
+def run_benchmark(tasks, methods, *, setting="unsupervised", seed=0, progress=None):
     """Fit every method on every task and measure it.
 
     Parameters
     ----------
     tasks : dict of str to Bunch
         Each with ``X`` and ``y`` (+1 normal, -1 anomaly), e.g. from
-        :func:`skdeepad.datasets.builtin_tasks`. ``X`` is standardised first.
+        :func:`skdeepad.datasets.builtin_tasks`.
     methods : dict of str to callable
         Factories returning unfitted outlier detectors, e.g. from
-        :func:`available_methods`.
+        :func:`available_methods` (with the same ``setting``).
+    setting : {"unsupervised", "clean"}, default="unsupervised"
+        "unsupervised": fit on all rows, standardised, and score them.
+        "clean": fit on a random half of the normal rows, score the other
+        half and every anomaly, all standardised on the training rows.
+    seed : int, default=0
+        Seeds the split of the "clean" setting.
     progress : callable, default=None
         Called with each row (see Returns) as soon as it is measured.
 
     Returns
     -------
     rows : list of dict
-        One per (task, method): ``dataset``, ``method``, ``roc_auc``,
-        ``average_precision`` and ``fit_seconds``.
+        One per (task, method): ``setting``, ``dataset``, ``method``,
+        ``roc_auc``, ``average_precision`` and ``fit_seconds``.
     """
+    _check_setting(setting)
     rows = []
     for task_name, task in tasks.items():
-        X = StandardScaler().fit_transform(task.X)
-        is_anomaly = np.asarray(task.y) == -1
+        X, y = np.asarray(task.X, dtype=np.float64), np.asarray(task.y)
+        if setting == "clean":
+            X_train, X_test, y_test = _clean_split(X, y, seed)
+        else:
+            X_train = X_test = StandardScaler().fit_transform(X)
+            y_test = y
+        is_anomaly = y_test == -1
         for method_name, factory in methods.items():
             method = factory()
             start = time.perf_counter()
-            method.fit(X)
+            method.fit(X_train)
             seconds = time.perf_counter() - start
-            anomaly_score = -_training_scores(method, X)
+            if setting == "clean":
+                anomaly_score = -method.score_samples(X_test)
+            else:
+                anomaly_score = -_training_scores(method, X_train)
             rows.append(
                 {
+                    "setting": setting,
                     "dataset": task_name,
                     "method": method_name,
                     "roc_auc": roc_auc_score(is_anomaly, anomaly_score),

@@ -6,6 +6,7 @@ import sys
 
 import numpy as np
 import pytest
+from sklearn.utils import Bunch
 
 from skdeepad.cli import main
 
@@ -21,6 +22,8 @@ def test_benchmark_on_builtin_tasks_prints_the_table():
         "benchmark",
         "--detectors",
         "IsolationForest,LocalOutlierFactor",
+        "--setting",
+        "unsupervised",
         "--no-progress",
     )
     assert result.returncode == 0, result.stderr
@@ -36,6 +39,72 @@ def test_benchmark_on_builtin_tasks_prints_the_table():
     assert auc["IsolationForest"] > 0.9
 
 
+def test_benchmark_prints_a_table_per_setting_with_knn(tmp_path, capsys):
+    rng = np.random.RandomState(0)
+    X = np.vstack([rng.normal(size=(95, 4)), rng.normal(6, 1, size=(5, 4))])
+    np.savez(tmp_path / "toy.npz", X=X, y=np.r_[np.zeros(95), np.ones(5)])
+    out_csv = tmp_path / "rows.csv"
+    status = main(
+        ["benchmark", "--data", str(tmp_path / "toy.npz"), "--detectors",
+         "kNN,LocalOutlierFactor", "--output", str(out_csv), "--no-progress"]
+    )
+    assert status == 0
+    out = capsys.readouterr().out
+    assert out.index("Unsupervised setting") < out.index("Clean setting")
+    with open(out_csv) as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["setting"], r["method"]) for r in rows] == [
+        ("unsupervised", "kNN"), ("unsupervised", "LocalOutlierFactor"),
+        ("clean", "kNN"), ("clean", "LocalOutlierFactor"),
+    ]
+    assert all(float(r["roc_auc"]) > 0.9 for r in rows)
+
+
+def test_clean_setting_trains_on_half_the_normal_rows(monkeypatch):
+    from skdeepad import benchmark
+
+    seen = {}
+
+    class Spy(benchmark._KNNDistance):
+        def fit(self, X, y=None):
+            seen["train"] = X
+            return super().fit(X)
+
+        def score_samples(self, X):
+            seen["test"] = X
+            return super().score_samples(X)
+
+    rng = np.random.RandomState(0)
+    X = np.vstack([rng.normal(size=(90, 3)), rng.normal(5, 1, size=(10, 3))])
+    task = Bunch(X=X, y=np.r_[np.ones(90), -np.ones(10)])
+    rows = benchmark.run_benchmark({"toy": task}, {"spy": Spy}, setting="clean")
+    assert len(seen["train"]) == 45 and len(seen["test"]) == 55
+    np.testing.assert_allclose(seen["train"].mean(axis=0), 0, atol=1e-12)
+    assert rows[0]["setting"] == "clean" and rows[0]["roc_auc"] > 0.95
+    first = seen["train"]
+    benchmark.run_benchmark({"toy": task}, {"spy": Spy}, setting="clean", seed=1)
+    assert not np.array_equal(seen["train"], first)  # the seed draws the split
+    benchmark.run_benchmark({"toy": task}, {"spy": Spy}, setting="clean", seed=0)
+    np.testing.assert_array_equal(seen["train"], first)
+    with pytest.raises(ValueError, match="setting must be one of"):
+        benchmark.run_benchmark({"toy": task}, {"spy": Spy}, setting="dirty")
+
+
+def test_knn_baseline_leaves_a_training_row_out_of_its_neighbours():
+    from skdeepad.benchmark import _KNNDistance, _training_scores, available_methods
+
+    X = np.repeat(np.arange(6.0)[:, None], 2, axis=0)  # each row twice
+    knn = _KNNDistance(n_neighbors=1).fit(X)
+    np.testing.assert_array_equal(_training_scores(knn, X), np.zeros(12))
+    np.testing.assert_array_equal(knn.score_samples([[2.5]]), [-0.5])
+    knn = _KNNDistance().fit(np.arange(10.0)[:, None])
+    assert _training_scores(knn, None)[0] == -5.0  # row 0: 5th other is 5
+    methods = available_methods(0, "clean")
+    assert methods["LocalOutlierFactor"]().novelty
+    assert not available_methods(0, "unsupervised")["LocalOutlierFactor"]().novelty
+    assert {"kNN", "IsolationForest", "DetectorEnsemble", "AutoEncoder"} <= set(methods)
+
+
 def test_benchmark_runs_a_deep_detector_on_an_npz_file(tmp_path, capsys):
     rng = np.random.RandomState(0)
     X = np.vstack([rng.normal(size=(95, 4)), rng.normal(6, 1, size=(5, 4))])
@@ -44,7 +113,8 @@ def test_benchmark_runs_a_deep_detector_on_an_npz_file(tmp_path, capsys):
     out_csv = tmp_path / "rows.csv"
     status = main(
         ["benchmark", "--data", str(tmp_path / "toy.npz"), "--detectors",
-         "AutoEncoder", "IsolationForest", "--output", str(out_csv), "--no-progress"]
+         "AutoEncoder", "IsolationForest", "--output", str(out_csv), "--no-progress",
+         "--setting", "unsupervised"]
     )
     assert status == 0
     assert "toy" in capsys.readouterr().out

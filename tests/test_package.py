@@ -51,7 +51,9 @@ def test_all_detectors_finds_concrete_public_detectors():
     labelled = dict(all_detectors("semi-supervised"))
     assert set(labelled) == {"DevNet", "DeepSAD"}
     meta = dict(all_detectors("meta"))
-    assert set(meta) == {"ReconstructionDetector", "TunedThresholdDetector"}
+    assert set(meta) == {
+        "DetectorEnsemble", "ReconstructionDetector", "TunedThresholdDetector"
+    }
     kinds = [tabular, labelled, sequence, meta, {"WindowedDetector": None}]
     assert sum(len(k) for k in kinds) == len(names)
     assert set().union(*kinds) == set(names)

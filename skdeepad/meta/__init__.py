@@ -2,10 +2,12 @@
 
 :class:`TunedThresholdDetector` tunes any detector's threshold on labelled
 data; :class:`ReconstructionDetector` makes any regressor that learns
-``X -> X`` (a scikeras model, an ``MLPRegressor``) a detector.
+``X -> X`` (a scikeras model, an ``MLPRegressor``) a detector;
+:class:`DetectorEnsemble` combines detectors' scores on one scale.
 """
 
+from ._ensemble import DetectorEnsemble
 from ._reconstruction import ReconstructionDetector
 from ._threshold import TunedThresholdDetector
 
-__all__ = ["ReconstructionDetector", "TunedThresholdDetector"]
+__all__ = ["DetectorEnsemble", "ReconstructionDetector", "TunedThresholdDetector"]

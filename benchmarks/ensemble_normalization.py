@@ -1,0 +1,108 @@
+"""DetectorEnsemble: rank against robust z-score normalisation, clean-train setting.
+
+Protocol (the clean-train setting of issue 22): each ADBench set of the
+development subset, stratified to at most 2,000 rows (seed); a random half of
+the normal rows trains, the other half plus every anomaly is the test set;
+standardised on the training rows. For each (data set, seed) one
+``DetectorEnsemble(random_state=seed)`` with members AutoEncoder,
+IsolationForest and LocalOutlierFactor(novelty=True) is fitted once; every
+variant is then scored from the same fitted members, by setting
+``normalization`` and ``weights`` (a weight of 0 leaves a member out), so
+the variants differ in the combination only. kNN distance (k=5) is the
+baseline of the same split.
+
+    python benchmarks/ensemble_normalization.py [--seeds 0,1,2] [--data DIR] [DATA ...]
+
+Results: benchmarks/results/ensemble_tuning.md.
+"""
+
+import argparse
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+from sklearn.ensemble import IsolationForest
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import train_test_split
+from sklearn.neighbors import LocalOutlierFactor, NearestNeighbors
+from sklearn.preprocessing import StandardScaler
+
+from skdeepad import AutoEncoder, DetectorEnsemble
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "adbench"
+DEV_SETS = (
+    "4_breastw,6_cardio,14_glass,15_Hepatitis,18_Ionosphere,20_letter,"
+    "21_Lymphography,29_Pima,40_vowels,42_WBC,45_wine,46_WPBC,39_vertebral,"
+    "37_Stamps,47_yeast"
+).split(",")
+# variant name -> (normalization, weights of AutoEncoder, IsolationForest, LOF)
+VARIANTS = {
+    "AutoEncoder alone": ("rank", [1, 0, 0]),
+    "IsolationForest alone": ("rank", [0, 1, 0]),
+    "LOF(novelty) alone": ("rank", [0, 0, 1]),
+    "rank AE+IF": ("rank", [1, 1, 0]),
+    "zscore AE+IF": ("zscore", [1, 1, 0]),
+    "rank AE+IF+LOF": ("rank", [1, 1, 1]),
+    "zscore AE+IF+LOF": ("zscore", [1, 1, 1]),
+}
+
+
+def clean_split(path, seed, max_rows=2000):
+    data = np.load(path)
+    X, y = data["X"].astype(np.float64), data["y"].astype(int)
+    if len(X) > max_rows:
+        X, _, y, _ = train_test_split(
+            X, y, train_size=max_rows, stratify=y, random_state=seed
+        )
+    normal = np.flatnonzero(y == 0)
+    np.random.default_rng(seed).shuffle(normal)
+    train = normal[: len(normal) // 2]
+    test = np.setdiff1d(np.arange(len(X)), train)
+    scaler = StandardScaler().fit(X[train])
+    return scaler.transform(X[train]), scaler.transform(X[test]), y[test]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("datasets", nargs="*", default=DEV_SETS)
+    parser.add_argument("--seeds", default="0,1,2")
+    parser.add_argument("--data", type=Path, default=DATA, help="the ADBench folder")
+    args = parser.parse_args()
+    results = {name: [] for name in [*VARIANTS, "kNN (k=5)"]}
+    for name in args.datasets:
+        for seed in map(int, args.seeds.split(",")):
+            X_train, X_test, y_test = clean_split(args.data / f"{name}.npz", seed)
+            ensemble = DetectorEnsemble(
+                [
+                    ("ae", AutoEncoder()),
+                    ("iforest", IsolationForest()),
+                    ("lof", LocalOutlierFactor(novelty=True)),
+                ],
+                random_state=seed,
+            )
+            start = time.perf_counter()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                ensemble.fit(X_train)
+            seconds = time.perf_counter() - start
+            line = []
+            for variant, (normalization, weights) in VARIANTS.items():
+                ensemble.set_params(normalization=normalization, weights=weights)
+                auc = roc_auc_score(y_test, -ensemble.score_samples(X_test))
+                results[variant].append(auc)
+                line.append(f"{auc:.3f}")
+            knn = NearestNeighbors(n_neighbors=5).fit(X_train)
+            auc = roc_auc_score(y_test, knn.kneighbors(X_test)[0][:, -1])
+            results["kNN (k=5)"].append(auc)
+            print(f"{name:16s} seed {seed} {' '.join(line)} knn {auc:.3f} "
+                  f"fit {seconds:.1f}s", flush=True)
+    print(f"\nmean ROC-AUC over {len(results['kNN (k=5)'])} (data set, seed) pairs")
+    for variant, aucs in results.items():
+        per_seed = np.mean(np.reshape(aucs, (-1, len(args.seeds.split(",")))), axis=0)
+        print(f"{variant:24s} {np.mean(aucs):.4f}  per seed "
+              + " / ".join(f"{v:.3f}" for v in per_seed))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,198 @@
+"""DetectorEnsemble: named members, normalisation, combination, errors."""
+
+import numpy as np
+import pytest
+from sklearn.base import BaseEstimator, OutlierMixin
+from sklearn.covariance import EllipticEnvelope
+from sklearn.ensemble import IsolationForest
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.neighbors import KernelDensity, LocalOutlierFactor
+from sklearn.preprocessing import StandardScaler
+
+from skdeepad import AutoEncoder, DetectorEnsemble
+
+RNG = np.random.default_rng(0)
+X_NORMAL = RNG.standard_normal((200, 4))
+X_ANOMALY = RNG.standard_normal((20, 4)) * 0.5 + 4.0
+
+
+class _Noise(OutlierMixin, BaseEstimator):
+    """A useless member: random scores, or constant ones."""
+
+    def __init__(self, constant=False, random_state=None):
+        self.constant = constant
+        self.random_state = random_state
+
+    def fit(self, X, y=None):
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def score_samples(self, X):
+        if self.constant:
+            return np.zeros(len(X))
+        return np.random.default_rng(len(X)).standard_normal(len(X))
+
+
+def _tiny_ae(**params):
+    return AutoEncoder(hidden_units=(4, 2), epochs=2, batch_size=64, **params)
+
+
+def _forest(**params):
+    return IsolationForest(n_estimators=20, **params)
+
+
+def test_nested_set_params_reaches_the_member():
+    ensemble = DetectorEnsemble([("ae", AutoEncoder()), ("iforest", _forest())])
+    ensemble.set_params(ae__epochs=5, iforest__n_estimators=7)
+    assert ensemble.estimators[0][1].epochs == 5
+    assert ensemble.estimators[1][1].n_estimators == 7
+    params = ensemble.get_params()
+    assert params["ae__epochs"] == 5 and params["iforest"] is ensemble.estimators[1][1]
+    assert "ae" not in ensemble.get_params(deep=False)
+    ensemble.set_params(iforest=EllipticEnvelope())  # replaces a member by name
+    assert isinstance(ensemble.estimators[1][1], EllipticEnvelope)
+
+
+def test_grid_search_tunes_a_member_parameter():
+    X = np.vstack([X_NORMAL, X_ANOMALY])
+    y = np.r_[np.ones(len(X_NORMAL)), -np.ones(len(X_ANOMALY))]
+    search = GridSearchCV(
+        DetectorEnsemble([("ae", _tiny_ae()), ("iforest", _forest())], random_state=0),
+        {"ae__epochs": [1, 2]},
+        scoring=lambda est, X, y: roc_auc_score(y == -1, -est.score_samples(X)),
+        cv=StratifiedKFold(2, shuffle=True, random_state=0),
+    ).fit(X, y)
+    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+    assert list(search.cv_results_["param_ae__epochs"]) == [1, 2]
+    best = search.best_estimator_
+    assert best.named_estimators_.ae.epochs == search.best_params_["ae__epochs"]
+    assert best.named_estimators_.ae.network_ is not None
+
+
+def test_rank_normalisation_puts_each_member_on_0_1_in_order():
+    ensemble = DetectorEnsemble(
+        [("iforest", _forest()), ("noise", _Noise())],
+        normalization="rank",
+        weights=[1, 0],
+        random_state=0,
+    ).fit(X_NORMAL)
+    X = np.vstack([X_NORMAL, X_ANOMALY, 1e6 * X_ANOMALY[:2], -1e6 * X_ANOMALY[:2]])
+    raw = ensemble.named_estimators_.iforest.score_samples(X)
+    ranked = ensemble.score_samples(X)  # weight 0 on noise: the forest's ranks
+    assert ranked.min() >= 0 and ranked.max() <= 1
+    order = np.argsort(raw, kind="stable")
+    assert np.all(np.diff(ranked[order]) >= 0)  # monotone in the member's score
+    train = ensemble.score_samples(X_NORMAL)
+    assert abs(train.mean() - 0.5) < 0.01  # mid-ranks of the training rows
+    assert ranked[len(X_NORMAL) :].max() < np.percentile(train, 5)
+
+
+@pytest.mark.parametrize("normalization", ["rank", "zscore"])
+def test_a_strong_and_a_useless_member_beat_the_useless_one(normalization):
+    X_test = np.vstack([RNG.standard_normal((200, 4)), X_ANOMALY])
+    is_anomaly = np.r_[np.zeros(200), np.ones(len(X_ANOMALY))]
+
+    def auc(detector):
+        return roc_auc_score(is_anomaly, -detector.score_samples(X_test))
+
+    noise = _Noise().fit(X_NORMAL)
+    ensemble = DetectorEnsemble(
+        [("iforest", _forest()), ("noise", _Noise())],
+        normalization=normalization,
+        random_state=0,
+    ).fit(X_NORMAL)
+    assert abs(auc(noise) - 0.5) < 0.15
+    # Averaged with noise the forest's signal is diluted, not lost.
+    assert auc(ensemble) > auc(noise) + 0.25
+
+
+def test_zscore_survives_a_member_with_constant_scores():
+    ensemble = DetectorEnsemble(
+        [("iforest", _forest()), ("flat", _Noise(constant=True))],
+        normalization="zscore",
+        random_state=0,
+    ).fit(X_NORMAL)
+    scores = ensemble.score_samples(np.vstack([X_NORMAL, X_ANOMALY]))
+    assert scores.dtype == np.float64 and np.all(np.isfinite(scores))
+    assert scores[len(X_NORMAL) :].mean() < scores[: len(X_NORMAL)].mean() - 1
+
+
+@pytest.mark.parametrize("normalization", ["rank", "zscore"])
+def test_auto_threshold_flags_far_points_and_few_training_rows(normalization):
+    ensemble = DetectorEnsemble(
+        [("iforest", _forest()), ("envelope", EllipticEnvelope())],
+        normalization=normalization,
+        random_state=0,
+    ).fit(X_NORMAL)
+    assert np.all(ensemble.predict(X_ANOMALY * 3) == -1)
+    assert np.mean(ensemble.predict(X_NORMAL) == -1) < 0.05
+    ensemble.set_params(contamination=0.1).fit(X_NORMAL)
+    assert np.mean(ensemble.predict(X_NORMAL) == -1) == pytest.approx(0.1, abs=0.01)
+
+
+def test_local_outlier_factor_member_uses_its_training_scores():
+    ensemble = DetectorEnsemble(
+        [("lof", LocalOutlierFactor(novelty=True)), ("iforest", _forest())],
+        random_state=0,
+    ).fit(X_NORMAL)
+    lof = ensemble.named_estimators_.lof
+    np.testing.assert_array_equal(
+        ensemble.reference_scores_[0], np.sort(lof.negative_outlier_factor_)
+    )
+
+
+def test_members_get_distinct_seeds_and_fits_repeat():
+    members = [("a", _forest()), ("b", _forest(random_state=5)), ("noise", _Noise())]
+    first = DetectorEnsemble(members, random_state=0).fit(X_NORMAL)
+    seeds = [m.random_state for m in first.estimators_]
+    assert all(isinstance(s, int) for s in seeds) and len(set(seeds)) == 3
+    again = DetectorEnsemble(members, random_state=0).fit(X_NORMAL)
+    np.testing.assert_array_equal(
+        again.score_samples(X_ANOMALY), first.score_samples(X_ANOMALY)
+    )
+    assert members[1][1].random_state == 5  # the given member is not changed
+    unseeded = DetectorEnsemble(members).fit(X_NORMAL)
+    assert unseeded.estimators_[1].random_state == 5  # None leaves members' own
+
+
+def test_defaults():
+    assert DetectorEnsemble().normalization == "zscore"
+    names, members = DetectorEnsemble()._checked_members()
+    assert names == ["autoencoder", "isolation_forest"]
+    assert isinstance(members[0], AutoEncoder)
+    assert isinstance(members[1], IsolationForest)
+
+
+@pytest.mark.parametrize(
+    ("estimators", "error", "match"),
+    [
+        ([("scaler", StandardScaler())], TypeError, r"'scaler'.*score_samples"),
+        ([("kde", KernelDensity())], TypeError, r"'kde'.*not an outlier detector"),
+        ([("lof", LocalOutlierFactor())], TypeError, r"'lof'.*novelty=True"),
+        ([("forest", IsolationForest)], TypeError, r"'forest'.*a class"),
+        ([_forest()], TypeError, r"\(name, detector\) pairs"),
+        ([("a", _forest()), ("a", _forest())], ValueError, r"not unique"),
+        ([("a__b", _forest())], ValueError, r"must not contain __"),
+        ([("weights", _forest())], ValueError, r"conflict"),
+        ([], ValueError, r"at least one"),
+    ],
+)
+def test_bad_members_are_refused_by_name(estimators, error, match):
+    with pytest.raises(error, match=match):
+        DetectorEnsemble(estimators).fit(X_NORMAL)
+
+
+@pytest.mark.parametrize("weights", [[1.0], [1, -1], [0, 0], [1, np.nan]])
+def test_bad_weights_are_refused(weights):
+    ensemble = DetectorEnsemble([("a", _forest()), ("b", _forest())], weights=weights)
+    with pytest.raises(ValueError, match="weights"):
+        ensemble.fit(X_NORMAL)
+
+
+def test_save_refuses_a_member_the_safe_format_cannot_rebuild(tmp_path):
+    ensemble = DetectorEnsemble(
+        [("lof", LocalOutlierFactor(novelty=True))], random_state=0
+    ).fit(X_NORMAL)
+    with pytest.raises(TypeError, match="LocalOutlierFactor"):
+        ensemble.save(tmp_path / "ensemble.zip")
