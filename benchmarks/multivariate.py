@@ -32,6 +32,7 @@ period); VUS uses channel 0's dominant period as its largest buffer, as TSB-AD.
 
     python benchmarks/multivariate.py run [--methods A,B] [--series a,b] [--seed N]
     python benchmarks/multivariate.py report > benchmarks/results/multivariate.md
+    python benchmarks/multivariate.py compare --output A.csv --against B.csv
 
 ``run`` appends one CSV row per (series, method) to ``--output`` (default
 ``benchmarks/results/multivariate.csv``) and skips pairs already there.
@@ -206,8 +207,9 @@ def report(args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("command", choices=["run", "report"])
+    parser.add_argument("command", choices=["run", "report", "compare"])
     parser.add_argument("--output", default=str(DEFAULT_OUTPUT))
+    parser.add_argument("--against", help="compare: the second CSV")
     parser.add_argument("--methods", default="")
     parser.add_argument("--series", default="")
     parser.add_argument("--window", type=int, default=32)
@@ -222,7 +224,7 @@ def main():
     )
     parser.add_argument("--fit", default="prefix", choices=["prefix", "whole"])
     args = parser.parse_args()
-    run(args) if args.command == "run" else report(args)
+    {"run": run, "report": report, "compare": nab.compare}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ F1 over all thresholds without point adjustment.
 
     python benchmarks/nab.py run [--data DIR] [--methods A,B] [--series a,b] [--seed N]
     python benchmarks/nab.py report > benchmarks/results/nab_v2.md
+    python benchmarks/nab.py compare --output A.csv --against B.csv
 
 ``run`` appends one CSV row per (series, method) to ``--output`` (default
 ``benchmarks/results/nab_v2.csv``) and skips pairs already there, so an
@@ -249,6 +250,29 @@ def print_tables(rows, ours, baselines, target_metric="vus_pr", margin=0.02):
         )
 
 
+def compare(args):
+    """Markdown: mean VUS-PR and ROC-AUC per method, ``--output`` vs ``--against``."""
+    a, b = (
+        {(r["series"], r["method"]): r for r in complete_rows(path)[0]}
+        for path in (args.output, args.against)
+    )
+    print(
+        f"| method | metric | {Path(args.output).name} | {Path(args.against).name} |"
+        " better / worse (by > 0.005) |"
+    )
+    print("|---|---|---:|---:|---:|")
+    for method in dict.fromkeys(m for _, m in b):
+        keys = [k for k in b if k[1] == method and k in a]
+        for metric in ["vus_pr", "roc_auc"]:
+            x = np.array([float(a[k][metric]) for k in keys])
+            y = np.array([float(b[k][metric]) for k in keys])
+            better, worse = np.sum(y > x + 0.005), np.sum(y < x - 0.005)
+            print(
+                f"| {method} | {METRIC_TITLES[metric]} | {x.mean():.3f} | "
+                f"{y.mean():.3f} | {better} / {worse} of {len(keys)} |"
+            )
+
+
 def report(args):
     rows, bad = complete_rows(args.output)
     ours = dict(all_detectors("sequence")) | OURS_ON_WINDOWS
@@ -259,9 +283,10 @@ def report(args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("command", choices=["run", "report"])
+    parser.add_argument("command", choices=["run", "report", "compare"])
     parser.add_argument("--data", default=str(DEFAULT_DATA))
     parser.add_argument("--output", default=str(DEFAULT_OUTPUT))
+    parser.add_argument("--against", help="compare: the second CSV")
     parser.add_argument("--methods", default="")
     parser.add_argument("--series", default="")
     parser.add_argument("--window", type=int, default=32)
@@ -280,7 +305,7 @@ def main():
         "--aggregate", default="mean", choices=["mean", "min", "max", "first"]
     )
     args = parser.parse_args()
-    run(args) if args.command == "run" else report(args)
+    {"run": run, "report": report, "compare": compare}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -84,6 +84,9 @@ def test_run_resumes_and_report_tabulates(tmp_path):
     assert "### Range F1 (best of 100 thresholds)" in report
     assert "Target (VUS-PR, best skdeepad >= best baseline + 0.02)" in report
 
+    same = _nab("compare", *args, "--against", str(tmp_path / "rows.csv"))
+    assert same.count("| 0 / 0 of 1 |") == 2 * len(names)
+
     # rows lacking a metric (as in the old nab.csv) are left out of the report
     old = tmp_path / "old.csv"
     old.write_text(
