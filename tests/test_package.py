@@ -2,6 +2,7 @@
 
 import ast
 import inspect
+import os
 import pathlib
 import subprocess
 import sys
@@ -182,3 +183,18 @@ def test_every_parameter_is_documented_with_its_default():
                 f"{name}.{param.name}: documented default {documented}, "
                 f"signature default {param.default!r}"
             )
+
+
+def test_a_quiet_fit_prints_nothing_from_tensorflow():
+    # TensorFlow's C++ banner, cuInit and absl lines would land on stderr
+    code = (
+        "import numpy as np; from skdeepad import AutoEncoder; "
+        "X = np.random.RandomState(0).normal(size=(64, 3)); "
+        "AutoEncoder(epochs=1, random_state=0).fit(X).score_samples(X)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "" and result.stderr == ""

@@ -4,6 +4,7 @@ This subpackage imports Keras (and so the backend) and never scikit-learn.
 Detectors import it inside ``fit``, so ``import skdeepad`` stays light.
 """
 
+from . import _quiet  # noqa: F401  (first: imports Keras without TensorFlow's logs)
 from .attention import (
     SinePositionEncoding,
     build_transformer_autoencoder,
