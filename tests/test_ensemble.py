@@ -159,7 +159,7 @@ def test_members_get_distinct_seeds_and_fits_repeat():
 def test_defaults():
     assert DetectorEnsemble().normalization == "zscore"
     names, members = DetectorEnsemble()._checked_members()
-    assert names == ["autoencoder", "isolation_forest"]
+    assert names == ["dte", "autoencoder"]
     assert isinstance(members[0], AutoEncoder)
     assert isinstance(members[1], IsolationForest)
 

@@ -47,10 +47,10 @@ class DetectorEnsemble(
         skdeepad tabular detector, scikit-learn's ``IsolationForest``,
         ``OneClassSVM``, ``EllipticEnvelope``, and ``LocalOutlierFactor``
         with ``novelty=True`` (the only setting in which it scores new data).
-        None uses a default list, for now
-        ``[("autoencoder", AutoEncoder()), ("isolation_forest",
-        IsolationForest())]``; pass the list explicitly to tune the members'
-        parameters.
+        None uses ``[("dte", DTE()), ("autoencoder", AutoEncoder())]``,
+        the pair of savable members that scored best on the development
+        datasets in the clean-train setting (benchmarks/results/ensemble_tuning.md);
+        pass the list explicitly to tune the members' parameters.
 
     normalization : {"zscore", "rank"}, default="zscore"
         How a member's scores are put on the common scale, from its training
@@ -111,7 +111,7 @@ class DetectorEnsemble(
     n_features_in_ : int
         The number of features seen in :meth:`fit`.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         The feature names seen in :meth:`fit`, defined only when ``X`` had
         string column names.
 
@@ -326,11 +326,9 @@ class DetectorEnsemble(
 
 
 def _default_members():
-    from sklearn.ensemble import IsolationForest
+    from ..tabular import DTE, AutoEncoder
 
-    from ..tabular import AutoEncoder
-
-    return [("autoencoder", AutoEncoder()), ("isolation_forest", IsolationForest())]
+    return [("dte", DTE()), ("autoencoder", AutoEncoder())]
 
 
 def _check_member(name, member):
