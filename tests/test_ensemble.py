@@ -10,7 +10,7 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.neighbors import KernelDensity, LocalOutlierFactor
 from sklearn.preprocessing import StandardScaler
 
-from skdeepad import AutoEncoder, DetectorEnsemble
+from skdeepad import DTE, AutoEncoder, DetectorEnsemble
 
 RNG = np.random.default_rng(0)
 X_NORMAL = RNG.standard_normal((200, 4))
@@ -160,8 +160,7 @@ def test_defaults():
     assert DetectorEnsemble().normalization == "zscore"
     names, members = DetectorEnsemble()._checked_members()
     assert names == ["dte", "autoencoder"]
-    assert isinstance(members[0], AutoEncoder)
-    assert isinstance(members[1], IsolationForest)
+    assert isinstance(members[0], DTE) and isinstance(members[1], AutoEncoder)
 
 
 @pytest.mark.parametrize(
