@@ -106,6 +106,11 @@ class BaseDetector(
     # differently at different batch sizes, and a sample's score must not
     # depend on the samples scored with it.
     _pad_predict_batches = False
+    # Otherwise every forward pass gets a multiple of this many rows, zero-padded:
+    # dense float32 kernels compute the rows of a short remainder block (a
+    # single row, say) with other instructions than full blocks, so a row's
+    # score would change in the 7th digit with the number of rows scored.
+    _predict_row_multiple = 16
 
     @abstractmethod
     def __init__(
@@ -266,9 +271,14 @@ class BaseDetector(
         """``score(X)`` (default ``_score_batch``) on one chunk, padded if need be."""
         score = score or self._score_batch
         n_rows = len(X)
-        if self._pad_predict_batches and n_rows < self._predict_batch_size:
-            padding = np.zeros((self._predict_batch_size - n_rows, *X.shape[1:]))
-            X = np.concatenate([X, padding.astype(X.dtype)])
+        if self._pad_predict_batches:
+            padded_rows = max(n_rows, self._predict_batch_size)
+        else:
+            multiple = self._predict_row_multiple
+            padded_rows = -(-n_rows // multiple) * multiple
+        if padded_rows > n_rows:
+            padding = np.zeros((padded_rows - n_rows, *X.shape[1:]), X.dtype)
+            X = np.concatenate([X, padding])
         with np.errstate(over="ignore", invalid="ignore"):  # see finite_scores
             return np.asarray(score(X)[:n_rows], np.float64)
 
