@@ -21,7 +21,7 @@ from sklearn.preprocessing import StandardScaler
 
 from ._registry import all_detectors
 
-__all__ = ["SETTINGS", "available_methods", "run_benchmark"]
+__all__ = ["available_methods", "run_benchmark"]
 
 SETTINGS = ("unsupervised", "clean")
 

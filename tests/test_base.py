@@ -252,7 +252,7 @@ def test_divergence_raises_a_clear_error_and_leaves_no_fitted_state(data):
 @pytest.mark.parametrize("n_rows", [1, 3, 17])
 def test_a_rows_score_does_not_depend_on_how_many_rows_are_scored(n_rows):
     # float32 kernels treat a short remainder block of rows differently; every
-    # forward pass is padded to a multiple of 16 rows, so the scores agree bitwise
+    # forward pass is padded to a multiple of 64 rows, so the scores agree bitwise
     X = np.random.default_rng(0).normal(size=(64, 5))
     det = AutoEncoder(hidden_units=(8, 3), epochs=2, random_state=0).fit(X)
     np.testing.assert_array_equal(

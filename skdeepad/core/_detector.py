@@ -110,7 +110,7 @@ class BaseDetector(
     # dense float32 kernels compute the rows of a short remainder block (a
     # single row, say) with other instructions than full blocks, so a row's
     # score would change in the 7th digit with the number of rows scored.
-    _predict_row_multiple = 16
+    _predict_row_multiple = 64
 
     @abstractmethod
     def __init__(

@@ -150,7 +150,7 @@ class WindowedDetector(
         """
         X = validate_data(self, X, dtype=np.float64)
         if self.detector is None:
-            from .conv import ConvAutoEncoder
+            from ._conv import ConvAutoEncoder
 
             detector = ConvAutoEncoder()
         else:
