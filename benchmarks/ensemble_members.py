@@ -19,13 +19,14 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from quality import DEFAULT_DATA, KNNDistance, clean_split, dataset_paths, load_raw
+from quality import DEFAULT_DATA, clean_split, dataset_paths, load_raw
 from sklearn.ensemble import IsolationForest
 from sklearn.metrics import roc_auc_score
 from sklearn.neighbors import LocalOutlierFactor
 from tune_defaults import DEV_SETS
 
 from skdeepad import DTE, AutoEncoder
+from skdeepad.benchmark import _KNNDistance, _training_scores
 
 
 def members(seed):
@@ -34,20 +35,14 @@ def members(seed):
         "ae": AutoEncoder(random_state=seed),
         "lof": LocalOutlierFactor(novelty=True),
         "if": IsolationForest(random_state=seed),
-        "knn": KNNDistance(),
+        "knn": _KNNDistance(),
     }
 
 
-def anomaly_scores(name, method, X_train, X_test):
+def anomaly_scores(method, X_train, X_test):
     """``(training, test)`` anomaly scores; LOF and kNN leave a row out of its own."""
     method.fit(X_train)
-    if name == "knn":
-        train = -method.score_samples(None)
-    elif name == "lof":
-        train = -method.negative_outlier_factor_
-    else:
-        train = -method.score_samples(X_train)
-    return train, -method.score_samples(X_test)
+    return -_training_scores(method, X_train), -method.score_samples(X_test)
 
 
 def zscore(train, test):
@@ -69,7 +64,7 @@ def fit_all(data, seed):
         for name, method in members(seed).items():
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                train, test = anomaly_scores(name, method, X_train, X_test)
+                train, test = anomaly_scores(method, X_train, X_test)
             scores[name] = (train.tolist(), test.tolist())
         out[path.stem] = {"y": y.tolist(), "scores": scores}
         print(path.stem, flush=True)

@@ -47,11 +47,16 @@ import numpy as np
 from sklearn.ensemble import IsolationForest
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import train_test_split
-from sklearn.neighbors import LocalOutlierFactor, NearestNeighbors
+from sklearn.neighbors import LocalOutlierFactor
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import OneClassSVM
 
-from skdeepad.benchmark import _training_scores, available_methods
+from skdeepad.benchmark import (
+    _clean_split,
+    _KNNDistance,
+    _training_scores,
+    available_methods,
+)
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE.parent.parent / "shared" / "data" / "adbench"
@@ -107,33 +112,14 @@ def load_raw(path, max_rows=MAX_ROWS, seed=0):
 
 
 def clean_split(X, y, seed):
-    """The clean-train split: half the normal rows train, the rest is the test set.
+    """The clean-train split of ``X`` and ``y`` (1 = anomaly) at ``seed``.
 
-    Returns ``X_train, X_test, y_test``, standardised on the training rows.
+    Half the normal rows train, the rest is the test set (``skdeepad
+    benchmark``'s split). Returns ``X_train, X_test, y_test``, standardised on
+    the training rows.
     """
-    normal = np.random.default_rng(seed).permutation(np.flatnonzero(y == 0))
-    train = np.sort(normal[: len(normal) // 2])
-    test = np.setdiff1d(np.arange(len(X)), train)
-    scaler = StandardScaler().fit(X[train])
-    return scaler.transform(X[train]), scaler.transform(X[test]), y[test]
-
-
-class KNNDistance:
-    """Baseline: the distance to the ``n_neighbors``-th nearest training row.
-
-    ``score_samples`` is its negative (higher = more normal). On the training
-    rows themselves (``X=None``) a row is not its own neighbour.
-    """
-
-    def __init__(self, n_neighbors=5):
-        self.n_neighbors = n_neighbors
-
-    def fit(self, X, y=None):
-        self.neighbors_ = NearestNeighbors(n_neighbors=self.n_neighbors).fit(X)
-        return self
-
-    def score_samples(self, X=None):
-        return -self.neighbors_.kneighbors(X)[0][:, -1]
+    X_train, X_test, test = _clean_split(X, y == 0, seed)
+    return X_train, X_test, y[test]
 
 
 def clean_methods(seed):
@@ -146,7 +132,7 @@ def clean_methods(seed):
     baselines = {
         "IsolationForest": lambda d: IsolationForest(random_state=seed),
         "LocalOutlierFactor": lambda d: LocalOutlierFactor(novelty=True),
-        "kNN": lambda d: KNNDistance(),
+        "kNN": lambda d: _KNNDistance(),
         "OneClassSVM": lambda d: OneClassSVM(),
     }
     return methods | baselines | pyod_methods(random_state=seed)

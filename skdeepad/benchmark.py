@@ -96,14 +96,18 @@ def _training_scores(method, X):
     return method.score_samples(X)
 
 
-def _clean_split(X, y, seed):
-    """Train on a random half of the normal rows; test on the rest, standardised."""
-    normal = np.flatnonzero(y == 1)
+def _clean_split(X, is_normal, seed):
+    """Train on a random half of the normal rows; test on the rest, standardised.
+
+    Returns ``X_train, X_test, test``: the standardised rows and the indices of
+    the test rows (every row not trained on), in order.
+    """
+    normal = np.flatnonzero(is_normal)
     np.random.default_rng(seed).shuffle(normal)
     train = np.sort(normal[: len(normal) // 2])
     test = np.setdiff1d(np.arange(len(X)), train)
     scaler = StandardScaler().fit(X[train])
-    return scaler.transform(X[train]), scaler.transform(X[test]), y[test]
+    return scaler.transform(X[train]), scaler.transform(X[test]), test
 
 
 def run_benchmark(tasks, methods, *, setting="unsupervised", seed=0, progress=None):
@@ -137,7 +141,8 @@ def run_benchmark(tasks, methods, *, setting="unsupervised", seed=0, progress=No
     for task_name, task in tasks.items():
         X, y = np.asarray(task.X, dtype=np.float64), np.asarray(task.y)
         if setting == "clean":
-            X_train, X_test, y_test = _clean_split(X, y, seed)
+            X_train, X_test, test = _clean_split(X, y == 1, seed)
+            y_test = y[test]
         else:
             X_train = X_test = StandardScaler().fit_transform(X)
             y_test = y
