@@ -312,7 +312,7 @@ def test_scoring_five_million_rows_holds_little_more_than_the_scores():
     rng = np.random.default_rng(0)
     fit(detector, rng.standard_normal((2000, 4)))
     X = rng.standard_normal((5_000_000, 4), dtype=np.float32)
-    # Warm up on one full chunk (524,288 rows of 4 features): the first pass
+    # Warm up on one full chunk (262,144 rows of 4 features): the first pass
     # at that size grows TensorFlow's and the C allocator's pools for good.
     detector.score_samples(X[:600_000])
     scores = []

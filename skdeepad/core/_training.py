@@ -397,7 +397,8 @@ def squared_errors(network, X):
 
     Float64, of ``X``'s shape: no overflow where float32 would.
     """
-    return np.subtract(forward(network, X), X, dtype=np.float64) ** 2
+    errors = np.subtract(forward(network, X), X, dtype=np.float64)
+    return np.square(errors, out=errors)
 
 
 def reconstruction_error(network, X):
