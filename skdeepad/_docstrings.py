@@ -108,7 +108,8 @@ Detectors that learn from labels (:class:`~skdeepad.DevNet`,
 
     Any negative (positive) integer counts as -1 (+1); ``y=None`` means all
     unlabelled. ADBench and PyOD mark anomalies with 1 instead: pass
-    ``np.where(y_adbench == 1, -1, 0)`` to use such labels.""",
+    ``np.where(y_adbench == 1, -1, 0)`` to use such labels; ``fit`` warns
+    when ``y`` holds only 0 and 1 with the 1s a minority.""",
     "sequence_input": """\
 Input layouts, as for every sequence detector: a 2-D ``X`` of shape
     ``(n_samples, timesteps)`` holds univariate sequences, one per row (so

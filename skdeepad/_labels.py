@@ -8,6 +8,8 @@ section of :mod:`skdeepad._docstrings`, and checked once, here.
 import numpy as np
 from sklearn.utils import check_consistent_length, column_or_1d
 
+from ._warnings import warn_at_caller
+
 __all__ = ["check_partial_labels"]
 
 _CONVENTION = "-1 a known anomaly, +1 a known normal sample, 0 unlabelled"
@@ -39,4 +41,24 @@ def check_partial_labels(y, n_samples):
     if not np.all(np.isfinite(values)) or np.any(values != np.round(values)):
         bad = values[~np.isfinite(values) | (values != np.round(values))][0]
         raise ValueError(f"y must hold integer labels ({_CONVENTION}); got {bad!r}.")
-    return np.sign(values).astype(np.int8)
+    labels = np.sign(values).astype(np.int8)
+    _warn_if_zero_one(labels)
+    return labels
+
+
+def _warn_if_zero_one(labels):
+    """Warn when ``labels`` look like ADBench's and PyOD's 0/1 (1 = anomaly).
+
+    Only 0 and 1, with the 1s a minority: read in this convention, that is a
+    few known normal samples among unlabelled ones, but it is far more often a
+    few anomalies marked 1, which would train the detector the wrong way round.
+    """
+    n_ones = int(np.count_nonzero(labels > 0))
+    if np.any(labels < 0) or n_ones == 0 or 2 * n_ones >= len(labels):
+        return
+    warn_at_caller(
+        f"y holds only 0 and 1, with {n_ones} of {len(labels)} samples 1. "
+        f"skdeepad reads labels as {_CONVENTION}, so these 1s count as known "
+        "normal samples. If they are anomalies (ADBench and PyOD mark "
+        "anomalies 1), pass np.where(y == 1, -1, 0) instead."
+    )

@@ -64,3 +64,49 @@ def test_fit_documents_the_convention_once_for_all_detectors():
 
     for cls in (DevNet, DeepSAD, AutoEncoder):
         assert "``-1``: a known anomaly" in cls.fit.__doc__
+
+
+def _zero_one_labels(n_samples, n_anomalies):
+    y = np.zeros(n_samples, dtype=int)
+    y[:n_anomalies] = 1
+    return y
+
+
+@pytest.mark.parametrize(
+    "y, warns",
+    [
+        (_zero_one_labels(20, 2), True),  # ADBench's: 1 = anomaly, a minority
+        (_zero_one_labels(20, 9), True),
+        (_zero_one_labels(20, 10), False),  # half or more 1s: known normals
+        (np.where(_zero_one_labels(20, 2) == 1, -1, 0), False),
+        (np.r_[-1, _zero_one_labels(19, 2)], False),  # a -1: this convention
+        (np.zeros(20, dtype=int), False),
+    ],
+)
+def test_zero_one_labels_with_few_ones_warn(y, warns):
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        check_partial_labels(y, 20)
+    messages = [str(w.message) for w in caught]
+    assert any("np.where(y == 1, -1, 0)" in m for m in messages) == warns, messages
+
+
+@pytest.mark.parametrize(
+    "name", ["DevNet", "DeepSAD", "Donut", "TunedThresholdDetector"]
+)
+def test_detectors_taking_y_warn_at_the_callers_line_on_zero_one_labels(name):
+    from skdeepad import all_detectors
+
+    from ._params import fast_params
+
+    X = np.random.RandomState(0).normal(size=(40, 8))
+    detector = dict(all_detectors())[name](**fast_params(name))
+    with pytest.warns(UserWarning, match=r"np\.where\(y == 1, -1, 0\)") as record:
+        try:
+            detector.fit(X, _zero_one_labels(40, 4))
+        except ValueError:
+            pass  # TunedThresholdDetector: no -1 to tune on and no threshold
+    ours = [w for w in record if "np.where(y == 1" in str(w.message)]
+    assert ours[0].filename == __file__
