@@ -28,6 +28,7 @@ import math
 from abc import ABCMeta, abstractmethod
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator, OutlierMixin
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
@@ -192,14 +193,27 @@ class BaseDetector(
         :class:`~skdeepad.TransformerAutoEncoder`) train on it block by block,
         with the same standardisation as an in-memory fit; the others load it
         whole.
+
+        A SciPy sparse matrix or array (a ``OneHotEncoder``'s output) is
+        densified one chunk of rows at a time, never whole: the detectors
+        that stream train on it block by block, the others on its
+        standardised float32 copy, the network's input.
         """
         if is_dask_array(X) and self._can_stream():
             return self._fit_streamed(X)
         X = self._validate_input(X, reset=True)
+        if sp.issparse(X) and self._can_stream():
+            from ._streaming import SparseRows
+
+            return self._fit_streamed(SparseRows(X, self._chunk_rows(X)))
         y = self._validate_labels(y, X)
         rng = check_random_state(self.random_state)
-        scaler = StandardScaler().fit(by_channel(X)) if self.standardize else None
-        X = self._as_network_input(X, scaler)
+        if sp.issparse(X):
+            scaler = self._scaler_by_chunks(X) if self.standardize else None
+            X = self._network_input_by_chunks(X, scaler)
+        else:
+            scaler = StandardScaler().fit(by_channel(X)) if self.standardize else None
+            X = self._as_network_input(X, scaler)
 
         network = self._build_network(X.shape[1:], seed=draw_seed(rng))
         fitted = {"scaler_": scaler, "network_": network}
@@ -227,15 +241,22 @@ class BaseDetector(
         return ""
 
     # ---------------------------------------------------------------- scoring
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True  # densified chunk by chunk
+        return tags
+
     def _validate_input(self, X, *, reset):
         """Validate ``X`` and return it, float, in the network's layout.
 
-        The default takes 2-D tabular rows. The scaler standardises the last
-        axis of what this returns (features, or channels of a sequence).
+        The default takes 2-D tabular rows, dense or sparse (CSR returned).
+        The scaler standardises the last axis of what this returns (features,
+        or channels of a sequence).
         """
         return validate_data(
             self,
             X,
+            accept_sparse="csr",
             dtype=FLOAT_DTYPES,
             ensure_all_finite=self._finite_check(),
             reset=reset,
@@ -246,19 +267,44 @@ class BaseDetector(
         return "allow-nan" if self.__sklearn_tags__().input_tags.allow_nan else True
 
     def _as_network_input(self, X, scaler):
+        if sp.issparse(X):  # one chunk: see _chunks
+            X = X.toarray()
         if scaler is not None:
             X = scaler.transform(by_channel(X)).reshape(X.shape)
         with np.errstate(over="ignore"):  # beyond float32: inf, scored as overflow
             return np.ascontiguousarray(X, dtype=np.float32)
 
-    def _chunks(self, X):
-        """Yield ``(start, chunk)``: ``X``'s rows, one forward pass each."""
-        step = self._predict_batch_size or min(
+    def _chunk_rows(self, X):
+        """Rows of ``X`` per chunk: ``_predict_batch_values``, ``_predict_max_rows``."""
+        return min(
             max(self._predict_batch_values // math.prod(X.shape[1:]), 1),
             self._predict_max_rows,
         )
-        for start in range(0, len(X), step):
+
+    def _chunks(self, X, step=None):
+        """Yield ``(start, chunk)``: ``X``'s rows, one forward pass each.
+
+        Or ``step`` rows each, for chunks that are not forward passes.
+        """
+        step = step or self._predict_batch_size or self._chunk_rows(X)
+        for start in range(0, X.shape[0], step):
             yield start, X[start : start + step]
+
+    def _scaler_by_chunks(self, X):
+        """A ``StandardScaler`` fitted on the sparse ``X``, densified chunk by chunk."""
+        scaler = StandardScaler()
+        for _, chunk in self._chunks(X, self._chunk_rows(X)):
+            scaler.partial_fit(chunk.toarray())
+        return scaler
+
+    def _network_input_by_chunks(self, X, scaler):
+        """The network's float32 input for the sparse ``X``, built chunk by chunk."""
+        network_input = np.empty(X.shape, dtype=np.float32)
+        for start, chunk in self._chunks(X, self._chunk_rows(X)):
+            network_input[start : start + chunk.shape[0]] = self._as_network_input(
+                chunk, scaler
+            )
+        return network_input
 
     def _anomaly_scores(self, X, scaler=None):
         """Score ``X`` chunk by chunk, so memory stays bounded.
@@ -267,7 +313,7 @@ class BaseDetector(
         network's float32 input on its own: besides the scores, memory holds
         one chunk's worth, never a copy of the whole of ``X``.
         """
-        scores = np.empty(len(X))
+        scores = np.empty(X.shape[0])
         for start, chunk in self._chunks(X):
             chunk = self._as_network_input(chunk, scaler)
             scores[start : start + len(chunk)] = self._score_chunk(chunk)

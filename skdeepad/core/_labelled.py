@@ -24,7 +24,7 @@ class BaseLabelledDetector(BaseDeepDetector):
     """
 
     def _validate_labels(self, y, X):
-        labels = check_partial_labels(y, len(X))
+        labels = check_partial_labels(y, X.shape[0])
         if np.all(labels < 0):
             raise ValueError(
                 f"{type(self).__name__} needs unlabelled or normal samples besides "

@@ -37,6 +37,7 @@ class BaseSequenceDetector(BaseDeepDetector):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.three_d_array = True
+        tags.input_tags.sparse = False
         return tags
 
     def _layout(self, X):

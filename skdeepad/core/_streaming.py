@@ -2,14 +2,48 @@
 
 The rows held out for early stopping, the blocks in memory one at a time and
 the training batches drawn from them. Dask itself is never imported: these
-functions use the array's own methods.
+functions use the array's own methods, which :class:`SparseRows` gives a
+SciPy sparse matrix too.
 """
 
 import numpy as np
 
 from .._utils import draw_seed
 
-__all__ = ["held_out_rows", "row_blocks", "streamed_batches"]
+__all__ = ["SparseRows", "held_out_rows", "row_blocks", "streamed_batches"]
+
+
+class SparseRows:
+    """A SciPy sparse matrix seen as a Dask array of dense blocks of rows.
+
+    Only what the streamed fit uses of a Dask array: ``shape``, ``ndim``,
+    ``chunks``, ``rechunk`` (a no-op: a block holds whole rows) and rows
+    selected by a slice or indices, whose ``compute()`` densifies them.
+    """
+
+    def __init__(self, X, block_rows):
+        self._X = X.tocsr()
+        self.shape, self.ndim = X.shape, 2
+        n_rows = X.shape[0]
+        starts = range(0, n_rows, block_rows)
+        sizes = [min(block_rows, n_rows - start) for start in starts]
+        self.chunks = (tuple(sizes), (X.shape[1],))
+
+    def rechunk(self, chunks):
+        return self
+
+    def __getitem__(self, rows):
+        return _Rows(self._X[rows])
+
+
+class _Rows:
+    """Rows of a :class:`SparseRows`, densified by ``compute()``."""
+
+    def __init__(self, X):
+        self._X = X
+
+    def compute(self):
+        return self._X.toarray()
 
 
 def row_blocks(X):
