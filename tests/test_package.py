@@ -198,3 +198,37 @@ def test_a_quiet_fit_prints_nothing_from_tensorflow():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout == "" and result.stderr == ""
+
+
+def test_repeated_small_fits_print_no_retracing_warning():
+    """TensorFlow warns "triggered tf.function retracing" when one function is
+    traced five times; six fits and scorings of new sizes must not."""
+    code = (
+        "import numpy as np; from skdeepad import AutoEncoder, DeepSVDD; "
+        "X = np.random.RandomState(0).normal(size=(90, 3))\n"
+        "for n in range(60, 90, 5):\n"
+        "    for cls in (AutoEncoder, DeepSVDD):\n"
+        "        det = cls(epochs=1, batch_size=16, random_state=0).fit(X[:n])\n"
+        "        det.score_samples(X[: n - 50])\n"
+        "        det.partial_fit(X[: n - 40]) if hasattr(det, 'partial_fit') else 0\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env
+    )
+    assert result.returncode == 0, result.stderr
+    assert "retracing" not in result.stderr + result.stdout
+    assert result.stderr == ""
+
+
+def test_verbose_one_keeps_the_keras_progress_bar():
+    code = (
+        "import numpy as np; from skdeepad import AutoEncoder; "
+        "X = np.random.RandomState(0).normal(size=(64, 3)); "
+        "AutoEncoder(epochs=1, verbose=1, random_state=0).fit(X)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert "/step - loss: " in result.stdout
