@@ -122,7 +122,10 @@ def test_tiny_inputs_fit_and_score(n_samples):
 
 def test_early_stopping_uses_a_validation_split_and_stops(data):
     det = AutoEncoder(
-        **{**FAST, "epochs": 200}, early_stopping=True, learning_rate=0.05, patience=2,
+        **{**FAST, "epochs": 200},
+        early_stopping=True,
+        learning_rate=0.05,
+        patience=2,
         random_state=0,
     ).fit(data[0])
     assert set(det.history_) == {"loss", "val_loss"}
@@ -257,4 +260,40 @@ def test_a_rows_score_does_not_depend_on_how_many_rows_are_scored(n_rows):
     det = AutoEncoder(hidden_units=(8, 3), epochs=2, random_state=0).fit(X)
     np.testing.assert_array_equal(
         det.score_samples(X[:n_rows]), det.score_samples(X)[:n_rows]
+    )
+
+
+@pytest.mark.parametrize("detector_name", ["DeepSVDD", "VariationalAutoEncoder"])
+def test_small_fits_from_one_iterator_learn_what_per_epoch_iterators_do(
+    detector_name, monkeypatch
+):
+    """A few batches an epoch come from one tf.data iterator for the whole fit
+    (a fresh one per epoch and per validation costs more than the steps): the
+    same batches, the same order, so the same history and scores."""
+    import keras
+
+    from skdeepad import all_detectors
+    from skdeepad.core import _training
+
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("the one-iterator fit is TensorFlow's")
+    X = np.random.RandomState(0).normal(size=(150, 5))
+    cls = dict(all_detectors())[detector_name]
+
+    def fit():
+        return cls(epochs=12, batch_size=64, patience=3, random_state=0).fit(X)
+
+    calls = []
+    few_batches = _training._few_batches
+    monkeypatch.setattr(
+        _training, "_few_batches", lambda *a: calls.append(few_batches(*a)) or calls[-1]
+    )
+    one_iterator = fit()
+    assert calls == [True]
+    monkeypatch.setattr(_training, "_few_batches", lambda *a: False)
+    per_epoch = fit()
+    assert one_iterator.history_ == per_epoch.history_
+    assert "val_loss" in one_iterator.history_
+    np.testing.assert_array_equal(
+        one_iterator.score_samples(X), per_epoch.score_samples(X)
     )

@@ -73,7 +73,7 @@ class ShuffledBatches(keras.utils.PyDataset):
     def on_epoch_end(self):
         self._order = self._rng.permutation(len(self.inputs))
 
-    def tf_dataset(self):
+    def tf_dataset(self, repeat=False):
         """The same batches in the same order, as a ``tf.data.Dataset``.
 
         For the TensorFlow backend: each epoch's rows are gathered at once
@@ -81,7 +81,9 @@ class ShuffledBatches(keras.utils.PyDataset):
         which halves the cost of an epoch of a small network (at the price of
         one gathered copy of the training data). Each pass over the dataset
         (Keras makes one per epoch) draws the next order, as
-        ``on_epoch_end`` does.
+        ``on_epoch_end`` does. With ``repeat``, the dataset holds every
+        epoch's batches, one epoch after the other (Keras then reads
+        ``len(self)`` batches per epoch from one iterator).
         """
         import tensorflow as tf
 
@@ -106,17 +108,23 @@ class ShuffledBatches(keras.utils.PyDataset):
             rows = tf.numpy_function(next_order, [], tf.int64, stateful=True)
             rows = tf.ensure_shape(rows, [n_rows])
             if targets is None:
-                return tf.data.Dataset.from_tensor_slices(tf.gather(inputs, rows))
-            return tf.data.Dataset.from_tensor_slices(
-                (tf.gather(inputs, rows), tf.gather(targets, rows))
-            )
+                rows = tf.data.Dataset.from_tensor_slices(tf.gather(inputs, rows))
+            else:
+                rows = tf.data.Dataset.from_tensor_slices(
+                    (tf.gather(inputs, rows), tf.gather(targets, rows))
+                )
+            return rows.batch(size)
 
-        batches = tf.data.Dataset.from_tensors(0).flat_map(epoch).batch(size)
+        epochs = tf.data.Dataset.from_tensors(0)
+        batches = (epochs.repeat() if repeat else epochs).flat_map(epoch)
         if same:
             batches = batches.map(lambda batch: (batch, batch))
         elif self.targets is None:
             batches = batches.map(lambda batch: (batch,))
-        batches = batches.apply(tf.data.experimental.assert_cardinality(len(self)))
+        if not repeat:
+            batches = batches.apply(
+                tf.data.experimental.assert_cardinality(len(self))
+            )
         return batches.prefetch(tf.data.AUTOTUNE)
 
 
@@ -285,11 +293,12 @@ def train_network(
         )
     all_callbacks.extend(callbacks)
     eager = epochs * len(batches) <= _EAGER_MAX_STEPS
+    few_batches = _few_batches(batches, eager)
     network.compile(
         optimizer=optimizer or keras.optimizers.Adam(learning_rate=learning_rate),
         loss=loss,
         run_eagerly=eager,
-        steps_per_execution=_steps_per_execution(eager),
+        steps_per_execution=1 if few_batches else _steps_per_execution(eager),
     )
     if not network.optimizer.built:
         # Keras's TensorFlow trainer would create the optimizer's variables
@@ -299,17 +308,33 @@ def train_network(
     guard.initial_loss = _loss_on(network, batches[0])
     if validation is not None and validation[1] is None:
         validation = validation[:1]
-    data = batches
-    if keras.backend.backend() == "tensorflow" and isinstance(batches, ShuffledBatches):
+    validation_batch_size = max(batches.batch_size, 1024)
+    data, per_epoch = batches, {}
+    if few_batches:
+        # Each epoch's batches (and the validation set's) come from one
+        # iterator that lasts the whole fit: a fresh tf.data iterator per
+        # epoch and per evaluation cost more than the steps of a small data
+        # set (100 epochs of 160 rows: 7.8 s, against 1.5 s). The same
+        # batches in the same order, so the same results.
+        data = batches.tf_dataset(repeat=True)
+        per_epoch["steps_per_epoch"] = len(batches)
+        if validation is not None:
+            validation, per_epoch["validation_steps"] = _repeated(
+                validation, validation_batch_size
+            )
+    elif keras.backend.backend() == "tensorflow" and isinstance(
+        batches, ShuffledBatches
+    ):
         data = batches.tf_dataset()
     history = network.fit(
         data,
         shuffle=False,  # ShuffledBatches shuffles, with our seed
         validation_data=validation,
-        validation_batch_size=max(batches.batch_size, 1024),
+        validation_batch_size=None if few_batches else validation_batch_size,
         epochs=epochs,
         verbose={0: 0, 1: 1}.get(verbose, 2),
         callbacks=all_callbacks,
+        **per_epoch,
     )
     if guard.diverged:
         raise TrainingDiverged(guard.diverged)
@@ -362,6 +387,33 @@ def _loss_on(network, batch):
     y_pred = network(inputs, training=False)
     loss = network.compute_loss(x=inputs, y=targets, y_pred=y_pred, training=False)
     return abs(float(keras.ops.convert_to_numpy(loss)))
+
+
+def _few_batches(batches, eager):
+    """Whether a compiled TensorFlow fit of ``batches`` reads them from one iterator.
+
+    For in-memory data of at most ``_STEPS_PER_EXECUTION`` batches an epoch,
+    where the cost of a tf.data iterator per epoch outweighs the steps. One
+    step per execution then: a multi-step execution would read past the end
+    of an epoch of the never-ending dataset.
+    """
+    return (
+        not eager
+        and keras.backend.backend() == "tensorflow"
+        and isinstance(batches, ShuffledBatches)
+        and len(batches) <= _STEPS_PER_EXECUTION
+        and not _distributed()
+    )
+
+
+def _repeated(validation, batch_size):
+    """The validation set as a never-ending ``tf.data.Dataset``, and its batches."""
+    import tensorflow as tf
+
+    n_rows = len(validation[0])
+    dataset = tf.data.Dataset.from_tensor_slices(tuple(validation))
+    dataset = dataset.batch(batch_size).repeat()
+    return dataset, math.ceil(n_rows / batch_size)
 
 
 def _steps_per_execution(eager):
