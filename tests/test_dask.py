@@ -153,16 +153,16 @@ def test_streamed_fit_stops_early_on_rows_held_out(client, monkeypatch):
     assert len(streamed.history_["val_loss"]) == streamed.n_iter_
     # validation_fraction of 2,000 rows is 200, capped at one block (150 rows),
     # held out of training: the batches cover the other 1,850
-    from skdeepad.core import _training
+    from skdeepad.core import _batches
 
     sizes = []
 
-    class Recorded(_training.BlockBatches):
+    class Recorded(_batches.BlockBatches):
         def __init__(self, block_sizes, *args, **kwargs):
             sizes.append(sum(block_sizes))
             super().__init__(block_sizes, *args, **kwargs)
 
-    monkeypatch.setattr(_training, "BlockBatches", Recorded)
+    monkeypatch.setattr(_batches, "BlockBatches", Recorded)
     one_epoch = {**params, "epochs": 1}
     skdask.fit(AutoEncoder(**one_epoch), X)
     skdask.fit(AutoEncoder(**{**one_epoch, "early_stopping": False}), X)

@@ -96,7 +96,7 @@ def test_deepsad_eta_weighs_the_labels(task):
 
 
 def test_balanced_batches_mix_labelled_and_synthetic_anomalies():
-    from skdeepad.core._training import BalancedBatches
+    from skdeepad.core._batches import BalancedBatches
 
     X = np.full((50, 2), 100.0, dtype=np.float32)
     X[:, 0] = np.arange(50)
@@ -109,7 +109,7 @@ def test_balanced_batches_mix_labelled_and_synthetic_anomalies():
 
 
 def test_balanced_batches_hold_half_anomalies():
-    from skdeepad.core._training import BalancedBatches
+    from skdeepad.core._batches import BalancedBatches
 
     X = np.arange(100, dtype=np.float32).reshape(50, 2)
     anomalous = np.zeros(50)
@@ -129,7 +129,7 @@ def test_balanced_batches_hold_half_anomalies():
 
 
 def test_balanced_batches_draw_stand_ins_from_the_box():
-    from skdeepad.core._training import BalancedBatches
+    from skdeepad.core._batches import BalancedBatches
 
     X = np.random.RandomState(0).uniform(-1, 1, size=(40, 3)).astype(np.float32)
     inputs, targets = BalancedBatches(X, np.zeros(40), batch_size=20, seed=0)[0]

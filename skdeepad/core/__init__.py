@@ -11,8 +11,9 @@
   :class:`FeatureScoresMixin` (``feature_scores``);
 - ``_thresholds``: :class:`ThresholdMixin`, :func:`offset_from_scores`,
   :func:`finite_scores`;
-- ``_training``, ``_streaming``: the Keras side of the loop, imported at fit
-  only (Keras loads there), and the blocks of a streamed fit.
+- ``_training``, ``_batches``, ``_streaming``: the Keras side of the loop
+  and the mini-batches it trains on, imported at fit only (Keras loads
+  there), and the blocks of a streamed fit.
 
 Dependencies point one way: detectors import the core, the core imports the
 utilities (``skdeepad._utils``, ``_compat``, ``_docstrings``, ``_labels``)

@@ -75,7 +75,7 @@ class IncrementalMixin:
         return self
 
     def _train_one_epoch(self, X, batch_seed):
-        from ._training import ShuffledBatches
+        from ._batches import ShuffledBatches
 
         optimizer = getattr(self.network_, "optimizer", None)
         if optimizer is not None:

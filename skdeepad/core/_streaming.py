@@ -73,7 +73,7 @@ def streamed_batches(X, held, network_input, batch_size, seed):
 
     ``network_input`` turns a computed block into the network's input.
     """
-    from ._training import BlockBatches
+    from ._batches import BlockBatches
 
     starts = np.cumsum([0, *X.chunks[0]])
     held_by_block = [

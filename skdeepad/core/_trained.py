@@ -106,7 +106,7 @@ class BaseDeepDetector(BaseDetector):
 
     def _batches(self, inputs, targets, batch_size, seed):
         """Return the Keras ``PyDataset`` of training batches, one per step."""
-        from ._training import ShuffledBatches
+        from ._batches import ShuffledBatches
 
         return ShuffledBatches(inputs, targets, batch_size=batch_size, seed=seed)
 

@@ -195,7 +195,7 @@ class DevNet(BaseLabelledDetector):
         return X, (y < 0).astype(X.dtype)
 
     def _batches(self, inputs, targets, batch_size, seed):
-        from ..core._training import BalancedBatches
+        from ..core._batches import BalancedBatches
 
         return BalancedBatches(
             inputs, targets, max(batch_size, 2), seed, synthetic=self.synthetic

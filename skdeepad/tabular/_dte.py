@@ -181,7 +181,7 @@ class DTE(BaseDeepDetector):
         return X, None
 
     def _batches(self, inputs, targets, batch_size, seed):
-        from ..core._training import ShuffledBatches
+        from ..core._batches import ShuffledBatches
 
         copies = -(-_MIN_EPOCH_ROWS // len(inputs))
         return ShuffledBatches(
