@@ -1,0 +1,107 @@
+"""Live scoring: a fitted :class:`WindowedDetector` scores a stream as it arrives."""
+
+import numpy as np
+from sklearn.utils.validation import check_array, check_is_fitted
+
+from ..core import finite_scores
+
+__all__ = ["StreamScorer"]
+
+
+class StreamScorer:
+    """Score a live series step by step with a fitted :class:`WindowedDetector`.
+
+    Each call of :meth:`update` takes the steps that arrived since the last
+    call (one step or many) and returns the scores of those that can now be
+    scored: a step's score is that of the window ending at it, computed from
+    the last ``window`` steps held here, so each step costs the same however
+    long the stream has run. Concatenated, the scores returned equal
+    ``detector.score_samples`` of the whole series: the first ``window - 1``
+    steps wait for the first full window and come out with it, with its score,
+    as batch scoring gives them.
+
+    Parameters
+    ----------
+    detector : WindowedDetector
+        Fitted, with ``stride=1`` and ``aggregate="first"``: a step scored
+        by the window ending at it (other aggregates give a step the scores
+        of windows that end after it, not known when it arrives).
+
+    Attributes
+    ----------
+    n_steps_seen_ : int
+        The steps given to :meth:`update` so far.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.ensemble import IsolationForest
+    >>> from skdeepad.timeseries import StreamScorer, WindowedDetector
+    >>> series = np.sin(np.arange(400) / 5.0)[:, np.newaxis]
+    >>> det = WindowedDetector(
+    ...     IsolationForest(random_state=0), window=8, aggregate="first"
+    ... ).fit(series)
+    >>> scorer = StreamScorer(det)
+    >>> live = [scorer.update(step) for step in series[:20]]
+    >>> bool(np.allclose(np.concatenate(live), det.score_samples(series[:20])))
+    True
+    """
+
+    def __init__(self, detector):
+        check_is_fitted(detector)
+        if detector.stride != 1 or detector.aggregate != "first":
+            raise ValueError(
+                "StreamScorer scores each step by the window ending at it: fit "
+                "the WindowedDetector with stride=1 and aggregate='first'; got "
+                f"stride={detector.stride}, aggregate={detector.aggregate!r}."
+            )
+        self.detector = detector
+        self.n_steps_seen_ = 0
+        self._recent = np.empty((0, detector.n_features_in_))
+
+    def update(self, X):
+        """Add the steps ``X`` to the stream; return the scores now known.
+
+        Parameters
+        ----------
+        X : float, array-like of shape (n_channels,) or (n_steps, n_channels)
+            One step (a number, for a univariate series, or one value per
+            channel) or several steps, one row each.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_scored,), dtype float64
+            The normality scores of the steps scored by this call, in order:
+            none while the first window fills, then ``window`` steps at once,
+            then one per new step.
+        """
+        steps = self._steps(X)
+        detector, window = self.detector, self.detector.window
+        recent = np.concatenate([self._recent, steps])
+        started = self.n_steps_seen_ >= window
+        self.n_steps_seen_ += len(steps)
+        self._recent = recent[-(window - 1) :] if window > 1 else recent[:0]
+        if len(recent) < window:
+            return np.empty(0)
+        windows = detector._windows(recent, detector.detector_)
+        scores = finite_scores(
+            np.asarray(detector.detector_.score_samples(windows), dtype=np.float64)
+        )
+        if not started:  # the first window's steps take its score
+            scores = np.concatenate([np.repeat(scores[0], window - 1), scores])
+        return scores
+
+    def _steps(self, X):
+        n_channels = self.detector.n_features_in_
+        if np.ndim(X) == 0:  # one step of a univariate series
+            X = [[X]]
+        elif np.ndim(X) == 1:  # one step, or the steps of a univariate series
+            X = np.asarray(X)
+            X = X[np.newaxis, :] if n_channels > 1 else X[:, np.newaxis]
+        X = check_array(X, dtype=np.float64, input_name="X")
+        if X.shape[1] != n_channels:
+            raise ValueError(
+                f"X has {X.shape[1]} channel(s) per step; the detector was "
+                f"fitted on {n_channels}."
+            )
+        return X

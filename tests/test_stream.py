@@ -1,0 +1,69 @@
+"""Live scoring with StreamScorer: the same scores as batch scoring."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.ensemble import IsolationForest
+from sklearn.exceptions import NotFittedError
+
+from skdeepad import ConvAutoEncoder
+from skdeepad.timeseries import StreamScorer, WindowedDetector
+
+
+def _series(n_steps=300, n_channels=1):
+    t = np.arange(n_steps)[:, np.newaxis]
+    return np.sin(2 * np.pi * t / 25 + np.arange(n_channels)) + 0.05 * np.cos(t)
+
+
+@pytest.fixture(scope="module")
+def conv():
+    detector = ConvAutoEncoder(filters=(4, 2), epochs=2, random_state=0)
+    return WindowedDetector(detector, window=16, aggregate="first").fit(_series())
+
+
+def test_step_by_step_scores_equal_batch_scores(conv):
+    series = _series(120)
+    series[90] += 3.0
+    scorer = StreamScorer(conv)
+    live = [scorer.update(step) for step in series]
+    assert [len(scores) for scores in live[:16]] == [0] * 15 + [16]
+    assert all(len(scores) == 1 for scores in live[16:])
+    np.testing.assert_array_equal(np.concatenate(live), conv.score_samples(series))
+    assert scorer.n_steps_seen_ == 120
+    assert len(scorer._recent) == 15  # the last window - 1 steps, no more
+
+
+def test_steps_in_any_grouping_give_the_same_scores(conv):
+    series = _series(200)
+    scorer = StreamScorer(conv)
+    parts = [
+        scorer.update(pd.Series(series[:7, 0])),  # a univariate series as 1-D
+        scorer.update(series[7:150]),
+        scorer.update(float(series[150, 0])),  # one step as a number
+        scorer.update(series[151:]),
+    ]
+    np.testing.assert_array_equal(np.concatenate(parts), conv.score_samples(series))
+
+
+def test_several_channels_step_by_step():
+    series = _series(150, n_channels=2)
+    detector = WindowedDetector(
+        IsolationForest(random_state=0), window=8, aggregate="first"
+    ).fit(series)
+    scorer = StreamScorer(detector)
+    live = np.concatenate([scorer.update(step) for step in series])  # 1-D rows
+    np.testing.assert_array_equal(live, detector.score_samples(series))
+
+
+def test_bad_detectors_and_steps_are_clear_errors(conv):
+    with pytest.raises(NotFittedError):
+        StreamScorer(WindowedDetector(window=8, aggregate="first"))
+    mean = WindowedDetector(IsolationForest(random_state=0), window=8).fit(_series())
+    with pytest.raises(ValueError, match="aggregate='first'"):
+        StreamScorer(mean)
+    scorer = StreamScorer(conv)
+    with pytest.raises(ValueError, match="2 channel"):
+        scorer.update(np.ones((3, 2)))
+    with pytest.raises(ValueError, match="NaN"):
+        scorer.update([1.0, np.nan])
+    assert scorer.n_steps_seen_ == 0
