@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from skdeepad import all_detectors
+
 
 class Case(NamedTuple):
     name: str
@@ -150,6 +152,7 @@ _THRESHOLD = "TunedThresholdDetector cross-validates: it needs two rows at least
 _MISSING = (
     "Donut reads NaN as a missing value: left out in training, imputed at scoring"
 )
+_DENSIFIED = "the tabular detectors densify sparse input one chunk of rows at a time"
 
 # (detector, stage, case name) -> (outcome, match, reason)
 OVERRIDES = {
@@ -176,6 +179,11 @@ OVERRIDES = {
         for case in ("nan", "inf", "-inf", "a sparse matrix")
     },
     **{("Donut", stage, "nan"): ("ok", "", _MISSING) for stage in ("fit", "predict")},
+    **{
+        (name, stage, "a sparse matrix"): ("ok", "", _DENSIFIED)
+        for name, _ in all_detectors("tabular") + all_detectors("semi-supervised")
+        for stage in ("fit", "predict")
+    },
     ("ConvAutoEncoder", "fit", "4-D"): ("ok", "", _IMAGES),
     ("LSTMForecaster", "fit", "one feature"): (
         ValueError,
