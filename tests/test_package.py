@@ -185,6 +185,16 @@ def test_every_parameter_is_documented_with_its_default():
             )
 
 
+def _run_quietly(code):
+    """Run ``code`` in a fresh Python with skdeepad's own log level; it must succeed."""
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env
+    )
+    assert result.returncode == 0, result.stderr
+    return result
+
+
 def test_a_quiet_fit_prints_nothing_from_tensorflow():
     # TensorFlow's C++ banner, cuInit and absl lines would land on stderr
     code = (
@@ -192,11 +202,7 @@ def test_a_quiet_fit_prints_nothing_from_tensorflow():
         "X = np.random.RandomState(0).normal(size=(64, 3)); "
         "AutoEncoder(epochs=1, random_state=0).fit(X).score_samples(X)"
     )
-    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env
-    )
-    assert result.returncode == 0, result.stderr
+    result = _run_quietly(code)
     assert result.stdout == "" and result.stderr == ""
 
 
@@ -212,11 +218,7 @@ def test_repeated_small_fits_print_no_retracing_warning():
         "        det.score_samples(X[: n - 50])\n"
         "        det.partial_fit(X[: n - 40]) if hasattr(det, 'partial_fit') else 0\n"
     )
-    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env
-    )
-    assert result.returncode == 0, result.stderr
+    result = _run_quietly(code)
     assert "retracing" not in result.stderr + result.stdout
     assert result.stderr == ""
 
@@ -227,8 +229,5 @@ def test_verbose_one_keeps_the_keras_progress_bar():
         "X = np.random.RandomState(0).normal(size=(64, 3)); "
         "AutoEncoder(epochs=1, verbose=1, random_state=0).fit(X)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stderr
+    result = _run_quietly(code)
     assert "/step - loss: " in result.stdout
