@@ -9,7 +9,10 @@ IsolationForest and LocalOutlierFactor(novelty=True) is fitted once; every
 variant is then scored from the same fitted members, by setting
 ``normalization`` and ``weights`` (a weight of 0 leaves a member out), so
 the variants differ in the combination only. kNN distance (k=5) is the
-baseline of the same split.
+baseline of the same split. The split is ``quality.py``'s clean-train split
+(its ``load_raw`` and ``clean_split``) at 2,000 rows; the results file's figures
+came from an earlier copy of it that kept the training rows in shuffled order
+rather than sorted (the same rows).
 
     python benchmarks/ensemble_normalization.py [--seeds 0,1,2] [--data DIR] [DATA ...]
 
@@ -22,20 +25,15 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+from quality import DEFAULT_DATA, clean_split, load_raw
 from sklearn.ensemble import IsolationForest
 from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import train_test_split
 from sklearn.neighbors import LocalOutlierFactor, NearestNeighbors
-from sklearn.preprocessing import StandardScaler
+from tune_defaults import DEV_SETS
 
 from skdeepad import AutoEncoder, DetectorEnsemble
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "adbench"
-DEV_SETS = (
-    "4_breastw,6_cardio,14_glass,15_Hepatitis,18_Ionosphere,20_letter,"
-    "21_Lymphography,29_Pima,40_vowels,42_WBC,45_wine,46_WPBC,39_vertebral,"
-    "37_Stamps,47_yeast"
-).split(",")
+MAX_ROWS = 2000
 # variant name -> (normalization, weights of AutoEncoder, IsolationForest, LOF)
 VARIANTS = {
     "AutoEncoder alone": ("rank", [1, 0, 0]),
@@ -48,31 +46,21 @@ VARIANTS = {
 }
 
 
-def clean_split(path, seed, max_rows=2000):
-    data = np.load(path)
-    X, y = data["X"].astype(np.float64), data["y"].astype(int)
-    if len(X) > max_rows:
-        X, _, y, _ = train_test_split(
-            X, y, train_size=max_rows, stratify=y, random_state=seed
-        )
-    normal = np.flatnonzero(y == 0)
-    np.random.default_rng(seed).shuffle(normal)
-    train = normal[: len(normal) // 2]
-    test = np.setdiff1d(np.arange(len(X)), train)
-    scaler = StandardScaler().fit(X[train])
-    return scaler.transform(X[train]), scaler.transform(X[test]), y[test]
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("datasets", nargs="*", default=DEV_SETS)
     parser.add_argument("--seeds", default="0,1,2")
-    parser.add_argument("--data", type=Path, default=DATA, help="the ADBench folder")
+    parser.add_argument(
+        "--data", type=Path, default=DEFAULT_DATA, help="the ADBench folder"
+    )
     args = parser.parse_args()
     results = {name: [] for name in [*VARIANTS, "kNN (k=5)"]}
     for name in args.datasets:
         for seed in map(int, args.seeds.split(",")):
-            X_train, X_test, y_test = clean_split(args.data / f"{name}.npz", seed)
+            path = Path(args.data) / f"{name}.npz"
+            X_train, X_test, y_test = clean_split(
+                *load_raw(path, max_rows=MAX_ROWS, seed=seed), seed
+            )
             ensemble = DetectorEnsemble(
                 [
                     ("ae", AutoEncoder()),

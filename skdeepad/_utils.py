@@ -4,8 +4,16 @@ Nothing here imports Keras or another skdeepad module.
 """
 
 import numpy as np
+from sklearn.preprocessing import StandardScaler
 
-__all__ = ["FLOAT_DTYPES", "MAX_SEED", "by_channel", "draw_seed", "is_dask_array"]
+__all__ = [
+    "FLOAT_DTYPES",
+    "MAX_SEED",
+    "by_channel",
+    "draw_seed",
+    "is_dask_array",
+    "scaler_from_chunks",
+]
 
 # Seeds handed to Keras must fit in an int32 on every backend; networks count
 # up from the seed they get, so leave room above it.
@@ -23,6 +31,19 @@ def draw_seed(rng):
 def by_channel(X):
     """View ``X`` as 2-D rows of its last axis, the axis the scaler works on."""
     return X.reshape(-1, X.shape[-1])
+
+
+def scaler_from_chunks(chunks):
+    """A ``StandardScaler`` fitted by ``partial_fit`` on each dense 2-D chunk.
+
+    The streamed fit and sparse input standardise this way, one chunk in
+    memory at a time; the scaler equals one fitted on all the rows at once
+    (constant features included).
+    """
+    scaler = StandardScaler()
+    for chunk in chunks:
+        scaler.partial_fit(chunk)
+    return scaler
 
 
 def is_dask_array(X):

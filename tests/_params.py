@@ -73,4 +73,5 @@ FAST_PARAMS = {
 
 
 def fast_params(name):
-    return FAST_PARAMS.get(name, {"epochs": 2})
+    """A fresh dict of ``name``'s tiny test parameters (callers may add to it)."""
+    return dict(FAST_PARAMS.get(name, {"epochs": 2}))

@@ -37,7 +37,13 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .._compat import _fit_context
 from .._config import DocLinkMixin
 from .._docstrings import fill_doc
-from .._utils import FLOAT_DTYPES, by_channel, draw_seed, is_dask_array
+from .._utils import (
+    FLOAT_DTYPES,
+    by_channel,
+    draw_seed,
+    is_dask_array,
+    scaler_from_chunks,
+)
 from ..persistence import SaveMixin
 from ._thresholds import (
     CONTAMINATION_CONSTRAINT,
@@ -292,10 +298,8 @@ class BaseDetector(
 
     def _scaler_by_chunks(self, X):
         """A ``StandardScaler`` fitted on the sparse ``X``, densified chunk by chunk."""
-        scaler = StandardScaler()
-        for _, chunk in self._chunks(X, self._chunk_rows(X)):
-            scaler.partial_fit(chunk.toarray())
-        return scaler
+        chunks = self._chunks(X, self._chunk_rows(X))
+        return scaler_from_chunks(chunk.toarray() for _, chunk in chunks)
 
     def _network_input_by_chunks(self, X, scaler):
         """The network's float32 input for the sparse ``X``, built chunk by chunk."""

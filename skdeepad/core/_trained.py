@@ -24,11 +24,10 @@ block (:meth:`BaseDeepDetector._fit_streamed`).
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
 
 from .._compat import Interval
-from .._utils import by_channel, draw_seed
+from .._utils import by_channel, draw_seed, scaler_from_chunks
 from ._detector import BaseDetector
 
 __all__ = ["BaseDeepDetector", "trains_on_inputs"]
@@ -242,9 +241,10 @@ class BaseDeepDetector(BaseDetector):
         rng = check_random_state(self.random_state)
         scaler = None
         if self.standardize:
-            scaler = StandardScaler()
-            for block in row_blocks(X):
-                scaler.partial_fit(by_channel(self._validate_input(block, reset=False)))
+            scaler = scaler_from_chunks(
+                by_channel(self._validate_input(block, reset=False))
+                for block in row_blocks(X)
+            )
 
         def network_input(values):
             values = self._validate_input(values, reset=False)

@@ -1,0 +1,91 @@
+"""The training (and validation) loss by epoch."""
+
+import numpy as np
+from sklearn.utils.validation import check_is_fitted
+
+from ._common import _axes, _name
+
+
+class TrainingHistoryDisplay:
+    """The loss by epoch of a fitted detector's training.
+
+    Parameters
+    ----------
+    history : dict of lists
+        Keras's history: ``loss`` and, with early stopping, ``val_loss``.
+    estimator_name : str or None
+        Shown in the title.
+
+    Attributes
+    ----------
+    ax_, figure_ : matplotlib Axes and Figure
+    lines_ : dict of matplotlib Line2D
+        One line per history entry drawn (``"loss"``, ``"val_loss"``).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from skdeepad.plotting import TrainingHistoryDisplay
+    >>> history = {"loss": [1.0, 0.5], "val_loss": [1.1, 0.6]}
+    >>> display = TrainingHistoryDisplay(history).plot()
+    >>> sorted(display.lines_)
+    ['loss', 'val_loss']
+    """
+
+    def __init__(self, history, estimator_name=None):
+        self.history = {k: list(v) for k, v in history.items()}
+        self.estimator_name = estimator_name
+
+    @classmethod
+    def from_estimator(cls, estimator, *, name=None, ax=None):
+        """Plot a fitted detector's ``history_``.
+
+        Parameters
+        ----------
+        estimator : fitted skdeepad detector
+            A detector that trains a network (it has ``history_``).
+        name : str, default=None
+            The title; the detector's class name by default.
+        ax : matplotlib Axes, default=None
+            Where to draw; a new figure's axes by default.
+
+        Returns
+        -------
+        display : TrainingHistoryDisplay
+        """
+        check_is_fitted(estimator)
+        if not hasattr(estimator, "history_"):
+            raise ValueError(
+                f"{type(estimator).__name__} has no training history (history_): "
+                "it does not train a network."
+            )
+        return cls(estimator.history_, _name(estimator, name)).plot(ax=ax)
+
+    def plot(self, ax=None):
+        """Draw the loss curves.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Where to draw; a new figure's axes by default.
+
+        Returns
+        -------
+        display : TrainingHistoryDisplay
+            ``self``, with ``ax_``, ``figure_`` and ``lines_``.
+        """
+        ax = _axes(ax)
+        self.lines_ = {}
+        for key, label in (("loss", "training loss"), ("val_loss", "validation loss")):
+            if key in self.history:
+                values = self.history[key]
+                epochs = np.arange(1, len(values) + 1)
+                (self.lines_[key],) = ax.plot(epochs, values, marker=".", label=label)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("loss")
+        if self.estimator_name:
+            ax.set_title(self.estimator_name)
+        ax.legend()
+        self.ax_, self.figure_ = ax, ax.figure
+        return self

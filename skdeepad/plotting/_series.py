@@ -1,0 +1,119 @@
+"""A time series above its per-step scores."""
+
+import numpy as np
+from sklearn.utils.validation import check_is_fitted
+
+from ._common import _INLIER_COLOR, _OUTLIER_COLOR, _THRESHOLD_COLOR, _runs
+
+
+class SeriesScoresDisplay:
+    """A time series above its per-step scores, threshold and labelled steps.
+
+    Parameters
+    ----------
+    series : ndarray of shape (n_steps,) or (n_steps, n_channels)
+        The values.
+    scores : ndarray of shape (n_steps,)
+        Per-step normality scores (``WindowedDetector.score_samples``).
+    threshold : float or None
+        The score below which a step is an outlier.
+    y : ndarray of shape (n_steps,) or None
+        +1 normal / -1 anomalous steps; anomalous runs are shaded.
+    time : ndarray of shape (n_steps,) or None
+        The x axis (timestamps); step numbers by default.
+
+    Attributes
+    ----------
+    axes_ : ndarray of two matplotlib Axes
+        The series above, the scores below (sharing the x axis).
+    figure_ : matplotlib Figure
+    lines_ : dict of matplotlib Line2D
+        ``"series"`` (the first channel's), ``"scores"`` and ``"threshold"``.
+    spans_ : list of matplotlib Polygon
+        The shaded anomalous runs, on both axes.
+    """
+
+    def __init__(self, series, scores, threshold=None, y=None, time=None):
+        self.series = np.asarray(series, dtype=np.float64)
+        self.scores = np.asarray(scores, dtype=np.float64)
+        self.threshold = threshold
+        self.y = None if y is None else np.asarray(y)
+        self.time = np.arange(len(self.scores)) if time is None else np.asarray(time)
+
+    @classmethod
+    def from_estimator(cls, estimator, X, y=None, *, time=None, axes=None):
+        """Score the series ``X`` with a fitted ``WindowedDetector`` and plot.
+
+        Parameters
+        ----------
+        estimator : fitted WindowedDetector
+            Or any detector scoring the rows of ``X`` as time steps.
+        X : array-like of shape (n_steps, n_channels)
+            The series.
+        y : array-like of shape (n_steps,), default=None
+            +1 normal / -1 anomalous steps, shaded.
+        time : array-like of shape (n_steps,), default=None
+            The x axis (timestamps); step numbers by default.
+        axes : pair of matplotlib Axes, default=None
+            Where to draw; a new figure's by default.
+
+        Returns
+        -------
+        display : SeriesScoresDisplay
+        """
+        check_is_fitted(estimator)
+        return cls(X, estimator.score_samples(X), estimator.offset_, y, time).plot(
+            axes=axes
+        )
+
+    def plot(self, axes=None):
+        """Draw the series above its scores.
+
+        Parameters
+        ----------
+        axes : pair of matplotlib Axes, default=None
+            Where to draw; a new figure's two axes (shared x) by default.
+
+        Returns
+        -------
+        display : SeriesScoresDisplay
+            ``self``, with ``axes_``, ``figure_``, ``lines_`` and ``spans_``.
+        """
+        import matplotlib.pyplot as plt
+
+        if axes is None:
+            _, axes = plt.subplots(2, 1, sharex=True, figsize=(8, 4.5))
+        top, bottom = axes
+        series = self.series.reshape(len(self.series), -1)
+        self.lines_ = {}
+        (self.lines_["series"],) = top.plot(self.time, series[:, 0], lw=0.8)
+        for channel in range(1, series.shape[1]):
+            top.plot(self.time, series[:, channel], lw=0.8)
+        (self.lines_["scores"],) = bottom.plot(
+            self.time, self.scores, lw=0.8, color=_INLIER_COLOR
+        )
+        if self.threshold is not None:
+            self.lines_["threshold"] = bottom.axhline(
+                self.threshold,
+                color=_THRESHOLD_COLOR,
+                linestyle="--",
+                label="threshold",
+            )
+            bottom.legend(loc="lower left")
+        self.spans_ = []
+        if self.y is not None:
+            for start, end in _runs(self.y == -1):
+                for ax in (top, bottom):
+                    self.spans_.append(
+                        ax.axvspan(
+                            self.time[start],
+                            self.time[end - 1],
+                            color=_OUTLIER_COLOR,
+                            alpha=0.2,
+                        )
+                    )
+        top.set_ylabel("value")
+        bottom.set_ylabel("score_samples")
+        bottom.set_xlabel("time")
+        self.axes_, self.figure_ = np.asarray(axes), top.figure
+        return self
