@@ -1,4 +1,9 @@
-"""Live scoring with StreamScorer: the same scores as batch scoring."""
+"""Live scoring with StreamScorer: the same scores as batch scoring.
+
+A network detector scores live windows unpadded, through its compiled
+inference call, so its scores equal batch scores within float32 rounding
+(rtol 1e-6); any other detector's equal them exactly.
+"""
 
 import numpy as np
 import pandas as pd
@@ -28,7 +33,9 @@ def test_step_by_step_scores_equal_batch_scores(conv):
     live = [scorer.update(step) for step in series]
     assert [len(scores) for scores in live[:16]] == [0] * 15 + [16]
     assert all(len(scores) == 1 for scores in live[16:])
-    np.testing.assert_array_equal(np.concatenate(live), conv.score_samples(series))
+    np.testing.assert_allclose(
+        np.concatenate(live), conv.score_samples(series), rtol=1e-6
+    )
     assert scorer.n_steps_seen_ == 120
     assert len(scorer._recent) == 15  # the last window - 1 steps, no more
 
@@ -42,7 +49,38 @@ def test_steps_in_any_grouping_give_the_same_scores(conv):
         scorer.update(float(series[150, 0])),  # one step as a number
         scorer.update(series[151:]),
     ]
-    np.testing.assert_array_equal(np.concatenate(parts), conv.score_samples(series))
+    np.testing.assert_allclose(
+        np.concatenate(parts), conv.score_samples(series), rtol=1e-6
+    )
+
+
+def test_live_windows_are_scored_unpadded_by_the_compiled_network(conv):
+    import keras
+
+    from skdeepad.core._training import CompiledNetwork
+
+    scorer = StreamScorer(conv)
+    live = scorer._live
+    assert isinstance(live.network_, CompiledNetwork)
+    assert live._pad_predict_batches is False and live._predict_row_multiple == 1
+    # the detector given is unchanged: its own network, padded batch scoring
+    inner = conv.detector_
+    assert isinstance(inner.network_, keras.Model)
+    assert "_pad_predict_batches" not in vars(inner)
+    assert inner._pad_predict_batches is True
+    windows = np.random.default_rng(0).standard_normal((40, 16, 1)).astype("float32")
+    compiled = live.network_
+    for n_rows in (1, 3, 40, 2):
+        np.testing.assert_allclose(
+            keras.ops.convert_to_numpy(compiled(windows[:n_rows])),
+            keras.ops.convert_to_numpy(inner.network_(windows[:n_rows])),
+            rtol=1e-5,
+            atol=1e-6,
+        )
+    if keras.backend.backend() == "tensorflow":  # one trace for every batch size
+        import tensorflow as tf
+
+        assert isinstance(compiled._call, tf.types.experimental.ConcreteFunction)
 
 
 def test_several_channels_step_by_step():
