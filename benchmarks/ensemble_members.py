@@ -1,15 +1,19 @@
 """Which members for DetectorEnsemble's default: every pair, triple and quadruple.
 
-Clean-train protocol of ``quality.py --setting clean`` at one seed. Each
-candidate member (DTE, AutoEncoder, LocalOutlierFactor(novelty=True),
-IsolationForest, and the kNN baseline for reference) is fitted once per
-dataset; every combination is then scored from those fits, each member's
-scores robust-z-scored ("zscore", DetectorEnsemble's default) or ranked
-("rank") against its training scores and averaged. Prints the mean ROC-AUC on
-the development datasets (``tune_defaults.DEV_SETS``, where the default is
-chosen) and on all 43.
+Protocols of ``quality.py`` at one seed: clean-train (``--setting clean``, the
+default) or unsupervised (``--setting unsupervised``: fitted and scored on all
+rows, standardised). Each candidate member (by default DTE, AutoEncoder,
+LocalOutlierFactor(novelty=True), IsolationForest, and the kNN baseline for
+reference; ``--members`` picks among those and DeepIsolationForest "dif") is
+fitted once per dataset; every combination is then scored from those fits,
+each member's scores robust-z-scored ("zscore", DetectorEnsemble's default) or
+ranked ("rank") against its training scores and averaged. Prints the mean
+ROC-AUC on the development datasets (``tune_defaults.DEV_SETS``, where the
+default is chosen) and on every dataset fitted (``--dev-only``: those alone).
 
     python benchmarks/ensemble_members.py --seed 0 [--cache scores.json]
+    python benchmarks/ensemble_members.py --setting unsupervised \
+        --members dte,ae,dif,if --dev-only --seed 1 --cache unsup1.json
 """
 
 import argparse
@@ -19,13 +23,13 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from quality import DEFAULT_DATA, clean_split, dataset_paths, load_raw
+from quality import DEFAULT_DATA, clean_split, dataset_paths, load, load_raw
 from sklearn.ensemble import IsolationForest
 from sklearn.metrics import roc_auc_score
 from sklearn.neighbors import LocalOutlierFactor
 from tune_defaults import DEV_SETS
 
-from skdeepad import DTE, AutoEncoder
+from skdeepad import DTE, AutoEncoder, DeepIsolationForest
 from skdeepad.benchmark import _KNNDistance, _training_scores
 
 
@@ -35,8 +39,17 @@ def members(seed):
         "ae": AutoEncoder(random_state=seed),
         "lof": LocalOutlierFactor(novelty=True),
         "if": IsolationForest(random_state=seed),
+        "dif": DeepIsolationForest(random_state=seed),
         "knn": _KNNDistance(),
     }
+
+
+def split(path, seed, setting):
+    """``(X_train, X_test, y_test)`` of one dataset in ``setting``."""
+    if setting == "clean":
+        return clean_split(*load_raw(path, seed=seed), seed)
+    X, y = load(path, seed=seed)
+    return X, X, y
 
 
 def anomaly_scores(method, X_train, X_test):
@@ -56,12 +69,14 @@ def rank(train, test):
     return np.searchsorted(np.sort(train), test, side="right") / len(train)
 
 
-def fit_all(data, seed):
+def fit_all(data, seed, setting="clean", names=None, datasets=None):
     out = {}
-    for path in dataset_paths(data):
-        X_train, X_test, y = clean_split(*load_raw(path, seed=seed), seed)
+    for path in dataset_paths(data, datasets):
+        X_train, X_test, y = split(path, seed, setting)
         scores = {}
         for name, method in members(seed).items():
+            if names is not None and name not in names:
+                continue
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 train, test = anomaly_scores(method, X_train, X_test)
@@ -76,11 +91,22 @@ def main():
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--data", default=str(DEFAULT_DATA))
     parser.add_argument("--cache", help="JSON of the members' scores (reused if there)")
+    parser.add_argument("--setting", choices=("clean", "unsupervised"), default="clean")
+    parser.add_argument(
+        "--members", default="dte,ae,lof,if,knn", help="comma-separated candidates"
+    )
+    parser.add_argument("--dev-only", action="store_true", help="development sets only")
     args = parser.parse_args()
     if args.cache and Path(args.cache).exists():
         fits = json.loads(Path(args.cache).read_text())
     else:
-        fits = fit_all(args.data, args.seed)
+        fits = fit_all(
+            args.data,
+            args.seed,
+            args.setting,
+            args.members.split(","),
+            ",".join(DEV_SETS) if args.dev_only else None,
+        )
         if args.cache:
             Path(args.cache).write_text(json.dumps(fits))
     results = {}
