@@ -137,6 +137,24 @@ def test_in_a_pipeline_after_a_scaler_with_several_channels(series):
     assert scores[1000:1006].mean() < np.percentile(scores[:900], 1)
 
 
+def test_a_pandas_series_is_one_channel_a_1d_array_is_refused(series):
+    import pandas as pd
+
+    values = pd.Series(series[:, 0], name="cpu")
+    det = WindowedDetector(IsolationForest(random_state=0), window=20)
+    from_pandas = det.fit(values[:900]).score_samples(values)
+    assert list(det.feature_names_in_) == ["cpu"]
+    expected = (
+        WindowedDetector(IsolationForest(random_state=0), window=20)
+        .fit(series[:900])
+        .score_samples(series)
+    )
+    np.testing.assert_array_equal(from_pandas, expected)
+    np.testing.assert_array_equal(det.predict(values) == -1, from_pandas < det.offset_)
+    with pytest.raises(ValueError, match="Expected 2D array"):  # as scikit-learn
+        WindowedDetector(IsolationForest(random_state=0), window=20).fit(series[:, 0])
+
+
 def test_float_contamination_flags_that_share_of_training_steps(series):
     det = WindowedDetector(
         IsolationForest(random_state=0), window=20, contamination=0.1

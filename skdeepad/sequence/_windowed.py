@@ -138,8 +138,11 @@ class WindowedDetector(
 
         Parameters
         ----------
-        X : array-like of shape (n_steps, n_channels)
-            The training series, one row per time step, mostly normal.
+        X : array-like of shape (n_steps, n_channels) or pandas Series
+            The training series, one row per time step, mostly normal. A
+            pandas Series is a univariate series (one channel); a 1-D NumPy
+            array is refused, as scikit-learn refuses it, because it could
+            be one step of several channels.
         y : None
             Ignored; present for API consistency.
 
@@ -148,7 +151,7 @@ class WindowedDetector(
         self : object
             The fitted detector.
         """
-        X = validate_data(self, X, dtype=np.float64)
+        X = validate_data(self, _as_channels(X), dtype=np.float64)
         if self.detector is None:
             from ._conv import ConvAutoEncoder
 
@@ -187,8 +190,9 @@ class WindowedDetector(
 
         Parameters
         ----------
-        X : array-like of shape (n_steps, n_channels)
-            The series, one row per time step, with at least ``window`` steps.
+        X : array-like of shape (n_steps, n_channels) or pandas Series
+            The series, one row per time step, with at least ``window`` steps
+            (a pandas Series: one channel).
 
         Returns
         -------
@@ -196,5 +200,12 @@ class WindowedDetector(
             One score per step; the lower, the more abnormal.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=np.float64, reset=False)
+        X = validate_data(self, _as_channels(X), dtype=np.float64, reset=False)
         return self._point_scores(self._windows(X, self.detector_), len(X))
+
+
+def _as_channels(X):
+    """A pandas Series as a one-column frame (its name the channel's); else ``X``."""
+    if type(X).__module__.startswith("pandas") and getattr(X, "ndim", None) == 1:
+        return X.to_frame()
+    return X
