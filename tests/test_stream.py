@@ -83,6 +83,20 @@ def test_live_windows_are_scored_unpadded_by_the_compiled_network(conv):
         assert isinstance(compiled._call, tf.types.experimental.ConcreteFunction)
 
 
+def test_a_pickled_scorer_goes_on_where_it_stopped(conv):
+    import pickle
+
+    series = _series(100)
+    scorer = StreamScorer(conv)
+    first = scorer.update(series[:40])
+    restored = pickle.loads(pickle.dumps(scorer))
+    assert restored.n_steps_seen_ == 40
+    rest = np.concatenate([restored.update(step) for step in series[40:]])
+    np.testing.assert_allclose(
+        np.concatenate([first, rest]), conv.score_samples(series), rtol=1e-6
+    )
+
+
 def test_several_channels_step_by_step():
     series = _series(150, n_channels=2)
     detector = WindowedDetector(

@@ -254,6 +254,8 @@ class CompiledNetwork:
         return self._call(X)
 
     def __getattr__(self, name):
+        if name.startswith("__") or name in ("_network", "_call"):
+            raise AttributeError(name)  # not set yet (a copy being made)
         return getattr(self._network, name)
 
 

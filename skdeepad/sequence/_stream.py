@@ -76,6 +76,15 @@ class StreamScorer:
         # windows as the inner detector takes them: 3-D, or flattened rows
         self._flat = not detector.detector_.__sklearn_tags__().input_tags.three_d_array
 
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        del state["_live"]  # holds a compiled function: rebuilt on unpickling
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._live = _live_detector(self.detector.detector_)
+
     def update(self, X):
         """Add the steps ``X`` to the stream; return the scores now known.
 
