@@ -45,17 +45,22 @@ def members(seed):
 
 
 def split(path, seed, setting):
-    """``(X_train, X_test, y_test)`` of one dataset in ``setting``."""
+    """``(X_train, X_test, y_test)`` of one dataset; unsupervised: ``X_test`` None."""
     if setting == "clean":
         return clean_split(*load_raw(path, seed=seed), seed)
     X, y = load(path, seed=seed)
-    return X, X, y
+    return X, None, y
 
 
 def anomaly_scores(method, X_train, X_test):
-    """``(training, test)`` anomaly scores; LOF and kNN leave a row out of its own."""
+    """``(training, test)`` anomaly scores; LOF and kNN leave a row out of its own.
+
+    With ``X_test`` None (unsupervised: the training rows are scored) the test
+    scores are the training scores, as ``quality.py`` scores them.
+    """
     method.fit(X_train)
-    return -_training_scores(method, X_train), -method.score_samples(X_test)
+    train = -_training_scores(method, X_train)
+    return train, train if X_test is None else -method.score_samples(X_test)
 
 
 def zscore(train, test):
@@ -97,18 +102,22 @@ def main():
     )
     parser.add_argument("--dev-only", action="store_true", help="development sets only")
     args = parser.parse_args()
+    names = args.members.split(",")
+    unknown = set(names) - set(members(0))
+    if unknown:
+        known = sorted(members(0))
+        parser.error(f"unknown --members {sorted(unknown)}; known: {known}")
+    run = {"seed": args.seed, "setting": args.setting, "dev_only": args.dev_only}
     if args.cache and Path(args.cache).exists():
-        fits = json.loads(Path(args.cache).read_text())
+        cached = json.loads(Path(args.cache).read_text())
+        if cached.get("run") != run:
+            parser.error(f"--cache {args.cache} holds another run: {cached.get('run')}")
+        fits = cached["fits"]
     else:
-        fits = fit_all(
-            args.data,
-            args.seed,
-            args.setting,
-            args.members.split(","),
-            ",".join(DEV_SETS) if args.dev_only else None,
-        )
+        datasets = ",".join(DEV_SETS) if args.dev_only else None
+        fits = fit_all(args.data, args.seed, args.setting, names, datasets)
         if args.cache:
-            Path(args.cache).write_text(json.dumps(fits))
+            Path(args.cache).write_text(json.dumps({"run": run, "fits": fits}))
     results = {}
     for dataset, fit in fits.items():
         y = np.asarray(fit["y"])

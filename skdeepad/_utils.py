@@ -37,8 +37,8 @@ def scaler_from_chunks(chunks):
     """A ``StandardScaler`` fitted by ``partial_fit`` on each dense 2-D chunk.
 
     The streamed fit and sparse input standardise this way, one chunk in
-    memory at a time; the scaler equals one fitted on all the rows at once
-    (constant features included).
+    memory at a time; the scaler equals one fitted on all the rows at once up
+    to floating-point rounding, and treats constant features the same way.
     """
     scaler = StandardScaler()
     for chunk in chunks:

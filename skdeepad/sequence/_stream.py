@@ -19,7 +19,7 @@ class StreamScorer:
     scored: a step's score is that of the window ending at it, computed from
     the last ``window`` steps held here, so each step costs the same however
     long the stream has run. Concatenated, the scores returned equal
-    ``detector.score_samples`` of the whole series (within float32 rounding,
+    ``detector.score_samples`` of the whole series (up to float32 rounding,
     see Notes): the first ``window - 1`` steps wait for the first full window
     and come out with it, with its score, as batch scoring gives them.
 
@@ -37,14 +37,20 @@ class StreamScorer:
 
     Notes
     -----
-    Batch scoring pads every forward pass of a sequence detector's network
-    to 1,024 windows, so that a window's score never depends on the windows
-    scored with it. Live, the network scores only the new windows, through
-    its inference call compiled once (on TensorFlow): a step costs about a
-    millisecond instead of a padded pass's tens, and its float32 score can
-    differ from the batch score in the last digits. The detector given is
-    not changed: the scorer keeps a shallow copy of its fitted network
-    detector.
+    Batch scoring pads every forward pass of a network detector (a sequence
+    detector's to 1,024 windows, a tabular one's to a multiple of 64 rows),
+    so that a window's score never depends on the windows scored with it.
+    Live, the network scores only the new windows, unpadded, and where the
+    detector scores through the network's own call (the autoencoders, DTE,
+    DeepSVDD, DeepIsolationForest, the forecaster) that call is a TensorFlow
+    graph traced once: a step costs about a millisecond instead of a padded
+    pass's tens. The network's float32 outputs then differ from the batch
+    pass's in their last digits, and so do the scores, by a relative 1e-6 or
+    less for the autoencoders and more where a score amplifies them (DAGMM's
+    energy: up to 3e-4). A detector that is not a network detector (a
+    scikit-learn one, a meta-detector) scores exactly as in batch. The
+    detector given is not changed: the scorer keeps a shallow copy of its
+    fitted network detector, rebuilt if the detector is refitted.
 
     Examples
     --------
@@ -72,18 +78,29 @@ class StreamScorer:
         self.detector = detector
         self.n_steps_seen_ = 0
         self._recent = np.empty((0, detector.n_features_in_))
-        self._live = _live_detector(detector.detector_)
-        # windows as the inner detector takes them: 3-D, or flattened rows
-        self._flat = not detector.detector_.__sklearn_tags__().input_tags.three_d_array
+        self._live = self._live_source = None  # built at the first update
 
     def __getstate__(self):
         state = self.__dict__.copy()
-        del state["_live"]  # holds a compiled function: rebuilt on unpickling
+        state["_live"] = state["_live_source"] = None  # compiled: rebuilt when used
         return state
 
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-        self._live = _live_detector(self.detector.detector_)
+    def _live_scorer(self):
+        """The inner detector's live copy, rebuilt if it was refitted since.
+
+        A refit replaces ``detector_``; a ``partial_fit`` of the inner
+        detector replaces its scaler (its weights change in place, which the
+        copy shares).
+        """
+        inner = self.detector.detector_
+        source = [inner] + [getattr(inner, a, None) for a in ("scaler_", "network_")]
+        if self._live is None or any(
+            a is not b for a, b in zip(source, self._live_source, strict=True)
+        ):
+            self._live, self._live_source = _live_detector(inner), source
+            # windows as the inner detector takes them: 3-D, or flattened rows
+            self._flat = not inner.__sklearn_tags__().input_tags.three_d_array
+        return self._live
 
     def update(self, X):
         """Add the steps ``X`` to the stream; return the scores now known.
@@ -109,12 +126,11 @@ class StreamScorer:
         self._recent = recent[-(window - 1) :] if window > 1 else recent[:0]
         if len(recent) < window:
             return np.empty(0)
+        live = self._live_scorer()
         windows = sliding_windows(recent, window, 1)
         if self._flat:
             windows = windows.reshape(len(windows), -1)
-        scores = finite_scores(
-            np.asarray(self._live.score_samples(windows), dtype=np.float64)
-        )
+        scores = finite_scores(np.asarray(live.score_samples(windows), np.float64))
         if not started:  # the first window's steps take its score
             scores = np.concatenate([np.repeat(scores[0], window - 1), scores])
         return scores
