@@ -5,6 +5,8 @@ inference call, so its scores equal batch scores within float32 rounding
 (rtol 1e-5); any other detector's equal them exactly.
 """
 
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -83,6 +85,76 @@ def test_live_windows_are_scored_unpadded_by_the_compiled_network(conv):
         assert isinstance(compiled._call, tf.types.experimental.ConcreteFunction)
 
 
+def _tensorflow_only():
+    import keras
+
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("the one-row interpreter is TensorFlow Lite's")
+
+
+def test_one_step_updates_go_through_the_one_row_interpreter(conv):
+    _tensorflow_only()
+    series = _series(60)
+    series[45] -= 2.0
+    scorer = StreamScorer(conv)
+    live = np.concatenate([scorer.update(step) for step in series])
+    compiled = scorer._live.network_
+    assert compiled._one_row_checked and compiled._one_row is not None
+    np.testing.assert_allclose(live, conv.score_samples(series), rtol=1e-5)
+    # the interpreter's output is the network's, within float32 rounding
+    window = sliding_windows(series[-16:], 16).astype(np.float32)
+    np.testing.assert_allclose(
+        compiled._one_row(window), conv.detector_.network_(window), rtol=1e-5, atol=1e-6
+    )
+
+
+def test_tensorflows_own_interpreter_serves_without_litert(conv, monkeypatch):
+    import warnings
+
+    _tensorflow_only()
+    monkeypatch.setitem(sys.modules, "ai_edge_litert", None)  # not installed
+    monkeypatch.setitem(sys.modules, "ai_edge_litert.interpreter", None)
+    series = _series(40)
+    scorer = StreamScorer(conv)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # tf.lite's deprecation warning is not shown
+        live = np.concatenate([scorer.update(step) for step in series])
+    assert scorer._live.network_._one_row is not None
+    np.testing.assert_allclose(live, conv.score_samples(series), rtol=1e-5)
+
+
+def test_an_interpreter_that_disagrees_with_the_graph_is_dropped(conv, monkeypatch):
+    from skdeepad.core import _training
+
+    _tensorflow_only()
+    monkeypatch.setattr(
+        _training, "_one_row_interpreter", lambda network: lambda X: np.zeros_like(X)
+    )
+    series = _series(40)
+    scorer = StreamScorer(conv)
+    live = np.concatenate([scorer.update(step) for step in series])
+    assert scorer._live.network_._one_row is None  # the graph scores instead
+    np.testing.assert_allclose(live, conv.score_samples(series), rtol=1e-5)
+
+
+def test_one_step_updates_follow_a_partial_fit():
+    # no scaler to replace: the new history_ tells the scorer the weights moved
+    series = _series(120)
+    windowed = WindowedDetector(
+        ConvAutoEncoder(filters=(4, 2), epochs=2, standardize=False, random_state=0),
+        window=16,
+        aggregate="first",
+    ).fit(series)
+    scorer = StreamScorer(windowed)
+    before = np.concatenate([scorer.update(step) for step in series[:40]])
+    windowed.detector_.partial_fit(sliding_windows(series, 16))
+    windowed.detector_.partial_fit(sliding_windows(series, 16))
+    after = np.concatenate([scorer.update(step) for step in series[40:60]])
+    batch = windowed.score_samples(series[:60])
+    np.testing.assert_allclose(after, batch[40:], rtol=1e-5)
+    assert not np.allclose(before[-20:], batch[20:40], rtol=1e-3)  # it did move
+
+
 def test_a_pickled_scorer_goes_on_where_it_stopped(conv):
     import pickle
 
@@ -141,4 +213,14 @@ def test_bad_detectors_and_steps_are_clear_errors(conv):
         scorer.update(np.ones((3, 2)))
     with pytest.raises(ValueError, match="NaN"):
         scorer.update([1.0, np.nan])
+    with pytest.raises(ValueError, match="infinity"):
+        scorer.update(np.inf)
+    with pytest.raises(ValueError, match="convert"):
+        scorer.update("high")
+    with pytest.raises(ValueError, match="0 sample"):
+        scorer.update(np.empty((0, 1)))
     assert scorer.n_steps_seen_ == 0
+    np.testing.assert_array_equal(  # integers and float32 are numbers too
+        StreamScorer(conv).update(np.arange(20)),
+        StreamScorer(conv).update(np.arange(20.0, dtype=np.float32)),
+    )

@@ -3,10 +3,11 @@
 import copy
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from ..core import BaseDetector, finite_scores
-from ._windows import sliding_windows
 
 __all__ = ["StreamScorer"]
 
@@ -42,15 +43,22 @@ class StreamScorer:
     so that a window's score never depends on the windows scored with it.
     Live, the network scores only the new windows, unpadded, and where the
     detector scores through the network's own call (the autoencoders, DTE,
-    DeepSVDD, DeepIsolationForest, the forecaster) that call is a TensorFlow
-    graph traced once: a step costs about a millisecond instead of a padded
-    pass's tens. The network's float32 outputs then differ from the batch
-    pass's in their last digits, and so do the scores, by a relative 1e-6 or
-    less for the autoencoders and more where a score amplifies them (DAGMM's
-    energy: up to 3e-4). A detector that is not a network detector (a
-    scikit-learn one, a meta-detector) scores exactly as in batch. The
-    detector given is not changed: the scorer keeps a shallow copy of its
-    fitted network detector, rebuilt if the detector is refitted.
+    DeepSVDD, DeepIsolationForest, the forecaster) on TensorFlow, that call
+    is a graph traced once, and a call on one window (one step per
+    :meth:`update`) goes through TensorFlow Lite where the network converts
+    to it. Each step is checked once, as it arrives, and the windows are
+    not checked again. One step then costs tens of microseconds instead of a
+    padded pass's tens of milliseconds; the first update that scores pays
+    the tracing and conversion (about half a second). Install
+    ``ai-edge-litert`` (the ``live`` extra) for LiteRT's interpreter;
+    without it TensorFlow's own serves. The network's float32 outputs then
+    differ from the batch pass's in their last digits, and so do the scores,
+    by a relative 1e-6 or less for the autoencoders and more where a score
+    amplifies them (DAGMM's energy: up to 3e-4). A detector that is not a
+    network detector (a scikit-learn one, a meta-detector) scores exactly as
+    in batch. The detector given is not changed: the scorer keeps a shallow
+    copy of its fitted network detector, rebuilt if the detector is refitted
+    or partially fitted.
 
     Examples
     --------
@@ -89,15 +97,17 @@ class StreamScorer:
         """The inner detector's live copy, rebuilt if it was refitted since.
 
         A refit replaces ``detector_``; a ``partial_fit`` of the inner
-        detector replaces its scaler (its weights change in place, which the
-        copy shares).
+        detector replaces its ``history_`` and scaler (its weights change in
+        place, and the copy's one-window interpreter holds them frozen).
         """
         inner = self.detector.detector_
-        source = [inner] + [getattr(inner, a, None) for a in ("scaler_", "network_")]
+        source = [inner] + [getattr(inner, a, None) for a in _REFIT_ATTRIBUTES]
         if self._live is None or any(
             a is not b for a, b in zip(source, self._live_source, strict=True)
         ):
             self._live, self._live_source = _live_detector(inner), source
+            # a live copy scores checked windows through _anomaly_scores
+            self._checked_windows = self._live is not inner
             # windows as the inner detector takes them: 3-D, or flattened rows
             self._flat = not inner.__sklearn_tags__().input_tags.three_d_array
         return self._live
@@ -127,10 +137,15 @@ class StreamScorer:
         if len(recent) < window:
             return np.empty(0)
         live = self._live_scorer()
-        windows = sliding_windows(recent, window, 1)
+        # the steps are checked: windows as sliding_windows cuts them, unchecked
+        windows = sliding_window_view(recent, window, axis=0).transpose(0, 2, 1)
         if self._flat:
             windows = windows.reshape(len(windows), -1)
-        scores = finite_scores(np.asarray(live.score_samples(windows), np.float64))
+        if self._checked_windows:  # the live copy: no second check
+            scores = live._anomaly_scores(windows, live.scaler_)
+            scores = finite_scores(np.negative(scores, out=scores))
+        else:
+            scores = finite_scores(np.asarray(live.score_samples(windows), np.float64))
         if not started:  # the first window's steps take its score
             scores = np.concatenate([np.repeat(scores[0], window - 1), scores])
         return scores
@@ -138,11 +153,20 @@ class StreamScorer:
     def _steps(self, X):
         n_channels = self.detector.n_features_in_
         if np.ndim(X) == 0:  # one step of a univariate series
-            X = [[X]]
+            X = np.reshape(X, (1, 1))
         elif np.ndim(X) == 1:  # one step, or the steps of a univariate series
             X = np.asarray(X)
             X = X[np.newaxis, :] if n_channels > 1 else X[:, np.newaxis]
-        X = check_array(X, dtype=np.float64, input_name="X")
+        if (  # a number or a numeric array: as check_array, without its overhead
+            isinstance(X, np.ndarray)
+            and X.dtype.kind in "fiu"
+            and X.ndim == 2
+            and len(X)
+            and np.isfinite(X).all()
+        ):
+            X = X.astype(np.float64, copy=False)
+        else:  # anything else gets check_array's conversion and errors
+            X = check_array(X, dtype=np.float64, input_name="X")
         if X.shape[1] != n_channels:
             raise ValueError(
                 f"X has {X.shape[1]} channel(s) per step; the detector was "
@@ -151,13 +175,23 @@ class StreamScorer:
         return X
 
 
+# Replaced by a refit (all three) or a partial_fit (history_ and scaler_).
+_REFIT_ATTRIBUTES = ("scaler_", "network_", "history_")
+
+
 def _live_detector(detector):
     """``detector``, or for a network detector a copy that scores a few rows fast.
 
-    The shallow copy shares the fitted scaler and weights; it scores each
-    call's rows unpadded, through the network compiled once.
+    The copy shares the fitted weights; it scores each call's rows unpadded,
+    through the network compiled once, standardised by the fitted scaler's
+    arithmetic without its input check (the scorer checks each step once).
+    Scores equal ``score_samples``'s within float32 rounding.
     """
-    if not isinstance(detector, BaseDetector) or not hasattr(detector, "network_"):
+    if (
+        not isinstance(detector, BaseDetector)
+        or not hasattr(detector, "network_")
+        or type(detector).score_samples is not BaseDetector.score_samples
+    ):
         return detector
     from ..core._training import CompiledNetwork
 
@@ -165,4 +199,34 @@ def _live_detector(detector):
     live._pad_predict_batches = False
     live._predict_row_multiple = 1
     live.network_ = CompiledNetwork(detector.network_)
+    live.scaler_ = _Standardiser.of(detector.scaler_)
     return live
+
+
+class _Standardiser:
+    """A fitted ``StandardScaler``'s ``transform`` without its input check.
+
+    The same float64 arithmetic, so the same values bit for bit; any other
+    scaler (or None) is used as it is.
+    """
+
+    def __init__(self, scaler):
+        self._scaler = scaler
+
+    @classmethod
+    def of(cls, scaler):
+        return cls(scaler) if type(scaler) is StandardScaler else scaler
+
+    def transform(self, X):
+        scaler = self._scaler
+        X = np.array(X, dtype=np.float64)
+        if scaler.with_mean:
+            X -= scaler.mean_
+        if scaler.with_std:
+            X /= scaler.scale_
+        return X
+
+    def __getattr__(self, name):
+        if name.startswith("__") or name == "_scaler":
+            raise AttributeError(name)
+        return getattr(self._scaler, name)
