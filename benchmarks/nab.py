@@ -52,7 +52,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.ensemble import IsolationForest
 
-from skdeepad import DeepIsolationForest, all_detectors
+from skdeepad import DTE, AutoEncoder, DeepIsolationForest, all_detectors
 from skdeepad.timeseries import WindowedDetector, load_nab
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -71,7 +71,11 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE.parent.parent / "shared" / "data" / "nab"
 DEFAULT_OUTPUT = HERE / "results" / "nab_v2.csv"
 # skdeepad's tabular detectors run on the flattened windows, beside the sequence ones.
-OURS_ON_WINDOWS = {"DeepIsolationForest (windows)": DeepIsolationForest}
+OURS_ON_WINDOWS = {
+    "DeepIsolationForest (windows)": DeepIsolationForest,
+    "AutoEncoder (windows)": AutoEncoder,
+    "DTE (windows)": DTE,
+}
 BASELINES = [
     "Sub-PCA (windows)",
     "kNN (windows)",
