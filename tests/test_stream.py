@@ -155,6 +155,23 @@ def test_one_step_updates_follow_a_partial_fit():
     assert not np.allclose(before[-20:], batch[20:40], rtol=1e-3)  # it did move
 
 
+def test_a_subclass_with_its_own_layout_is_scored_through_score_samples():
+    class Reshaping(ConvAutoEncoder):  # a layout the live path cannot know
+        def _layout(self, X):
+            return super()._layout(X)
+
+    series = _series(80)
+    windowed = WindowedDetector(
+        Reshaping(filters=(4, 2), epochs=1, random_state=0),
+        window=16,
+        aggregate="first",
+    ).fit(series)
+    scorer = StreamScorer(windowed)
+    live = np.concatenate([scorer.update(step) for step in series[:30]])
+    assert scorer._live is windowed.detector_  # no live copy: score_samples checks
+    np.testing.assert_allclose(live, windowed.score_samples(series[:30]), rtol=1e-5)
+
+
 def test_a_pickled_scorer_goes_on_where_it_stopped(conv):
     import pickle
 
@@ -215,6 +232,9 @@ def test_bad_detectors_and_steps_are_clear_errors(conv):
         scorer.update([1.0, np.nan])
     with pytest.raises(ValueError, match="infinity"):
         scorer.update(np.inf)
+    hidden = np.ma.masked_invalid([[1.0], [np.nan]])  # NaN under a mask
+    with pytest.raises(ValueError, match="NaN"):
+        scorer.update(hidden)
     with pytest.raises(ValueError, match="convert"):
         scorer.update("high")
     with pytest.raises(ValueError, match="0 sample"):

@@ -17,6 +17,12 @@ from ._batches import ShuffledBatches
 # dense autoencoder), more than a handful of eager steps.
 _EAGER_MAX_STEPS = 10
 
+# Keras's test_on_batch traces its test function once from Keras 3.7 on;
+# before, every call traced it anew (a new generator argument each time).
+_KERAS_TRACES_TEST_ON_BATCH_ONCE = tuple(
+    int(part) for part in keras.version().split(".")[:2]
+) >= (3, 7)
+
 # Gradient steps per call of the compiled train function: fewer Python round
 # trips per epoch, the same steps in the same order (results are unchanged).
 # PyTorch's backend refuses more than one. Chosen by benchmarks/speed.py.
@@ -95,7 +101,11 @@ def train_network(
         # batches in the same order, so the same results.
         data = batches.tf_dataset(repeat=True)
         per_epoch["steps_per_epoch"] = len(batches)
-        if validation is not None and len(validation[0]) <= validation_batch_size:
+        if (
+            validation is not None
+            and len(validation[0]) <= validation_batch_size
+            and _KERAS_TRACES_TEST_ON_BATCH_ONCE
+        ):
             # Keras makes a tf.data iterator for every evaluation, even of a
             # never-ending dataset (~7 ms: a third of a small fit's epoch)
             all_callbacks.insert(0, _OneBatchValidation(validation))
@@ -203,6 +213,7 @@ class _OneBatchValidation(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         inputs, targets = (*self.validation, None)[:2]
+        self.model.reset_metrics()  # test_on_batch does so itself from Keras 3.15
         results = self.model.test_on_batch(inputs, targets, return_dict=True)
         if logs is not None:
             logs.update({f"val_{name}": value for name, value in results.items()})
@@ -258,10 +269,13 @@ class CompiledNetwork:
     where the network converts (one input and one output of known shape): a
     graph call costs ~0.15 ms, an interpreter call ~0.015 ms. The first such
     call checks the interpreter's output against the graph's and keeps the
-    graph if they differ beyond float32 rounding. Outputs equal the eager
-    call's within float32 rounding, not always bit for bit (the graph may
-    fuse kernels). On the other backends the call stays eager. Every other
-    attribute is the network's.
+    graph if they differ beyond float32 rounding. The interpreter holds the
+    weights as they were at that call: weights changed in place later (a
+    ``set_weights``, further training) reach the graph calls but not it, so
+    make a new ``CompiledNetwork`` after changing them. Outputs equal the
+    eager call's within float32 rounding, not always bit for bit (the graph
+    may fuse kernels). On the other backends the call stays eager. Every
+    other attribute is the network's.
     """
 
     def __init__(self, network):
@@ -327,11 +341,12 @@ def _one_row_interpreter(network):
     if len(inputs) != 1 or len(outputs) != 1 or None in inputs[0].shape[1:]:
         return None
     import tensorflow as tf
-    from tensorflow.python.framework.convert_to_constants import (
-        convert_variables_to_constants_v2,
-    )
 
-    try:
+    try:  # private or deprecated TensorFlow parts: any failure keeps the graph
+        from tensorflow.python.framework.convert_to_constants import (
+            convert_variables_to_constants_v2,
+        )
+
         spec = tf.TensorSpec((1, *inputs[0].shape[1:]), tf.float32)
         call = tf.function(
             lambda X: network(X, training=False), autograph=False
@@ -340,10 +355,10 @@ def _one_row_interpreter(network):
             [convert_variables_to_constants_v2(call)], network
         )
         interpreter = _lite_interpreter(converter.convert())
+        (input_detail,) = interpreter.get_input_details()
+        (output_detail,) = interpreter.get_output_details()
     except Exception:  # noqa: BLE001 - any op or shape the converter refuses
         return None
-    (input_detail,) = interpreter.get_input_details()
-    (output_detail,) = interpreter.get_output_details()
     set_input, invoke, get_output = (
         interpreter.set_tensor,
         interpreter.invoke,

@@ -49,7 +49,8 @@ class StreamScorer:
     to it. Each step is checked once, as it arrives, and the windows are
     not checked again. One step then costs tens of microseconds instead of a
     padded pass's tens of milliseconds; the first update that scores pays
-    the tracing and conversion (about half a second). Install
+    the tracing, and the first one-step update the conversion (about half a
+    second), again after each refit or ``partial_fit`` of the detector. Install
     ``ai-edge-litert`` (the ``live`` extra) for LiteRT's interpreter;
     without it TensorFlow's own serves. The network's float32 outputs then
     differ from the batch pass's in their last digits, and so do the scores,
@@ -58,7 +59,9 @@ class StreamScorer:
     network detector (a scikit-learn one, a meta-detector) scores exactly as
     in batch. The detector given is not changed: the scorer keeps a shallow
     copy of its fitted network detector, rebuilt if the detector is refitted
-    or partially fitted.
+    or partially fitted. Weights changed in place any other way (the
+    network's ``set_weights``, say) are not seen by one-step updates: make a
+    new scorer after such a change.
 
     Examples
     --------
@@ -158,7 +161,7 @@ class StreamScorer:
             X = np.asarray(X)
             X = X[np.newaxis, :] if n_channels > 1 else X[:, np.newaxis]
         if (  # a number or a numeric array: as check_array, without its overhead
-            isinstance(X, np.ndarray)
+            type(X) is np.ndarray  # not a masked array or a matrix
             and X.dtype.kind in "fiu"
             and X.ndim == 2
             and len(X)
@@ -175,6 +178,20 @@ class StreamScorer:
         return X
 
 
+def _own_checks(cls):
+    """Whether ``cls`` checks and lays out its input as skdeepad's detectors do.
+
+    Live windows skip ``_validate_input`` (and a sequence detector's
+    ``_layout``): only where those are skdeepad's own, which take the
+    windows as they are, not a subclass's that may reshape them.
+    """
+    return all(
+        getattr(cls, hook).__module__.startswith("skdeepad.")
+        for hook in ("_validate_input", "_layout")
+        if hasattr(cls, hook)
+    )
+
+
 # Replaced by a refit (all three) or a partial_fit (history_ and scaler_).
 _REFIT_ATTRIBUTES = ("scaler_", "network_", "history_")
 
@@ -185,12 +202,14 @@ def _live_detector(detector):
     The copy shares the fitted weights; it scores each call's rows unpadded,
     through the network compiled once, standardised by the fitted scaler's
     arithmetic without its input check (the scorer checks each step once).
-    Scores equal ``score_samples``'s within float32 rounding.
+    Scores equal ``score_samples``'s up to the network's float32 rounding
+    (see :class:`StreamScorer`'s Notes).
     """
     if (
         not isinstance(detector, BaseDetector)
         or not hasattr(detector, "network_")
         or type(detector).score_samples is not BaseDetector.score_samples
+        or not _own_checks(type(detector))
     ):
         return detector
     from ..core._training import CompiledNetwork
