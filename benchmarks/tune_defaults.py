@@ -34,6 +34,7 @@ from skdeepad import (
     AutoEncoder,
     DeepIsolationForest,
     DeepSVDD,
+    DetectorEnsemble,
     GANomaly,
     VariationalAutoEncoder,
 )
@@ -244,6 +245,7 @@ VARIANTS = {
         {"learning_rate": 1e-4, "epochs": 20, "early_stopping": False},
     ),
     "DIF": (DeepIsolationForest, {}),
+    "DetectorEnsemble": (DetectorEnsemble, {}),
     # Measured before concat_input (default True since 2026-11-23): without the input.
     "DIF no input": (DeepIsolationForest, _NO_INPUT),
     "DIF skip": (_SkipConnectionDIF, _NO_INPUT),

@@ -47,10 +47,14 @@ class DetectorEnsemble(
         skdeepad tabular detector, scikit-learn's ``IsolationForest``,
         ``OneClassSVM``, ``EllipticEnvelope``, and ``LocalOutlierFactor``
         with ``novelty=True`` (the only setting in which it scores new data).
-        None uses ``[("dte", DTE()), ("autoencoder", AutoEncoder())]``,
-        the pair of savable members that scored best on the development
-        datasets in the clean-train setting (benchmarks/results/ensemble_tuning.md);
-        pass the list explicitly to tune the members' parameters.
+        None uses ``[("dte", DTE()), ("deepisolationforest",
+        DeepIsolationForest())]``: among the savable members, the pair that
+        scored at least as well as the others on the development datasets in
+        both the clean-train and the unsupervised setting
+        (benchmarks/results/ensemble_tuning.md); DTE learns the normal data,
+        the forests isolate what stands out even when anomalies are in the
+        training data. Pass the list explicitly to tune the members'
+        parameters.
 
     normalization : {"zscore", "rank"}, default="zscore"
         How a member's scores are put on the common scale, from its training
@@ -326,9 +330,9 @@ class DetectorEnsemble(
 
 
 def _default_members():
-    from ..tabular import DTE, AutoEncoder
+    from ..tabular import DTE, DeepIsolationForest
 
-    return [("dte", DTE()), ("autoencoder", AutoEncoder())]
+    return [("dte", DTE()), ("deepisolationforest", DeepIsolationForest())]
 
 
 def _check_member(name, member):
