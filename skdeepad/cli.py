@@ -180,6 +180,8 @@ def _benchmark(args, parser):
 
     progress = None
     if not args.no_progress:
+        from . import networks  # noqa: F401, I001  (imports Keras quietly)
+
         from keras.utils import Progbar
 
         total = len(tasks) * sum(len(m) for m in methods.values())

@@ -288,9 +288,10 @@ def _network_bytes(network):
 
 
 def _load_network(archive, entry, where):
-    import keras
+    # first: registers skdeepad's Keras layers, and imports Keras quietly
+    from . import networks  # noqa: F401, I001
 
-    from . import networks  # noqa: F401  (registers skdeepad's Keras layers)
+    import keras
 
     try:
         data = archive.read(entry)
@@ -387,6 +388,8 @@ def _versions(with_backend):
     names = ("skdeepad", "keras", "scikit-learn", "skops")
     versions = {name: importlib.metadata.version(name) for name in names}
     if with_backend:
+        from . import networks  # noqa: F401, I001  (imports Keras quietly)
+
         import keras
 
         versions["keras_backend"] = keras.backend.backend()

@@ -206,6 +206,34 @@ def test_a_quiet_fit_prints_nothing_from_tensorflow():
     assert result.stdout == "" and result.stderr == ""
 
 
+def test_the_benchmark_command_with_its_progress_bar_prints_nothing_on_stderr():
+    # the progress bar is Keras's: imported bare, it printed TensorFlow's banner
+    code = (
+        "import sys; from skdeepad.cli import main; "
+        "sys.argv = ['skdeepad', 'benchmark', '--detectors', 'IsolationForest', "
+        "'--setting', 'unsupervised']; main()"
+    )
+    result = _run_quietly(code)
+    assert "roc_auc" in result.stdout  # the bar ran
+    assert result.stderr == ""
+
+
+def test_loading_a_saved_detector_first_prints_nothing_on_stderr(tmp_path):
+    import numpy as np
+
+    from skdeepad import AutoEncoder
+
+    X = np.random.RandomState(0).normal(size=(64, 3))
+    AutoEncoder(epochs=1, random_state=0).fit(X).save(tmp_path / "m.zip")
+    code = (
+        "import numpy as np, skdeepad; "
+        f"det = skdeepad.load({str(tmp_path / 'm.zip')!r}); "
+        "det.score_samples(np.zeros((2, 3)))"
+    )
+    result = _run_quietly(code)
+    assert result.stderr == ""
+
+
 def test_repeated_small_fits_print_no_retracing_warning():
     """TensorFlow warns "triggered tf.function retracing" when one function is
     traced five times; six fits and scorings of new sizes must not."""
