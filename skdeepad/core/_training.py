@@ -297,20 +297,29 @@ class CompiledNetwork:
     def __call__(self, X, training=False):
         if self._call is None or training:
             return self._network(X, training=training)
-        if len(X) == 1 and not self._one_row_checked:
-            self._one_row_checked = True
-            self._one_row = _one_row_interpreter(self._network)
+        if len(X) == 1:
+            if not self._one_row_checked:
+                return self._check_one_row(X)
             if self._one_row is not None:
-                graph = keras.ops.convert_to_numpy(self._call(X))
-                lite = self._one_row(X)
-                if lite.shape != graph.shape or not np.allclose(
-                    lite, graph, rtol=1e-5, atol=1e-5 * np.abs(graph).max()
-                ):
-                    self._one_row = None
-                return graph
-        if len(X) == 1 and self._one_row is not None:
-            return self._one_row(X)
+                return self._one_row(X)
         return self._call(X)
+
+    def _check_one_row(self, X):
+        """Build the one-row interpreter; keep it if it agrees with the graph on ``X``.
+
+        Returns the graph's output on ``X``.
+        """
+        self._one_row_checked = True
+        graph = self._call(X)
+        interpreter = _one_row_interpreter(self._network)
+        if interpreter is not None:
+            graph = keras.ops.convert_to_numpy(graph)
+            lite = interpreter(X)
+            if lite.shape == graph.shape and np.allclose(
+                lite, graph, rtol=1e-5, atol=1e-5 * np.abs(graph).max()
+            ):
+                self._one_row = interpreter
+        return graph
 
     def __getattr__(self, name):
         if name.startswith("__") or name in (

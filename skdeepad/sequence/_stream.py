@@ -3,11 +3,11 @@
 import copy
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from ..core import BaseDetector, finite_scores
+from ._windows import cut_windows
 
 __all__ = ["StreamScorer"]
 
@@ -109,8 +109,6 @@ class StreamScorer:
             a is not b for a, b in zip(source, self._live_source, strict=True)
         ):
             self._live, self._live_source = _live_detector(inner), source
-            # a live copy scores checked windows through _anomaly_scores
-            self._checked_windows = self._live is not inner
             # windows as the inner detector takes them: 3-D, or flattened rows
             self._flat = not inner.__sklearn_tags__().input_tags.three_d_array
         return self._live
@@ -140,11 +138,10 @@ class StreamScorer:
         if len(recent) < window:
             return np.empty(0)
         live = self._live_scorer()
-        # the steps are checked: windows as sliding_windows cuts them, unchecked
-        windows = sliding_window_view(recent, window, axis=0).transpose(0, 2, 1)
+        windows = cut_windows(recent, window)  # of checked steps: no second check
         if self._flat:
             windows = windows.reshape(len(windows), -1)
-        if self._checked_windows:  # the live copy: no second check
+        if live is not self.detector.detector_:  # a live copy: no second check
             scores = live._anomaly_scores(windows, live.scaler_)
             scores = finite_scores(np.negative(scores, out=scores))
         else:

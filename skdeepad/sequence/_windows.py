@@ -67,6 +67,11 @@ def sliding_windows(series, window, stride=1):
         raise ValueError(
             f"The series has {len(series)} step(s), fewer than window={window}."
         )
+    return cut_windows(series, window, stride)
+
+
+def cut_windows(series, window, stride=1):
+    """:func:`sliding_windows` of a checked 2-D float series, without the checks."""
     windows = np.lib.stride_tricks.sliding_window_view(series, window, axis=0)
     return windows[::stride].transpose(0, 2, 1)
 
