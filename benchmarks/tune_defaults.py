@@ -31,6 +31,7 @@ from sklearn.preprocessing import StandardScaler
 
 from skdeepad import (
     DAGMM,
+    DTE,
     AutoEncoder,
     DeepIsolationForest,
     DeepSVDD,
@@ -246,6 +247,11 @@ VARIANTS = {
     ),
     "DIF": (DeepIsolationForest, {}),
     "DetectorEnsemble": (DetectorEnsemble, {}),
+    # its default members until 2026-12-01
+    "DetectorEnsemble dte+ae": (
+        DetectorEnsemble,
+        {"estimators": [("dte", DTE()), ("autoencoder", AutoEncoder())]},
+    ),
     # Measured before concat_input (default True since 2026-11-23): without the input.
     "DIF no input": (DeepIsolationForest, _NO_INPUT),
     "DIF skip": (_SkipConnectionDIF, _NO_INPUT),
