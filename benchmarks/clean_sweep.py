@@ -5,12 +5,13 @@ Each argument is a Python expression of a detector (``DTE(epochs=80)``) or
 ``random_state=seed`` under ``quality.py``'s clean-train protocol (at most
 5,000 rows, a random half of the normal rows trains, the rest and every anomaly
 is the test set, standardised on the training rows) on the 15 development sets
-of ``tune_defaults.DEV_SETS``, or on all 43 with ``--all``. Prints the mean
-ROC-AUC per seed, their mean and the seconds taken.
+of ``tune_defaults.DEV_SETS``, on all 43 with ``--all``, or on the sets named
+by ``--sets=a,b``. Prints the mean ROC-AUC per seed, their mean and the
+seconds taken (``--per-set`` also each set's mean over the seeds).
 
     cd benchmarks
     python clean_sweep.py "kNN" "DTE()" "DTE(epochs=160, n_bins=15)" \\
-        [--seeds=0,1,2] [--all]
+        [--seeds=0,1,2] [--all | --sets=24_mnist,26_optdigits] [--per-set]
 
 Results: benchmarks/results/dte_tuning.md.
 """
@@ -37,10 +38,12 @@ def main():
             seeds = [int(s) for s in arg.split("=", 1)[1].split(",")]
         elif arg == "--all":
             names = sorted(p.stem for p in Path(DEFAULT_DATA).glob("*.npz"))
+        elif arg.startswith("--sets="):
+            names = arg.split("=", 1)[1].split(",")
     warnings.simplefilter("ignore")
     namespace = vars(skdeepad)
     for expr in exprs:
-        began, means = time.perf_counter(), []
+        began, means, per_set = time.perf_counter(), [], {}
         for seed in seeds:
             aucs = []
             for name in names:
@@ -53,6 +56,7 @@ def main():
                     detector.set_params(random_state=seed)
                 scores = -detector.fit(X_train).score_samples(X_test)
                 aucs.append(roc_auc_score(y_test, scores))
+                per_set.setdefault(name, []).append(aucs[-1])
             means.append(np.mean(aucs))
         seconds = time.perf_counter() - began
         per_seed = " ".join(f"{m:.4f}" for m in means)
@@ -60,6 +64,9 @@ def main():
             f"{expr:50s} {per_seed}  mean {np.mean(means):.4f}  {seconds:.0f} s",
             flush=True,
         )
+        if "--per-set" in sys.argv:
+            for name, values in per_set.items():
+                print(f"    {name:30s} {np.mean(values):.4f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -310,3 +310,41 @@ def test_small_fits_from_one_iterator_learn_what_per_epoch_iterators_do(
     np.testing.assert_array_equal(
         one_iterator.score_samples(X), per_epoch.score_samples(X)
     )
+
+
+@pytest.mark.parametrize("n_rows", [10, 100, 333])
+def test_epochs_of_a_fixed_number_of_rows_draw_every_sample_as_often(n_rows):
+    from skdeepad.core._batches import ShuffledBatches
+
+    X = np.arange(n_rows, dtype="float32")[:, None]
+    batches = ShuffledBatches(X, None, batch_size=32, seed=0, rows_per_epoch=100)
+    assert len(batches) == 4  # 100 rows: three batches of 32 and one of 4
+    seen = []
+    for _ in range(7):
+        epoch = np.concatenate([batches[i][0][:, 0] for i in range(len(batches))])
+        assert len(epoch) == 100
+        seen.append(epoch)
+        batches.on_epoch_end()
+    counts = np.bincount(np.concatenate(seen).astype(int), minlength=n_rows)
+    assert counts.max() - counts.min() <= 1  # a stream of whole passes
+
+
+def test_epochs_of_a_fixed_number_of_rows_as_a_tf_dataset():
+    import keras
+
+    from skdeepad.core._batches import ShuffledBatches
+
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("tf_dataset is the TensorFlow backend's")
+    X = np.arange(50, dtype="float32")[:, None]
+    batches = ShuffledBatches(X, None, batch_size=16, seed=0, rows_per_epoch=80)
+    twin = ShuffledBatches(X, None, batch_size=16, seed=0, rows_per_epoch=80)
+    dataset = batches.tf_dataset(repeat=True)
+    got = np.concatenate([b[0].numpy()[:, 0] for b in dataset.take(2 * len(batches))])
+    expected = []
+    for _ in range(2):
+        twin.on_epoch_end()  # Keras calls it before the first epoch too
+        expected.append(np.sort(twin._order))
+    assert len(got) == 160
+    np.testing.assert_array_equal(np.sort(got[:80]), expected[0])
+    np.testing.assert_array_equal(np.sort(got[80:]), expected[1])

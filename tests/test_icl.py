@@ -5,7 +5,12 @@ from scipy.special import logsumexp
 
 import skdeepad
 from skdeepad import ICL
-from skdeepad.networks import FeatureWindows, InternalContrast, icl_window_size
+from skdeepad.networks import (
+    FeatureWindows,
+    InternalContrast,
+    UnitNorm,
+    icl_window_size,
+)
 
 FAST = {"hidden_units": (16, 16, 8), "epochs": 30, "batch_size": 64}
 
@@ -79,10 +84,13 @@ def test_a_sample_breaking_the_correlation_scores_lowest(fitted):
 
 
 def test_training_lowers_the_contrastive_loss_well_below_chance(fitted):
-    loss = fitted.history_["loss"]
+    from skdeepad.networks import build_icl
+
     chance = np.log(3)  # 4 features, windows of 2: 3 windows to choose from
-    assert loss[0] > 0.9 * chance
-    assert loss[-1] < 0.7 * chance
+    X = fitted.scaler_.transform(_correlated(400))
+    untrained = build_icl(4, FAST["hidden_units"], temperature=fitted.temperature)
+    assert float(np.mean(keras.ops.convert_to_numpy(untrained(X)))) > 0.9 * chance
+    assert fitted.history_["loss"][-1] < 0.7 * chance
 
 
 @pytest.mark.parametrize(
@@ -126,3 +134,21 @@ def test_save_and_load_give_the_same_scores(fitted, tmp_path):
     assert isinstance(loaded, ICL) and loaded.window_size_ == fitted.window_size_
     np.testing.assert_array_equal(loaded.score_samples(X), fitted.score_samples(X))
     np.testing.assert_array_equal(loaded.predict(X), fitted.predict(X))
+
+
+@pytest.mark.parametrize("n_rows", [100, 3000])
+def test_an_epoch_is_1024_rows_whatever_the_size_of_the_data(n_rows):
+    X = _correlated(n_rows)
+    det = ICL(hidden_units=(8, 8, 4), epochs=2, batch_size=64, random_state=0).fit(X)
+    assert det.n_iter_ == 2
+    assert int(det.network_.optimizer.iterations) == 2 * 1024 // 64
+
+
+def test_unit_norm_is_keras_unit_normalization_and_zero_at_zero():
+    x = np.random.RandomState(0).normal(size=(5, 3, 4)).astype("float32")
+    x[0] = 0.0
+    for axis in (1, -1):
+        ours = keras.ops.convert_to_numpy(UnitNorm(axis=axis)(x))
+        theirs = keras.ops.convert_to_numpy(keras.layers.UnitNormalization(axis)(x))
+        np.testing.assert_allclose(ours, theirs, rtol=1e-6, atol=1e-7)
+        assert np.all(ours[0] == 0.0)

@@ -30,18 +30,44 @@ class ShuffledBatches(keras.utils.PyDataset):
         Samples per batch; the last batch of an epoch may be smaller, never empty.
     seed : int
         Seeds the order of the samples.
+    rows_per_epoch : int or None, default=None
+        The rows an epoch holds. None: each epoch is one pass over the
+        samples. An int: the samples are drawn as a stream of passes, each
+        in a fresh order, and every epoch takes the stream's next
+        ``rows_per_epoch`` rows, so a small data set is passed over several
+        times an epoch and a large one over a few epochs, every sample as
+        often as any other (give or take one).
     """
 
-    def __init__(self, inputs, targets, batch_size, seed):
+    def __init__(self, inputs, targets, batch_size, seed, rows_per_epoch=None):
         super().__init__()
         self.inputs = inputs
         self.targets = targets
         self.batch_size = batch_size
+        self.rows_per_epoch = rows_per_epoch
         self._rng = np.random.default_rng(seed)
-        self._order = self._rng.permutation(len(inputs))
+        self._stream = np.empty(0, dtype=np.int64)
+        self._order = self._next_order()
+
+    def _next_order(self):
+        """The rows of the next epoch, in order."""
+        if self.rows_per_epoch is None:
+            return self._rng.permutation(len(self.inputs))
+        while len(self._stream) < self.rows_per_epoch:
+            fresh = self._rng.permutation(len(self.inputs))
+            self._stream = np.concatenate([self._stream, fresh])
+        order = self._stream[: self.rows_per_epoch]
+        self._stream = self._stream[self.rows_per_epoch :]
+        return order
+
+    @property
+    def _epoch_rows(self):
+        if self.rows_per_epoch is None:
+            return len(self.inputs)
+        return self.rows_per_epoch
 
     def __len__(self):
-        return math.ceil(len(self.inputs) / self.batch_size)
+        return math.ceil(self._epoch_rows / self.batch_size)
 
     def __getitem__(self, index):
         rows = self._order[index * self.batch_size : (index + 1) * self.batch_size]
@@ -51,7 +77,7 @@ class ShuffledBatches(keras.utils.PyDataset):
         return self.inputs[rows], self.targets[rows]
 
     def on_epoch_end(self):
-        self._order = self._rng.permutation(len(self.inputs))
+        self._order = self._next_order()
 
     def tf_dataset(self, repeat=False):
         """The same batches in the same order, as a ``tf.data.Dataset``.
@@ -67,7 +93,7 @@ class ShuffledBatches(keras.utils.PyDataset):
         """
         import tensorflow as tf
 
-        n_rows, size = len(self.inputs), self.batch_size
+        n_rows, size = self._epoch_rows, self.batch_size
         inputs = tf.convert_to_tensor(self.inputs)
         same = self.targets is self.inputs
         targets = None
@@ -102,9 +128,7 @@ class ShuffledBatches(keras.utils.PyDataset):
         elif self.targets is None:
             batches = batches.map(lambda batch: (batch,))
         if not repeat:
-            batches = batches.apply(
-                tf.data.experimental.assert_cardinality(len(self))
-            )
+            batches = batches.apply(tf.data.experimental.assert_cardinality(len(self)))
         return batches.prefetch(tf.data.AUTOTUNE)
 
 

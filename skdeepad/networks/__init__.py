@@ -26,6 +26,7 @@ from .icl import (
     ContrastiveLoss,
     FeatureWindows,
     InternalContrast,
+    UnitNorm,
     build_icl,
     icl_window_size,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "ContrastiveLoss",
     "FeatureWindows",
     "InternalContrast",
+    "UnitNorm",
     "build_icl",
     "icl_window_size",
     "dense_stack",

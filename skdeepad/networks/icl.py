@@ -20,6 +20,7 @@ __all__ = [
     "ContrastiveLoss",
     "FeatureWindows",
     "InternalContrast",
+    "UnitNorm",
     "build_icl",
     "icl_window_size",
 ]
@@ -90,6 +91,32 @@ class FeatureWindows(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="skdeepad")
+class UnitNorm(keras.layers.Layer):
+    """Scale to unit L2 norm along ``axis``, with a gradient that stays finite.
+
+    ``keras.layers.UnitNormalization`` computes ``x * min(rsqrt(|x|^2),
+    1e12)``: at ``x = 0`` the gradient of ``rsqrt`` is infinite, and on JAX
+    the ``min`` does not stop it (ICL on one feature trained to NaN). Here
+    the floor is taken before the root, ``x * rsqrt(max(|x|^2, 1e-12))``:
+    the same values wherever ``|x|^2 > 1e-12``, a zero gradient to the floor.
+    """
+
+    def __init__(self, axis=-1, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = axis
+
+    def call(self, x):
+        squares = ops.sum(ops.square(x), axis=self.axis, keepdims=True)
+        return x * ops.rsqrt(ops.maximum(squares, 1e-12))
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis}
+
+
+@keras.saving.register_keras_serializable(package="skdeepad")
 class InternalContrast(keras.layers.Layer):
     """Each sample's mean cross-entropy of matching its complements to their windows.
 
@@ -143,8 +170,8 @@ def _encoder(x, units, *, first_activation, batch_norm, seeds, name):
             x = keras.layers.Activation(activation, name=f"{name}_{i}_act")(x)
         if batch_norm and not last:
             x = keras.layers.BatchNormalization(axis=1, name=f"{name}_{i}_bn")(x)
-    x = keras.layers.UnitNormalization(axis=1, name=f"{name}_across_windows")(x)
-    return keras.layers.UnitNormalization(axis=-1, name=f"{name}_unit")(x)
+    x = UnitNorm(axis=1, name=f"{name}_across_windows")(x)
+    return UnitNorm(axis=-1, name=f"{name}_unit")(x)
 
 
 def build_icl(
