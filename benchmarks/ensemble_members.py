@@ -29,7 +29,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.neighbors import LocalOutlierFactor
 from tune_defaults import DEV_SETS
 
-from skdeepad import DTE, AutoEncoder, DeepIsolationForest
+from skdeepad import DTE, ICL, AutoEncoder, DeepIsolationForest
 from skdeepad.benchmark import _KNNDistance, _training_scores
 
 
@@ -40,6 +40,7 @@ def members(seed):
         "lof": LocalOutlierFactor(novelty=True),
         "if": IsolationForest(random_state=seed),
         "dif": DeepIsolationForest(random_state=seed),
+        "icl": ICL(random_state=seed),
         "knn": _KNNDistance(),
     }
 

@@ -247,7 +247,16 @@ VARIANTS = {
     ),
     "DIF": (DeepIsolationForest, {}),
     "DetectorEnsemble": (DetectorEnsemble, {}),
-    # its default members until 2026-12-01
+    # its default members until 2026-12-01, then DTE and DIF (the same day)
+    "DetectorEnsemble dte+dif": (
+        DetectorEnsemble,
+        {
+            "estimators": [
+                ("dte", DTE()),
+                ("deepisolationforest", DeepIsolationForest()),
+            ]
+        },
+    ),
     "DetectorEnsemble dte+ae": (
         DetectorEnsemble,
         {"estimators": [("dte", DTE()), ("autoencoder", AutoEncoder())]},

@@ -10,7 +10,7 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.neighbors import KernelDensity, LocalOutlierFactor
 from sklearn.preprocessing import StandardScaler
 
-from skdeepad import DTE, AutoEncoder, DeepIsolationForest, DetectorEnsemble
+from skdeepad import DTE, ICL, AutoEncoder, DeepIsolationForest, DetectorEnsemble
 
 RNG = np.random.default_rng(0)
 X_NORMAL = RNG.standard_normal((200, 4))
@@ -159,9 +159,10 @@ def test_members_get_distinct_seeds_and_fits_repeat():
 def test_defaults():
     assert DetectorEnsemble().normalization == "zscore"
     names, members = DetectorEnsemble()._checked_members()
-    assert names == ["dte", "deepisolationforest"]
+    assert names == ["dte", "deepisolationforest", "icl"]
     assert isinstance(members[0], DTE)
     assert isinstance(members[1], DeepIsolationForest)
+    assert isinstance(members[2], ICL)
 
 
 @pytest.mark.parametrize(
