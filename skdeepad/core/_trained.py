@@ -15,7 +15,9 @@ which splits off the early-stopping validation set and runs
   initialises its network from the data or trains a wrapper around it
   overrides this one hook, never ``fit``;
 - optionally ``_batches(inputs, targets, batch_size, seed)``, the Keras
-  ``PyDataset`` of training batches (default: shuffled mini-batches).
+  ``PyDataset`` of training batches (default: shuffled mini-batches, an
+  epoch of ``_rows_per_epoch`` rows, a class attribute: None for one pass
+  over the data).
 
 The detectors trained on ``(X, X)`` alone also fit on a Dask array block by
 block (:meth:`BaseDeepDetector._fit_streamed`).
@@ -54,6 +56,8 @@ class BaseDeepDetector(BaseDetector):
 
     # The Keras loss the network is compiled with.
     _loss = "mse"
+    # The rows of an epoch of the default batches; None: one pass over the data.
+    _rows_per_epoch = None
 
     def __init__(
         self,
@@ -107,7 +111,13 @@ class BaseDeepDetector(BaseDetector):
         """Return the Keras ``PyDataset`` of training batches, one per step."""
         from ._batches import ShuffledBatches
 
-        return ShuffledBatches(inputs, targets, batch_size=batch_size, seed=seed)
+        return ShuffledBatches(
+            inputs,
+            targets,
+            batch_size=batch_size,
+            seed=seed,
+            rows_per_epoch=self._rows_per_epoch,
+        )
 
     def _fit_network(self, network, X, y, rng):
         """Fit ``network`` on the network-ready ``X`` (and the labels ``y``).

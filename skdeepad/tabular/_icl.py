@@ -11,10 +11,6 @@ from ..core import BaseDeepDetector
 
 __all__ = ["ICL"]
 
-# The rows of an epoch, whatever the data's size: a small data set is passed
-# over several times an epoch, a large one over several epochs.
-_EPOCH_ROWS = 1024
-
 
 @fill_doc
 class ICL(BaseDeepDetector):
@@ -138,6 +134,10 @@ class ICL(BaseDeepDetector):
     # forward pass gets _predict_batch_size rows (see the property below).
     _pad_predict_batches = True
 
+    # The rows of an epoch, whatever the data's size: a small data set is
+    # passed over several times an epoch, a large one over several epochs.
+    _rows_per_epoch = 1024
+
     def __init__(
         self,
         *,
@@ -203,17 +203,6 @@ class ICL(BaseDeepDetector):
         windows = self.network_.get_layer("windows")
         values = windows.n_features * (windows.n_features - windows.window_size + 1)
         return int(min(1024, max(2**22 // values, 1)))
-
-    def _batches(self, inputs, targets, batch_size, seed):
-        from ..core._batches import ShuffledBatches
-
-        return ShuffledBatches(
-            inputs,
-            targets,
-            batch_size=batch_size,
-            seed=seed,
-            rows_per_epoch=_EPOCH_ROWS,
-        )
 
     def _training_data(self, X, y):
         return X, np.zeros(len(X), dtype=X.dtype)  # the loss ignores targets
