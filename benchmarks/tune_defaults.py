@@ -32,6 +32,7 @@ from sklearn.preprocessing import StandardScaler
 from skdeepad import (
     DAGMM,
     DTE,
+    ICL,
     AutoEncoder,
     DeepIsolationForest,
     DeepSVDD,
@@ -110,6 +111,12 @@ class _LecunInitStandardisedTanhDIF(_LecunInitDIF, _StandardisedTanhDIF):
 
 class _NormalInitStandardisedTanhDIF(_NormalInitDIF, _StandardisedTanhDIF):
     """Prototype: the authors' initialisation and their standardise-then-tanh."""
+
+
+class _ICLPasses(ICL):
+    """ICL's former rule: an epoch is one pass over the data (30 by default)."""
+
+    _rows_per_epoch = None
 
 
 class _SkipConnectionDIF(DeepIsolationForest):
@@ -292,6 +299,9 @@ VARIANTS = {
     "GANomaly con=1": (GANomaly, {"contextual_weight": 1.0}),
     "GANomaly (64,32)": (GANomaly, {"hidden_units": (64, 32)}),
     "GANomaly no early stop": (GANomaly, {"early_stopping": False}),
+    "ICL": (ICL, {}),
+    # its default until 2026-12-01: 30 passes over the data
+    "ICL 30 passes": (_ICLPasses, {"epochs": 30}),
 }
 
 
