@@ -42,8 +42,37 @@ _TREE = "sklearn.tree._tree.Tree"
 _ALSO_TRUSTED = ["numpy.dtype", _TREE]
 
 
+# The first key of a pickled detector's state when the state holds Keras
+# objects (a network, an optimizer): a function of skdeepad.networks._quiet,
+# pickled by reference, so that unpickling imports skdeepad.networks (which
+# imports Keras with TensorFlow's start-up logs off) before any Keras object.
+_QUIET_KERAS = "_skdeepad_quiet_keras"
+
+
 class SaveMixin:
-    """``save(path)``: write the fitted detector in skdeepad's safe format."""
+    """``save(path)``: write the fitted detector in skdeepad's safe format.
+
+    Also makes pickles quiet to load: a pickled detector that holds a Keras
+    network imports Keras through :mod:`skdeepad.networks` when it is
+    unpickled, so a process whose first use of Keras is ``pickle.load`` or
+    ``joblib.load`` prints no TensorFlow banner either.
+    """
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        if any(
+            type(value).__module__.partition(".")[0] == "keras"
+            for value in state.values()
+        ):
+            from .networks._quiet import keras_imported
+
+            state = {_QUIET_KERAS: keras_imported, **state}
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        state.pop(_QUIET_KERAS, None)
+        super().__setstate__(state)
 
     def save(self, path):
         """Save the fitted detector to ``path`` in a format that runs no code on load.

@@ -7,6 +7,7 @@ import pathlib
 import subprocess
 import sys
 
+import pytest
 from sklearn.base import OutlierMixin
 
 import skdeepad
@@ -44,7 +45,10 @@ def test_all_detectors_finds_concrete_public_detectors():
     assert dict(all_detectors("series")) == {"WindowedDetector": WindowedDetector}
     sequence = dict(all_detectors("sequence"))
     assert set(sequence) == {
-        "ConvAutoEncoder", "Donut", "LSTMAutoEncoder", "LSTMForecaster",
+        "ConvAutoEncoder",
+        "Donut",
+        "LSTMAutoEncoder",
+        "LSTMForecaster",
         "TransformerAutoEncoder",
     }
     tabular = dict(all_detectors("tabular"))
@@ -53,7 +57,9 @@ def test_all_detectors_finds_concrete_public_detectors():
     assert set(labelled) == {"DevNet", "DeepSAD"}
     meta = dict(all_detectors("meta"))
     assert set(meta) == {
-        "DetectorEnsemble", "ReconstructionDetector", "TunedThresholdDetector"
+        "DetectorEnsemble",
+        "ReconstructionDetector",
+        "TunedThresholdDetector",
     }
     kinds = [tabular, labelled, sequence, meta, {"WindowedDetector": None}]
     assert sum(len(k) for k in kinds) == len(names)
@@ -119,7 +125,8 @@ def test_no_import_cycle_between_skdeepad_modules():
             target
             for target in _relative_imports(path, package)
             # a module's own package (and its parents) are imported first anyway
-            if target in modules and not name.startswith(target + ".")
+            if target in modules
+            and not name.startswith(target + ".")
             and target != name
         }
         for name, (path, package) in modules.items()
@@ -232,6 +239,51 @@ def test_loading_a_saved_detector_first_prints_nothing_on_stderr(tmp_path):
     )
     result = _run_quietly(code)
     assert result.stderr == ""
+
+
+@pytest.mark.parametrize("module", ["pickle", "joblib"])
+def test_unpickling_a_detector_first_prints_nothing_on_stderr(tmp_path, module):
+    # pickle imports the classes of the state's objects: Keras's, bare, printed
+    # TensorFlow's banner when no skdeepad module had imported Keras before
+    import pickle
+
+    import numpy as np
+
+    from skdeepad import DTE
+
+    X = np.random.RandomState(0).normal(size=(64, 3))
+    detector = DTE(epochs=1, random_state=0).fit(X)
+    with open(tmp_path / "m.pkl", "wb") as file:
+        pickle.dump(detector, file)
+    path = str(tmp_path / "m.pkl")
+    opened = f"open({path!r}, 'rb')" if module == "pickle" else repr(path)
+    code = (
+        f"import numpy as np, {module}, sys; "
+        f"det = {module}.load({opened}); "
+        "assert 'keras' in sys.modules; "
+        "print(det.score_samples(np.zeros((2, 3))).tolist())"
+    )
+    result = _run_quietly(code)
+    assert result.stderr == ""
+    assert result.stdout.strip() == str(
+        detector.score_samples(np.zeros((2, 3))).tolist()
+    )
+
+
+def test_a_pickled_detector_holds_no_trace_of_the_quiet_import():
+    import pickle
+
+    import numpy as np
+
+    from skdeepad import AutoEncoder
+
+    detector = AutoEncoder(epochs=1, random_state=0).fit(np.eye(8))
+    state = detector.__getstate__()
+    assert next(iter(state)) == "_skdeepad_quiet_keras"  # before the network
+    loaded = pickle.loads(pickle.dumps(detector))
+    assert "_skdeepad_quiet_keras" not in vars(loaded)
+    assert set(vars(loaded)) == set(vars(detector))
+    assert "_skdeepad_quiet_keras" not in AutoEncoder().__getstate__()  # no network
 
 
 def test_repeated_small_fits_print_no_retracing_warning():

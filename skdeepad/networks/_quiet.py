@@ -20,6 +20,15 @@ import sys
 __all__ = []
 
 
+def keras_imported():
+    """Nothing to do: by the time this is found, Keras has been imported quietly.
+
+    A pickled detector's state refers to this function first (see
+    :class:`skdeepad.persistence.SaveMixin`), so unpickling imports this
+    module, and with it Keras, before the detector's networks.
+    """
+
+
 @contextlib.contextmanager
 def _stderr_silenced():
     try:
