@@ -52,7 +52,13 @@ from pathlib import Path
 import numpy as np
 from sklearn.ensemble import IsolationForest
 
-from skdeepad import DTE, AutoEncoder, DeepIsolationForest, all_detectors
+from skdeepad import (
+    DTE,
+    AutoEncoder,
+    DeepIsolationForest,
+    DetectorEnsemble,
+    all_detectors,
+)
 from skdeepad.timeseries import WindowedDetector, load_nab
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -75,6 +81,7 @@ OURS_ON_WINDOWS = {
     "DeepIsolationForest (windows)": DeepIsolationForest,
     "AutoEncoder (windows)": AutoEncoder,
     "DTE (windows)": DTE,
+    "DetectorEnsemble (windows)": DetectorEnsemble,
 }
 BASELINES = [
     "Sub-PCA (windows)",
