@@ -75,17 +75,15 @@ class IncrementalMixin:
         return self
 
     def _train_one_epoch(self, X, batch_seed):
-        from ._batches import ShuffledBatches
-
         optimizer = getattr(self.network_, "optimizer", None)
         if optimizer is not None:
             optimizer.learning_rate = self.learning_rate
         inputs, targets = self._training_data(X, None)
-        batches = ShuffledBatches(
+        batches = self._batches(
             inputs,
             targets,
-            batch_size=min(self.batch_size, len(X)),
-            seed=(batch_seed + self.n_iter_) % MAX_SEED,
+            min(self.batch_size, len(X)),
+            (batch_seed + self.n_iter_) % MAX_SEED,
         )
         history = self._run_training(
             self.network_,
