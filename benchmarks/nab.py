@@ -83,11 +83,15 @@ OURS_ON_WINDOWS = {
     "DTE (windows)": DTE,
     "DetectorEnsemble (windows)": DetectorEnsemble,
 }
+# The same on windows of half, one and two window lengths, each length's step
+# scores robust-z-scored and averaged (WindowedDetector with several windows).
+OURS_MULTISCALE = {"AutoEncoder (multi-scale windows)": AutoEncoder}
 BASELINES = [
     "Sub-PCA (windows)",
     "kNN (windows)",
     "IsolationForest (windows)",
     "moving z-score",
+    "kNN (multi-scale windows)",
 ]
 FIELDS = [
     "series",
@@ -114,17 +118,34 @@ def all_methods(window, stride, epochs, aggregate="mean", seed=0):
             aggregate=aggregate,
         )
 
+    def multiscale(detector):
+        return partial(
+            WindowedDetector,
+            detector,
+            window=multiscale_windows(window),
+            stride=stride,
+            aggregate=aggregate,
+        )
+
     methods = {
         name: windowed(cls(epochs=epochs, random_state=seed))
         for name, cls in all_detectors("sequence")
     }
     for name, cls in OURS_ON_WINDOWS.items():
         methods[name] = windowed(cls(random_state=seed))
+    for name, cls in OURS_MULTISCALE.items():
+        methods[name] = multiscale(cls(random_state=seed))
     methods["Sub-PCA (windows)"] = windowed(SubPCA())
     methods["kNN (windows)"] = windowed(KNNDistance())
     methods["IsolationForest (windows)"] = windowed(IsolationForest(random_state=seed))
     methods["moving z-score"] = partial(MovingZScore, window)
+    methods["kNN (multi-scale windows)"] = multiscale(KNNDistance())
     return methods
+
+
+def multiscale_windows(window):
+    """Half, one and two ``window`` lengths (at least 4 steps)."""
+    return (max(window // 2, 4), window, 2 * window)
 
 
 def measure(factory, train, series, anomalous, period, start=0):
@@ -286,7 +307,7 @@ def compare(args):
 
 def report(args):
     rows, bad = complete_rows(args.output)
-    ours = dict(all_detectors("sequence")) | OURS_ON_WINDOWS
+    ours = dict(all_detectors("sequence")) | OURS_ON_WINDOWS | OURS_MULTISCALE
     print_tables(rows, ours, BASELINES)
     for r in bad:
         print(f"- {r['series']} / {r['method']}: {r['status']}")

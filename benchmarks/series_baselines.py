@@ -1,7 +1,8 @@
 """Shared by the time-series benchmarks (``nab.py``, ``multivariate.py``).
 
-- :func:`dominant_period`: a series' period from its autocorrelation, as
-  TSB-AD's ``find_length_rank(data, rank=1)`` finds it (our NumPy code).
+- :func:`dominant_period` (:func:`skdeepad.timeseries.dominant_period`, here
+  for the benchmarks' imports): a series' period from its autocorrelation, as
+  TSB-AD's ``find_length_rank(data, rank=1)`` finds it.
 - The baselines, each a window detector with ``fit`` / ``score_samples``
   (higher = more normal) that :class:`~skdeepad.timeseries.WindowedDetector`
   runs on the flattened windows: :class:`SubPCA` (reconstruction error of a
@@ -19,6 +20,7 @@ from sklearn.metrics import precision_recall_curve, roc_auc_score
 from sklearn.neighbors import NearestNeighbors
 
 from skdeepad.metrics import range_f1, vus_pr, vus_roc
+from skdeepad.timeseries import dominant_period  # noqa: F401  (the benchmarks' import)
 
 METRICS = ["roc_auc", "best_f1", "vus_pr", "vus_roc", "range_f1"]  # the CSV order
 REPORTED = ["vus_pr", "vus_roc", "range_f1", "roc_auc", "best_f1"]  # the tables'
@@ -29,28 +31,6 @@ METRIC_TITLES = {
     "roc_auc": "Per-step ROC-AUC",
     "best_f1": "Best F1 (point-wise, no point adjustment)",
 }
-
-
-def dominant_period(x, max_lag=400, default=125):
-    """The lag of the highest autocorrelation peak past lag 3, as TSB-AD finds it.
-
-    The autocorrelation of the first 20,000 steps (FFT, lags up to
-    ``max_lag``); its highest local maximum at lags 3 + (1 .. ``max_lag`` - 4);
-    ``default`` (125) when there is none or it lies outside 6 .. 303 steps.
-    """
-    x = np.asarray(x, dtype=np.float64).ravel()[:20000]
-    x = x - x.mean()
-    spectrum = np.fft.rfft(x, 2 * len(x))
-    acf = np.fft.irfft(spectrum * np.conj(spectrum))[: max_lag + 1]
-    if acf[0] <= 0:
-        return default
-    base = 3
-    tail = acf[base:] / acf[0]
-    peaks = np.flatnonzero((tail[1:-1] > tail[:-2]) & (tail[1:-1] > tail[2:])) + 1
-    if not len(peaks):
-        return default
-    best = int(peaks[np.argmax(tail[peaks])])
-    return default if best < 3 or best > 300 else best + base
 
 
 class MovingZScore:

@@ -4,7 +4,8 @@ A detector of sequences scores windows; users of a long series (a sensor, a
 server metric) want one score per time step. :func:`sliding_windows` cuts a
 series into windows, :func:`window_scores_to_points` maps window scores back
 to steps, and :class:`WindowedDetector` does both around any detector, so a
-whole series goes in and one score per step comes out; :class:`StreamScorer`
+whole series goes in and one score per step comes out (:func:`dominant_period`
+sizes its windows from the series); :class:`StreamScorer`
 scores a live stream with it as the steps arrive. :func:`load_nab`
 reads series in the format of the Numenta Anomaly Benchmark.
 
@@ -15,11 +16,16 @@ The public home of these names; they live in ``skdeepad/sequence/`` and
 from ._nab import load_nab
 from .sequence._stream import StreamScorer
 from .sequence._windowed import WindowedDetector
-from .sequence._windows import sliding_windows, window_scores_to_points
+from .sequence._windows import (
+    dominant_period,
+    sliding_windows,
+    window_scores_to_points,
+)
 
 __all__ = [
     "StreamScorer",
     "WindowedDetector",
+    "dominant_period",
     "load_nab",
     "sliding_windows",
     "window_scores_to_points",

@@ -8,7 +8,13 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skdeepad import ConvAutoEncoder, WindowedDetector
-from skdeepad.timeseries import load_nab, sliding_windows, window_scores_to_points
+from skdeepad.timeseries import (
+    StreamScorer,
+    dominant_period,
+    load_nab,
+    sliding_windows,
+    window_scores_to_points,
+)
 
 NAB = Path(__file__).resolve().parents[2] / "shared" / "data" / "nab"
 
@@ -178,6 +184,117 @@ def test_default_detector_is_a_conv_autoencoder(series):
     assert isinstance(det.detector_, ConvAutoEncoder)
 
 
+def _iqr_z(scores, reference):
+    q1, median, q3 = np.percentile(reference, [25, 50, 75])
+    return (scores - median) / ((q3 - q1) / 1.349)
+
+
+def test_several_windows_average_each_window_s_robust_z_scores(series):
+    forest = IsolationForest(random_state=0)
+    det = WindowedDetector(forest, window=(10, 20, 40), stride=2).fit(series[:900])
+    assert det.windows_ == (10, 20, 40)
+    assert [d.n_features_in_ for d in det.detectors_] == [10, 20, 40]
+    assert det.detector_ is det.detectors_[0]
+    singles = [
+        WindowedDetector(forest, window=w, stride=2).fit(series[:900])
+        for w in (10, 20, 40)
+    ]
+    expected = np.mean(
+        [
+            _iqr_z(s.score_samples(series), s.score_samples(series[:900]))
+            for s in singles
+        ],
+        axis=0,
+    )
+    scores = det.score_samples(series)
+    np.testing.assert_allclose(scores, expected, rtol=1e-12, atol=1e-12)
+    assert scores[1000:1006].mean() < np.percentile(scores[:900], 1)
+    assert np.all(det.predict(series)[1000:1006] == -1)
+    training = det.score_samples(series[:900])
+    assert np.median(training) == pytest.approx(0.0, abs=0.2)  # on the z scale
+
+
+def test_one_window_scores_as_they_are(series):
+    det = WindowedDetector(IsolationForest(random_state=0), window=(20,)).fit(series)
+    same = WindowedDetector(IsolationForest(random_state=0), window=20).fit(series)
+    np.testing.assert_array_equal(det.score_samples(series), same.score_samples(series))
+    assert det.reference_scores_ == [] and same.windows_ == (20,)
+
+
+@pytest.mark.parametrize("window", [(), (8, 0), (8, 2.5), (True,), [8, "16"]])
+def test_bad_window_lists_are_refused(series, window):
+    det = WindowedDetector(IsolationForest(random_state=0), window=window)
+    with pytest.raises(
+        ValueError, match="window must be a positive int or a non-empty"
+    ):
+        det.fit(series)
+
+
+def test_several_windows_need_a_series_as_long_as_the_longest(series):
+    det = WindowedDetector(IsolationForest(random_state=0), window=(8, 64))
+    with pytest.raises(ValueError, match="fewer than window=64"):
+        det.fit(series[:50])
+    det.fit(series[:100])
+    with pytest.raises(ValueError, match="fewer than window=64"):
+        det.score_samples(series[:60])
+
+
+def test_the_stream_scorer_refuses_several_windows(series):
+    det = WindowedDetector(
+        IsolationForest(random_state=0), window=(8, 16), aggregate="first"
+    ).fit(series[:200])
+    with pytest.raises(ValueError, match="one window; got window=\\(8, 16\\)"):
+        StreamScorer(det)
+
+
+def test_a_detector_pickled_before_several_windows_still_loads(series):
+    det = WindowedDetector(IsolationForest(random_state=0), window=20).fit(series)
+    state = dict(det.__getstate__())
+    state["detector_"] = state.pop("detectors_")[0]  # the former layout
+    del state["windows_"], state["reference_scores_"]
+    old = WindowedDetector.__new__(WindowedDetector)
+    old.__setstate__(state)
+    np.testing.assert_array_equal(old.score_samples(series), det.score_samples(series))
+    assert old.windows_ == (20,)
+
+
+def test_several_windows_save_and_load(series, tmp_path):
+    from skdeepad import load
+
+    det = WindowedDetector(IsolationForest(random_state=0), window=(10, 20)).fit(series)
+    det.save(tmp_path / "m.zip")
+    loaded = load(tmp_path / "m.zip")
+    np.testing.assert_array_equal(
+        loaded.score_samples(series), det.score_samples(series)
+    )
+
+
+# ------------------------------------------------------------- dominant_period
+def test_dominant_period_of_a_periodic_series():
+    t = np.arange(3000)
+    rng = np.random.RandomState(0)
+    noisy = np.sin(2 * np.pi * t / 48) + rng.normal(scale=0.3, size=len(t))
+    assert dominant_period(noisy) == 48
+    assert dominant_period(noisy[:, np.newaxis]) == 48
+
+
+def test_dominant_period_of_a_pandas_series_and_without_a_period():
+    import pandas as pd
+
+    t = np.arange(2000)
+    assert dominant_period(pd.Series(np.cos(2 * np.pi * t / 100))) == 100
+    assert dominant_period(np.ones(500)) == 125  # constant: the default
+    assert dominant_period(np.ones(500), default=32) == 32
+    assert dominant_period(t.astype(float)) == 125  # a trend: no peak
+
+
+def test_dominant_period_takes_one_channel():
+    with pytest.raises(ValueError, match="univariate; got 2 channels"):
+        dominant_period(np.zeros((100, 2)))
+    with pytest.raises(ValueError, match="NaN"):
+        dominant_period(np.array([1.0, np.nan, 2.0]))
+
+
 # -------------------------------------------------------------------- load_nab
 def _write_nab(root, windows):
     folder = root / "realTest"
@@ -280,7 +397,8 @@ def test_the_nab_example_runs_and_draws(tmp_path):
     png = tmp_path / "scores.png"
     result = subprocess.run(
         [sys.executable, str(example), str(folder / "s.csv"), "--output", str(png)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     auc = float(result.stdout.split("per-step ROC-AUC ")[1].split()[0])

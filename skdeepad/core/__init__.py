@@ -10,7 +10,7 @@
 - ``_mixins``: :class:`IncrementalMixin` (``partial_fit``) and
   :class:`FeatureScoresMixin` (``feature_scores``);
 - ``_thresholds``: :class:`ThresholdMixin`, :func:`offset_from_scores`,
-  :func:`finite_scores`;
+  :func:`finite_scores`, :func:`robust_zscore`;
 - ``_training``, ``_batches``, ``_streaming``: the Keras side of the loop
   and the mini-batches it trains on, imported at fit only (Keras loads
   there), and the blocks of a streamed fit.
@@ -29,6 +29,8 @@ from ._thresholds import (
     ThresholdMixin,
     finite_scores,
     offset_from_scores,
+    robust_scale,
+    robust_zscore,
 )
 from ._trained import BaseDeepDetector, trains_on_inputs
 
@@ -44,5 +46,7 @@ __all__ = [
     "atomic_fit",
     "finite_scores",
     "offset_from_scores",
+    "robust_scale",
+    "robust_zscore",
     "trains_on_inputs",
 ]

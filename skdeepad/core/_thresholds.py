@@ -3,7 +3,8 @@
 :class:`ThresholdMixin` gives ``decision_function`` and ``predict`` from
 ``score_samples`` and ``offset_``; :func:`offset_from_scores` sets ``offset_``
 from the training scores and ``contamination``; :func:`finite_scores` keeps
-overflowed scores finite.
+overflowed scores finite; :func:`robust_zscore` puts scores on the scale of
+reference scores (a meta-detector's members, a multi-scale detector's windows).
 """
 
 from numbers import Real
@@ -17,6 +18,8 @@ __all__ = [
     "ThresholdMixin",
     "finite_scores",
     "offset_from_scores",
+    "robust_scale",
+    "robust_zscore",
 ]
 
 # The constraint on every detector's ``contamination`` parameter.
@@ -96,3 +99,26 @@ def finite_scores(scores):
     return np.nan_to_num(
         scores, copy=False, nan=-largest, posinf=largest, neginf=-largest
     )
+
+
+def robust_scale(reference):
+    """A robust spread of the reference scores, never 0.
+
+    The interquartile range / 1.349 (the standard deviation, for normal
+    scores); where it is 0, the median absolute deviation x 1.4826, then the
+    standard deviation, then 1.
+    """
+    q1, q3 = np.percentile(reference, [25, 75])
+    for scale in (
+        (q3 - q1) / 1.349,
+        1.4826 * np.median(np.abs(reference - np.median(reference))),
+        np.std(reference),
+    ):
+        if np.isfinite(scale) and scale > 0:
+            return scale
+    return 1.0
+
+
+def robust_zscore(scores, reference):
+    """``(scores - median(reference)) / robust_scale(reference)``."""
+    return (scores - np.median(reference)) / robust_scale(reference)

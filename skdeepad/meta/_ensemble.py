@@ -16,6 +16,8 @@ from ..core import (
     atomic_fit,
     finite_scores,
     offset_from_scores,
+    robust_scale,
+    robust_zscore,
 )
 from ..persistence import SaveMixin
 
@@ -285,7 +287,7 @@ class DetectorEnsemble(
         return self._combine(scores, self._checked_weights(len(scores)))
 
     def _combine(self, member_scores, weights):
-        normalize = _rank if self.normalization == "rank" else _zscore
+        normalize = _rank if self.normalization == "rank" else robust_zscore
         with np.errstate(over="ignore", invalid="ignore"):
             normalized = [
                 normalize(np.asarray(scores, dtype=np.float64), reference)
@@ -381,23 +383,6 @@ def _training_scores(member, X):
     return member.score_samples(X) if scores is None else scores
 
 
-def _scale(reference):
-    """A robust spread of the sorted training scores, never 0."""
-    q1, q3 = np.percentile(reference, [25, 75])
-    for scale in (
-        (q3 - q1) / 1.349,
-        1.4826 * np.median(np.abs(reference - np.median(reference))),
-        np.std(reference),
-    ):
-        if np.isfinite(scale) and scale > 0:
-            return scale
-    return 1.0
-
-
-def _zscore(scores, reference):
-    return (scores - np.median(reference)) / _scale(reference)
-
-
 def _rank(scores, reference):
     """The interpolated mid-rank distribution function of ``reference`` at ``scores``.
 
@@ -409,7 +394,7 @@ def _rank(scores, reference):
     knots, counts = np.unique(reference, return_counts=True)
     cdf = (np.cumsum(counts) - counts / 2) / len(reference)
     out = np.interp(scores, knots, cdf)
-    scale = _scale(reference)
+    scale = robust_scale(reference)
     below, above = scores < knots[0], scores > knots[-1]
     out[below] = cdf[0] * np.exp((scores[below] - knots[0]) / scale)
     out[above] = 1 - (1 - cdf[-1]) * np.exp((knots[-1] - scores[above]) / scale)

@@ -80,6 +80,12 @@ class StreamScorer:
 
     def __init__(self, detector):
         check_is_fitted(detector)
+        if len(detector.windows_) > 1:
+            raise ValueError(
+                "StreamScorer scores each step by the window ending at it, of one "
+                f"length: fit the WindowedDetector with one window; got "
+                f"window={detector.window!r}."
+            )
         if detector.stride != 1 or detector.aggregate != "first":
             raise ValueError(
                 "StreamScorer scores each step by the window ending at it: fit "

@@ -20,6 +20,7 @@ from ..core import (
     atomic_fit,
     finite_scores,
     offset_from_scores,
+    robust_zscore,
 )
 from ..persistence import SaveMixin
 from ._windows import AGGREGATES, sliding_windows, window_scores_to_points
@@ -49,8 +50,16 @@ class WindowedDetector(
         n_channels)`` (e.g. scikit-learn's IsolationForest). None uses
         :class:`~skdeepad.ConvAutoEncoder` with its defaults.
 
-    window : int, default=32
-        The number of steps per window.
+    window : int or tuple of int, default=32
+        The number of steps per window. Several (e.g. ``(p // 2, p, 2 * p)``
+        around the series' :func:`dominant_period` ``p``) make a multi-scale
+        detector: a clone of ``detector`` is fitted on the windows of each
+        length, each gives per-step scores, and those are put on one scale,
+        each by the median and interquartile range of its training steps'
+        scores (a robust z-score, as :class:`~skdeepad.DetectorEnsemble`
+        does), and averaged. On NAB's series, the AutoEncoder on windows of
+        half, one and two periods scores higher than on windows of one period
+        (``benchmarks/results/nab_v2.md``).
 
     stride : int, default=1
         The number of steps between the starts of consecutive windows; a
@@ -69,7 +78,20 @@ class WindowedDetector(
     Attributes
     ----------
     detector_ : estimator
-        The fitted clone of ``detector``.
+        The fitted clone of ``detector``; with several windows, the one of
+        the first window.
+
+    detectors_ : list of estimator
+        The fitted clone of ``detector`` for each window, in the order of
+        ``window``.
+
+    windows_ : tuple of int
+        The window lengths fitted: ``(window,)`` for an int ``window``.
+
+    reference_scores_ : list of ndarray
+        With several windows, each window's per-step scores of the training
+        series, sorted: the reference of its robust z-score. Empty with one
+        window, whose scores are returned as they are.
 
     offset_ : float
         The threshold on :meth:`score_samples`: ``decision_function =
@@ -92,7 +114,7 @@ class WindowedDetector(
     The rows of a series are not independent samples: a step's score
     depends on its neighbours, so scoring a subset or a reordering of the
     rows gives other scores. Every series must have at least ``window``
-    steps.
+    steps (the longest window, with several).
 
     Examples
     --------
@@ -110,7 +132,7 @@ class WindowedDetector(
 
     _parameter_constraints: dict = {
         "detector": [HasMethods(["fit", "score_samples"]), None],
-        "window": [Interval(Integral, 1, None, closed="left")],
+        "window": [Interval(Integral, 1, None, closed="left"), tuple, list],
         "stride": [Interval(Integral, 1, None, closed="left")],
         "aggregate": [StrOptions(AGGREGATES)],
         "contamination": CONTAMINATION_CONSTRAINT,
@@ -151,39 +173,93 @@ class WindowedDetector(
         self : object
             The fitted detector.
         """
+        lengths = self._lengths()
         X = validate_data(self, _as_channels(X), dtype=np.float64)
-        if self.detector is None:
-            from ._conv import ConvAutoEncoder
+        self._check_length(X, lengths)
+        detectors, training = [], []
+        for length in lengths:
+            if self.detector is None:
+                from ._conv import ConvAutoEncoder
 
-            detector = ConvAutoEncoder()
-        else:
-            detector = clone(self.detector)
-        windows = self._windows(X, detector)
-        self.detector_ = detector.fit(windows)
-        scores = self._point_scores(windows, len(X))
+                detector = ConvAutoEncoder()
+            else:
+                detector = clone(self.detector)
+            detector.fit(self._windows(X, detector, length))
+            detectors.append(detector)
+            training.append(self._step_scores(X, detector, length))
+        self.windows_, self.detectors_ = lengths, detectors
+        self.reference_scores_ = (
+            [np.sort(scores) for scores in training] if len(lengths) > 1 else []
+        )
+        scores = self._combined(training)
         self.offset_ = offset_from_scores(scores, self.contamination)
         return self
 
-    def _windows(self, X, detector):
-        if len(X) < self.window:
+    @property
+    def detector_(self):
+        """The fitted clone of ``detector`` (of the first window, with several)."""
+        return self.detectors_[0]
+
+    def __setstate__(self, state):
+        state = dict(state)
+        if "detector_" in state:  # pickled or saved before detectors_ existed
+            state["detectors_"] = [state.pop("detector_")]
+            state["windows_"] = (int(state["window"]),)
+            state["reference_scores_"] = []
+        super().__setstate__(state)
+
+    def _lengths(self):
+        """``window`` as a tuple of window lengths, checked."""
+        if isinstance(self.window, Integral):
+            return (int(self.window),)
+        lengths = tuple(self.window)
+        if not lengths or not all(
+            isinstance(n, Integral) and not isinstance(n, bool) and n >= 1
+            for n in lengths
+        ):
+            raise ValueError(
+                "window must be a positive int or a non-empty tuple of positive "
+                f"ints; got {self.window!r}."
+            )
+        return tuple(int(n) for n in lengths)
+
+    @staticmethod
+    def _check_length(X, lengths):
+        if len(X) < max(lengths):
             raise ValueError(
                 f"X has {len(X)} sample(s) (time steps), fewer than "
-                f"window={self.window}."
+                f"window={max(lengths)}."
             )
-        windows = sliding_windows(X, self.window, self.stride)
+
+    def _windows(self, X, detector, length):
+        windows = sliding_windows(X, length, self.stride)
         if detector.__sklearn_tags__().input_tags.three_d_array:
             return windows
         return windows.reshape(len(windows), -1)
 
-    def _point_scores(self, windows, n_steps):
+    def _step_scores(self, X, detector, length):
+        """One window length's score of each step of ``X``."""
         points = window_scores_to_points(
-            self.detector_.score_samples(windows),
-            n_steps,
-            self.window,
+            detector.score_samples(self._windows(X, detector, length)),
+            len(X),
+            length,
             self.stride,
             method=self.aggregate,
         )
         return finite_scores(points)  # a mean of the lowest floats overflows
+
+    def _combined(self, step_scores):
+        """One window's step scores as they are; several's robust z-scores, averaged."""
+        if len(step_scores) == 1:
+            return step_scores[0]
+        with np.errstate(over="ignore", invalid="ignore"):
+            normalized = [
+                robust_zscore(scores, reference)
+                for scores, reference in zip(
+                    step_scores, self.reference_scores_, strict=True
+                )
+            ]
+        return finite_scores(np.mean(normalized, axis=0))
 
     def score_samples(self, X):
         """Return the normality score of each time step of the series ``X``.
@@ -201,7 +277,14 @@ class WindowedDetector(
         """
         check_is_fitted(self)
         X = validate_data(self, _as_channels(X), dtype=np.float64, reset=False)
-        return self._point_scores(self._windows(X, self.detector_), len(X))
+        lengths = self.windows_
+        self._check_length(X, lengths)
+        return self._combined(
+            [
+                self._step_scores(X, detector, length)
+                for detector, length in zip(self.detectors_, lengths, strict=True)
+            ]
+        )
 
 
 def _as_channels(X):
