@@ -197,3 +197,32 @@ def test_save_refuses_a_member_the_safe_format_cannot_rebuild(tmp_path):
     ).fit(X_NORMAL)
     with pytest.raises(TypeError, match="Cannot save DetectorEnsemble safely"):
         ensemble.save(tmp_path / "ensemble.zip")
+
+
+def test_series_members_score_the_steps_in_their_order():
+    # sorting the rows (the ensemble's guard against float32 rounding) would cut
+    # a series into windows of other steps: a WindowedDetector member keeps them
+    from sklearn.pipeline import make_pipeline
+
+    from skdeepad.timeseries import WindowedDetector
+
+    rng = np.random.RandomState(0)
+    t = np.arange(600)
+    series = (np.sin(2 * np.pi * t / 30) + rng.normal(scale=0.05, size=600))[:, None]
+    series[500:505] += 2.0
+    members = [
+        ("w10", WindowedDetector(IsolationForest(random_state=0), window=10)),
+        ("w20", make_pipeline(StandardScaler(), WindowedDetector(window=20, stride=5))),
+    ]
+    ens = DetectorEnsemble(members, random_state=0).fit(series)
+    scores = ens.score_samples(series)
+    expected = np.mean(
+        [
+            (m.score_samples(series) - np.median(r))
+            / (np.subtract(*np.percentile(r, [75, 25])) / 1.349)
+            for m, r in zip(ens.estimators_, ens.reference_scores_, strict=True)
+        ],
+        axis=0,
+    )
+    np.testing.assert_allclose(scores, expected, rtol=1e-12, atol=1e-12)
+    assert scores[500:505].mean() < np.percentile(scores[:450], 1)

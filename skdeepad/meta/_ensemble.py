@@ -278,8 +278,13 @@ class DetectorEnsemble(
         check_is_fitted(self)
         X = validate_data(self, X, dtype=FLOAT_DTYPES, reset=False)
         # Rows in one canonical order: a float32 network rounds a row differently
-        # next to other rows, which normalising would magnify.
-        order = np.lexsort(X.T[::-1]) if len(X) > 1 else np.arange(len(X))
+        # next to other rows, which normalising would magnify. Not when the
+        # rows are the time steps of a series (a WindowedDetector member):
+        # their order is the data.
+        if len(X) > 1 and not any(map(_rows_are_steps, self.estimators_)):
+            order = np.lexsort(X.T[::-1])
+        else:
+            order = np.arange(len(X))
         scores = np.empty((len(self.estimators_), len(X)))
         with np.errstate(over="ignore"):  # a member's float32 cast of huge rows
             for i, member in enumerate(self.estimators_):
@@ -375,6 +380,12 @@ def _check_member(name, member):
             f"{what} is not an outlier detector (its estimator type is not "
             "'outlier_detector'); a member must be one, e.g. IsolationForest()."
         )
+
+
+def _rows_are_steps(member):
+    """Whether ``member`` (or a Pipeline's last step) scores rows as a series."""
+    last = member.steps[-1][1] if hasattr(member, "steps") else member
+    return getattr(last, "_rows_are_steps", False)
 
 
 def _training_scores(member, X):

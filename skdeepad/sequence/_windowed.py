@@ -130,6 +130,9 @@ class WindowedDetector(
     True
     """
 
+    # Rows are time steps: a meta-detector must keep their order.
+    _rows_are_steps = True
+
     _parameter_constraints: dict = {
         "detector": [HasMethods(["fit", "score_samples"]), None],
         "window": [Interval(Integral, 1, None, closed="left"), tuple, list],
