@@ -134,3 +134,12 @@ def test_seed_reaches_every_method():
     )  # the sequence detectors, DeepIsolationForest, IsolationForest
     assert all(w.detector.random_state == 3 for w in seeded)
     assert {"Sub-PCA (windows)", "kNN (windows)"} <= set(methods)
+
+
+def test_multiscale_methods_take_half_one_and_two_windows():
+    nab = _load("nab")
+    methods = nab.all_methods(window=10, stride=2, epochs=1, seed=0)
+    for name in ["AutoEncoder (multi-scale windows)", "kNN (multi-scale windows)"]:
+        assert methods[name]().window == (5, 10, 20)
+    assert nab.multiscale_windows(6) == (4, 6, 12)  # never under 4 steps
+    assert "kNN (multi-scale windows)" in nab.BASELINES  # the target counts it
