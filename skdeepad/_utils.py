@@ -12,6 +12,7 @@ __all__ = [
     "by_channel",
     "draw_seed",
     "is_dask_array",
+    "rows_are_steps",
     "scaler_from_chunks",
 ]
 
@@ -49,3 +50,16 @@ def scaler_from_chunks(chunks):
 def is_dask_array(X):
     """Whether ``X`` is a Dask array, without importing Dask."""
     return type(X).__module__.startswith("dask.") and hasattr(X, "chunks")
+
+
+def rows_are_steps(estimator):
+    """Whether ``estimator`` scores its rows as the time steps of one series.
+
+    True for a :class:`~skdeepad.timeseries.WindowedDetector`, whose class
+    says so (``_rows_are_steps``), and for a Pipeline ending in one or a
+    meta-detector holding one (theirs forward the question): the order of
+    the rows it gets is data, never to be changed.
+    """
+    if hasattr(estimator, "steps"):  # a Pipeline: its last step scores
+        return rows_are_steps(estimator.steps[-1][1])
+    return bool(getattr(estimator, "_rows_are_steps", False))

@@ -1,9 +1,10 @@
 """scikit-learn's estimator checks, run on every detector of ``all_detectors()``."""
 
 import pytest
+from sklearn.ensemble import IsolationForest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skdeepad import all_detectors
+from skdeepad import WindowedDetector, all_detectors
 
 from ._params import fast_params
 
@@ -15,6 +16,10 @@ def _seeded(detector):
 
 
 DETECTORS = [_seeded(cls(**fast_params(name))) for name, cls in all_detectors()]
+# and a multi-scale WindowedDetector: one inner detector per window length
+DETECTORS.append(
+    WindowedDetector(IsolationForest(n_estimators=10, random_state=0), window=(2, 4))
+)
 
 _ROWS_ARE_TIME_STEPS = (
     "WindowedDetector scores each row (time step) from the window around it, "
@@ -31,10 +36,23 @@ EXPECTED_FAILED_CHECKS = {
 
 def test_every_detector_is_checked():
     assert {type(d).__name__ for d in DETECTORS} >= {
-        "AutoEncoder", "ConvAutoEncoder", "DeepIsolationForest", "DeepSVDD",
-        "GANomaly", "LSTMAutoEncoder", "LSTMForecaster", "TransformerAutoEncoder",
-        "VariationalAutoEncoder", "WindowedDetector", "DeepSAD", "DevNet",
-        "ReconstructionDetector", "TunedThresholdDetector", "DAGMM", "Donut", "DTE",
+        "AutoEncoder",
+        "ConvAutoEncoder",
+        "DeepIsolationForest",
+        "DeepSVDD",
+        "GANomaly",
+        "LSTMAutoEncoder",
+        "LSTMForecaster",
+        "TransformerAutoEncoder",
+        "VariationalAutoEncoder",
+        "WindowedDetector",
+        "DeepSAD",
+        "DevNet",
+        "ReconstructionDetector",
+        "TunedThresholdDetector",
+        "DAGMM",
+        "Donut",
+        "DTE",
     }
 
 

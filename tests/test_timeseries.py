@@ -243,8 +243,63 @@ def test_the_stream_scorer_refuses_several_windows(series):
     det = WindowedDetector(
         IsolationForest(random_state=0), window=(8, 16), aggregate="first"
     ).fit(series[:200])
-    with pytest.raises(ValueError, match="one window; got window=\\(8, 16\\)"):
+    with pytest.raises(ValueError, match="fitted with windows \\(8, 16\\)"):
         StreamScorer(det)
+
+
+@pytest.mark.parametrize("window", [(8,), [8]])
+def test_the_stream_scorer_takes_one_window_in_a_tuple(series, window):
+    det = WindowedDetector(
+        IsolationForest(random_state=0), window=window, aggregate="first"
+    ).fit(series[:200])
+    live = StreamScorer(det)
+    streamed = np.concatenate([live.update(step) for step in series[200:260, 0]])
+    np.testing.assert_allclose(streamed, det.score_samples(series[200:260]))
+
+
+def test_scores_follow_the_fitted_windows_after_set_params(series):
+    det = WindowedDetector(IsolationForest(random_state=0), window=8).fit(series)
+    before = det.score_samples(series)
+    det.set_params(window=(8, 16))  # takes effect at the next fit
+    np.testing.assert_array_equal(det.score_samples(series), before)
+    assert det.windows_ == (8,)
+    det.set_params(window=8, aggregate="first").fit(series[:200])
+    live = StreamScorer(det.set_params(window=(8, 16)))  # the fitted one window
+    assert len(live.update(series[200:220, 0])) == 20
+
+
+def test_detector_before_fit_says_so():
+    with pytest.raises(AttributeError, match="no detector_ until it is fitted"):
+        _ = WindowedDetector(IsolationForest()).detector_
+
+
+def test_meta_detectors_around_a_series_detector_keep_the_steps_in_order(series):
+    from skdeepad import DetectorEnsemble, TunedThresholdDetector
+    from skdeepad._utils import rows_are_steps
+
+    windowed = WindowedDetector(IsolationForest(random_state=0), window=10)
+    inner = DetectorEnsemble([("w", windowed)], random_state=0)
+    assert rows_are_steps(inner) and rows_are_steps(TunedThresholdDetector(windowed))
+    assert not rows_are_steps(DetectorEnsemble([("f", IsolationForest())]))
+    outer = DetectorEnsemble([("inner", inner)], random_state=0).fit(series)
+    alone = WindowedDetector(IsolationForest(random_state=0), window=10).fit(series)
+    # the same ranking as the series detector alone: the steps were not reordered
+    assert np.corrcoef(outer.score_samples(series), alone.score_samples(series))[
+        0, 1
+    ] == pytest.approx(1.0)
+
+
+def test_several_windows_of_a_keras_detector_save_and_load(series, tmp_path):
+    from skdeepad import load
+
+    inner = ConvAutoEncoder(filters=(4, 2), epochs=1, batch_size=64, random_state=0)
+    det = WindowedDetector(inner, window=(8, 16), stride=4).fit(series[:300])
+    det.save(tmp_path / "m.zip")
+    loaded = load(tmp_path / "m.zip")
+    np.testing.assert_array_equal(
+        loaded.score_samples(series[:300]), det.score_samples(series[:300])
+    )
+    assert loaded.windows_ == (8, 16) and loaded.detector_ is loaded.detectors_[0]
 
 
 def test_a_detector_pickled_before_several_windows_still_loads(series):
@@ -288,11 +343,21 @@ def test_dominant_period_of_a_pandas_series_and_without_a_period():
     assert dominant_period(t.astype(float)) == 125  # a trend: no peak
 
 
+def test_dominant_period_of_a_short_series():
+    # lags past the series' length would wrap around to the start
+    t = np.arange(100)
+    noisy = np.sin(2 * np.pi * t / 10) + np.random.RandomState(0).normal(0, 0.3, 100)
+    assert dominant_period(noisy) == 10
+    assert dominant_period(noisy[:60]) == 10
+
+
 def test_dominant_period_takes_one_channel():
     with pytest.raises(ValueError, match="univariate; got 2 channels"):
         dominant_period(np.zeros((100, 2)))
     with pytest.raises(ValueError, match="NaN"):
         dominant_period(np.array([1.0, np.nan, 2.0]))
+    with pytest.raises(ValueError, match="max_lag"):
+        dominant_period(np.zeros(500), max_lag=50)
 
 
 # -------------------------------------------------------------------- load_nab

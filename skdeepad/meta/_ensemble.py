@@ -9,7 +9,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .._compat import StrOptions, _BaseComposition, _fit_context
 from .._config import DocLinkMixin
 from .._docstrings import fill_doc
-from .._utils import FLOAT_DTYPES, draw_seed
+from .._utils import FLOAT_DTYPES, draw_seed, rows_are_steps
 from ..core import (
     CONTAMINATION_CONSTRAINT,
     ThresholdMixin,
@@ -278,16 +278,15 @@ class DetectorEnsemble(
         check_is_fitted(self)
         X = validate_data(self, X, dtype=FLOAT_DTYPES, reset=False)
         # Rows in one canonical order: a float32 network rounds a row differently
-        # next to other rows, which normalising would magnify. Not when the
-        # rows are the time steps of a series (a WindowedDetector member):
-        # their order is the data.
-        if len(X) > 1 and not any(map(_rows_are_steps, self.estimators_)):
-            order = np.lexsort(X.T[::-1])
-        else:
-            order = np.arange(len(X))
+        # next to other rows, which normalising would magnify. Not for a member
+        # that scores the rows as the time steps of a series (a
+        # WindowedDetector): their order is the data.
+        in_order = np.arange(len(X))
+        canonical = np.lexsort(X.T[::-1]) if len(X) > 1 else in_order
         scores = np.empty((len(self.estimators_), len(X)))
         with np.errstate(over="ignore"):  # a member's float32 cast of huge rows
             for i, member in enumerate(self.estimators_):
+                order = in_order if rows_are_steps(member) else canonical
                 scores[i, order] = member.score_samples(X[order])
         return self._combine(scores, self._checked_weights(len(scores)))
 
@@ -302,6 +301,17 @@ class DetectorEnsemble(
             ]
             combined = np.average(normalized, axis=0, weights=weights)
         return finite_scores(np.asarray(combined, dtype=np.float64))
+
+    @property
+    def _rows_are_steps(self):
+        """Whether a member scores rows as the steps of a series (keep their order)."""
+        members = getattr(self, "estimators_", None)
+        if members is None:
+            try:
+                members = [member for _, member in self.estimators]
+            except (TypeError, ValueError):  # not (name, member) pairs: fit says
+                return False
+        return any(map(rows_are_steps, members))
 
     def _checked_members(self):
         estimators = self.estimators
@@ -380,12 +390,6 @@ def _check_member(name, member):
             f"{what} is not an outlier detector (its estimator type is not "
             "'outlier_detector'); a member must be one, e.g. IsolationForest()."
         )
-
-
-def _rows_are_steps(member):
-    """Whether ``member`` (or a Pipeline's last step) scores rows as a series."""
-    last = member.steps[-1][1] if hasattr(member, "steps") else member
-    return getattr(last, "_rows_are_steps", False)
 
 
 def _training_scores(member, X):

@@ -18,6 +18,7 @@ from .._compat import (
 )
 from .._config import DocLinkMixin
 from .._labels import check_partial_labels
+from .._utils import rows_are_steps
 from .._warnings import warn_at_caller
 from ..core import ThresholdMixin, atomic_fit, offset_from_scores
 from ..persistence import SaveMixin
@@ -45,6 +46,7 @@ def _metric(scoring):
 
     name, kwargs = _METRICS[scoring]
     return functools.partial(getattr(metrics, name), **kwargs)
+
 
 class TunedThresholdDetector(
     DocLinkMixin, ThresholdMixin, SaveMixin, OutlierMixin, BaseEstimator
@@ -167,6 +169,11 @@ class TunedThresholdDetector(
         self.detector = detector
         self.scoring = scoring
         self.cv = cv
+
+    @property
+    def _rows_are_steps(self):
+        """Whether the inner detector scores rows as the steps of a series."""
+        return rows_are_steps(self.detector)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

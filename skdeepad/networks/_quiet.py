@@ -25,7 +25,8 @@ def keras_imported():
 
     A pickled detector's state refers to this function first (see
     :class:`skdeepad.persistence.SaveMixin`), so unpickling imports this
-    module, and with it Keras, before the detector's networks.
+    module, and with it Keras, before the detector's networks. Pickles name it
+    by its module and name: keep both, or old pickles no longer load.
     """
 
 

@@ -83,8 +83,8 @@ class StreamScorer:
         if len(detector.windows_) > 1:
             raise ValueError(
                 "StreamScorer scores each step by the window ending at it, of one "
-                f"length: fit the WindowedDetector with one window; got "
-                f"window={detector.window!r}."
+                f"length: fit the WindowedDetector with one window; it was fitted "
+                f"with windows {detector.windows_!r}."
             )
         if detector.stride != 1 or detector.aggregate != "first":
             raise ValueError(
@@ -136,7 +136,7 @@ class StreamScorer:
             then one per new step.
         """
         steps = self._steps(X)
-        window = self.detector.window
+        (window,) = self.detector.windows_
         recent = np.concatenate([self._recent, steps])
         started = self.n_steps_seen_ >= window
         self.n_steps_seen_ += len(steps)

@@ -50,7 +50,7 @@ class WindowedDetector(
         n_channels)`` (e.g. scikit-learn's IsolationForest). None uses
         :class:`~skdeepad.ConvAutoEncoder` with its defaults.
 
-    window : int or tuple of int, default=32
+    window : int, or tuple or list of int, default=32
         The number of steps per window. Several (e.g. ``(p // 2, p, 2 * p)``
         around the series' :func:`dominant_period` ``p``) make a multi-scale
         detector: a clone of ``detector`` is fitted on the windows of each
@@ -187,9 +187,9 @@ class WindowedDetector(
                 detector = ConvAutoEncoder()
             else:
                 detector = clone(self.detector)
-            detector.fit(self._windows(X, detector, length))
-            detectors.append(detector)
-            training.append(self._step_scores(X, detector, length))
+            windows = self._windows(X, detector, length)
+            detectors.append(detector.fit(windows))
+            training.append(self._step_scores(windows, len(X), detector, length))
         self.windows_, self.detectors_ = lengths, detectors
         self.reference_scores_ = (
             [np.sort(scores) for scores in training] if len(lengths) > 1 else []
@@ -201,6 +201,10 @@ class WindowedDetector(
     @property
     def detector_(self):
         """The fitted clone of ``detector`` (of the first window, with several)."""
+        if "detectors_" not in vars(self):
+            raise AttributeError(
+                f"This {type(self).__name__} has no detector_ until it is fitted."
+            )
         return self.detectors_[0]
 
     def __setstate__(self, state):
@@ -240,11 +244,11 @@ class WindowedDetector(
             return windows
         return windows.reshape(len(windows), -1)
 
-    def _step_scores(self, X, detector, length):
-        """One window length's score of each step of ``X``."""
+    def _step_scores(self, windows, n_steps, detector, length):
+        """One window length's score of each of ``n_steps`` steps, from its windows."""
         points = window_scores_to_points(
-            detector.score_samples(self._windows(X, detector, length)),
-            len(X),
+            detector.score_samples(windows),
+            n_steps,
             length,
             self.stride,
             method=self.aggregate,
@@ -284,7 +288,9 @@ class WindowedDetector(
         self._check_length(X, lengths)
         return self._combined(
             [
-                self._step_scores(X, detector, length)
+                self._step_scores(
+                    self._windows(X, detector, length), len(X), detector, length
+                )
                 for detector, length in zip(self.detectors_, lengths, strict=True)
             ]
         )

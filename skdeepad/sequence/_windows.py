@@ -163,7 +163,7 @@ def window_scores_to_points(scores, n_steps, window, stride=1, method="mean"):
 @validate_params(
     {
         "series": ["array-like"],
-        "max_lag": [Interval(Integral, 8, None, closed="left")],
+        "max_lag": [Interval(Integral, 104, None, closed="left")],
         "default": [Interval(Integral, 1, None, closed="left")],
     },
     prefer_skip_nested_validation=True,
@@ -184,7 +184,8 @@ def dominant_period(series, *, max_lag=400, default=125):
     series : array-like of shape (n_steps,) or (n_steps, 1), or pandas Series
         A univariate series; for several channels, pass one of them.
     max_lag : int, default=400
-        The largest lag of the autocorrelation looked at.
+        The largest lag of the autocorrelation looked at (at most the series'
+        length - 1), at least 104: peaks in the last 97 lags are not taken.
     default : int, default=125
         The period returned when none is found.
 
@@ -211,7 +212,9 @@ def dominant_period(series, *, max_lag=400, default=125):
         x = x[:, 0]
     x = x[:20000] - x[:20000].mean()
     spectrum = np.fft.rfft(x, 2 * len(x))
-    autocorrelation = np.fft.irfft(spectrum * np.conj(spectrum))[: max_lag + 1]
+    # lags 0 .. min(max_lag, n - 1): the transform's lags from n on wrap around
+    autocorrelation = np.fft.irfft(spectrum * np.conj(spectrum))
+    autocorrelation = autocorrelation[: min(max_lag + 1, len(x))]
     if autocorrelation[0] <= 0:  # a constant series
         return int(default)
     base = 3
