@@ -3,10 +3,15 @@
 
 Score every step of a NAB series and draw it with its labelled windows.
 
+The windows are sized from the series: its dominant period ``p`` (TSB-AD's
+rule), and windows of half, one and two periods, whose per-step scores are put
+on one scale and averaged (a multi-scale detector: the best of the rules
+measured on NAB, ``benchmarks/results/nab_v2.md``).
+
 Run with ``python examples/timeseries_nab.py [SERIES.csv] [--output scores.png]``.
 Without a path it reads ``realKnownCause/nyc_taxi.csv`` from the NAB data beside
 the checkout (``../shared/data/nab``). Needs matplotlib (``pip install
-skdeepad[plot]``); takes about half a minute on two cores.
+skdeepad[plot]``); takes a few seconds on two cores.
 """
 
 import argparse
@@ -20,8 +25,9 @@ from sklearn.metrics import roc_auc_score  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 
-from skdeepad import ConvAutoEncoder  # noqa: E402
-from skdeepad.timeseries import WindowedDetector, load_nab  # noqa: E402
+from skdeepad import AutoEncoder  # noqa: E402
+from skdeepad.metrics import vus_pr  # noqa: E402
+from skdeepad.timeseries import WindowedDetector, dominant_period, load_nab  # noqa: E402
 
 NAB = Path(__file__).resolve().parents[2] / "shared" / "data" / "nab"
 
@@ -35,18 +41,26 @@ args = parser.parse_args()
 data = load_nab(args.series)  # X: (n_steps, 1); y: +1 normal, -1 in a labelled window
 
 # Rows are time steps: the pipeline standardises the series, cuts it into
-# windows of 48 steps every 4 steps, fits the autoencoder on the windows and
-# maps window scores back to one score per step.
+# windows of p // 2, p and 2p steps every 4 steps, fits an autoencoder on the
+# windows of each length and maps their scores back to one score per step.
+period = dominant_period(data.X)
 detector = make_pipeline(
     StandardScaler(),
-    WindowedDetector(ConvAutoEncoder(epochs=20, random_state=0), window=48, stride=4,
-                     contamination=0.02),
+    WindowedDetector(
+        AutoEncoder(random_state=0),
+        window=(period // 2, period, 2 * period),
+        stride=4,
+        contamination=0.02,
+    ),
 )
 detector.fit(data.X)  # unsupervised: the labels are not used
 scores = detector.score_samples(data.X)  # the lower, the more abnormal
 flagged = detector.predict(data.X) == -1
+print(f"{data.name}: dominant period {period} steps")
 if data.y is not None:
-    print(f"{data.name}: per-step ROC-AUC {roc_auc_score(data.y == -1, -scores):.3f}")
+    anomalous = data.y == -1
+    print(f"per-step ROC-AUC {roc_auc_score(anomalous, -scores):.3f}, "
+          f"VUS-PR {vus_pr(anomalous, scores, sliding_window=period):.3f}")
 print(f"flagged {flagged.sum()} of {len(scores)} steps")
 
 fig, (top, bottom) = plt.subplots(2, 1, sharex=True, figsize=(12, 6))

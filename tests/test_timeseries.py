@@ -466,6 +466,8 @@ def test_the_nab_example_runs_and_draws(tmp_path):
         text=True,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    auc = float(result.stdout.split("per-step ROC-AUC ")[1].split()[0])
+    auc = float(result.stdout.split("per-step ROC-AUC ")[1].split()[0].rstrip(","))
     assert auc > 0.8
+    assert "dominant period 48 steps" in result.stdout  # the windows: 24, 48, 96
+    assert float(result.stdout.split("VUS-PR ")[1].split()[0]) > 0.3
     assert png.stat().st_size > 10_000
