@@ -185,7 +185,7 @@ def run(args):
 
 def report(args):
     rows, bad = nab.complete_rows(args.output)
-    ours = dict(all_detectors("sequence")) | nab.OURS_ON_WINDOWS
+    ours = dict(all_detectors("sequence")) | nab.OURS_ON_WINDOWS | nab.OURS_MULTISCALE
     nab.print_tables(rows, ours, nab.BASELINES)
     methods = list(dict.fromkeys(r["method"] for r in rows))
     print("\n### VUS-PR by anomaly kind (mean over its series)\n")

@@ -85,7 +85,10 @@ OURS_ON_WINDOWS = {
 }
 # The same on windows of half, one and two window lengths, each length's step
 # scores robust-z-scored and averaged (WindowedDetector with several windows).
-OURS_MULTISCALE = {"AutoEncoder (multi-scale windows)": AutoEncoder}
+OURS_MULTISCALE = {
+    "AutoEncoder (multi-scale windows)": AutoEncoder,
+    "DTE (multi-scale windows)": DTE,
+}
 BASELINES = [
     "Sub-PCA (windows)",
     "kNN (windows)",
