@@ -10,7 +10,7 @@
 - ``_mixins``: :class:`IncrementalMixin` (``partial_fit``) and
   :class:`FeatureScoresMixin` (``feature_scores``);
 - ``_thresholds``: :class:`ThresholdMixin`, :func:`offset_from_scores`,
-  :func:`finite_scores`, :func:`robust_zscore`;
+  :func:`finite_scores`, :func:`normalized_average`;
 - ``_training``, ``_batches``, ``_streaming``: the Keras side of the loop
   and the mini-batches it trains on, imported at fit only (Keras loads
   there), and the blocks of a streamed fit.
@@ -28,6 +28,7 @@ from ._thresholds import (
     CONTAMINATION_CONSTRAINT,
     ThresholdMixin,
     finite_scores,
+    normalized_average,
     offset_from_scores,
     robust_scale,
     robust_zscore,
@@ -45,6 +46,7 @@ __all__ = [
     "ThresholdMixin",
     "atomic_fit",
     "finite_scores",
+    "normalized_average",
     "offset_from_scores",
     "robust_scale",
     "robust_zscore",

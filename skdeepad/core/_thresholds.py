@@ -3,8 +3,10 @@
 :class:`ThresholdMixin` gives ``decision_function`` and ``predict`` from
 ``score_samples`` and ``offset_``; :func:`offset_from_scores` sets ``offset_``
 from the training scores and ``contamination``; :func:`finite_scores` keeps
-overflowed scores finite; :func:`robust_zscore` puts scores on the scale of
-reference scores (a meta-detector's members, a multi-scale detector's windows).
+overflowed scores finite; :func:`normalized_average` puts several sets of
+scores on one scale, each by its reference scores (:func:`robust_zscore` by
+default), and averages them (a meta-detector's members, a multi-scale
+detector's windows).
 """
 
 from numbers import Real
@@ -18,6 +20,7 @@ __all__ = [
     "ThresholdMixin",
     "finite_scores",
     "offset_from_scores",
+    "normalized_average",
     "robust_scale",
     "robust_zscore",
 ]
@@ -122,3 +125,21 @@ def robust_scale(reference):
 def robust_zscore(scores, reference):
     """``(scores - median(reference)) / robust_scale(reference)``."""
     return (scores - np.median(reference)) / robust_scale(reference)
+
+
+def normalized_average(
+    score_sets, references, *, normalize=robust_zscore, weights=None
+):
+    """Put each set of scores on the scale of its reference; average them.
+
+    ``normalize(scores, reference)`` maps one set (by default
+    :func:`robust_zscore`); the results are averaged with ``weights`` (None:
+    equal) and kept finite (:func:`finite_scores`).
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        normalized = [
+            normalize(np.asarray(scores, dtype=np.float64), reference)
+            for scores, reference in zip(score_sets, references, strict=True)
+        ]
+        combined = np.average(normalized, axis=0, weights=weights)
+    return finite_scores(np.asarray(combined, dtype=np.float64))

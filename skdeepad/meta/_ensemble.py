@@ -14,7 +14,7 @@ from ..core import (
     CONTAMINATION_CONSTRAINT,
     ThresholdMixin,
     atomic_fit,
-    finite_scores,
+    normalized_average,
     offset_from_scores,
     robust_scale,
     robust_zscore,
@@ -291,16 +291,12 @@ class DetectorEnsemble(
         return self._combine(scores, self._checked_weights(len(scores)))
 
     def _combine(self, member_scores, weights):
-        normalize = _rank if self.normalization == "rank" else robust_zscore
-        with np.errstate(over="ignore", invalid="ignore"):
-            normalized = [
-                normalize(np.asarray(scores, dtype=np.float64), reference)
-                for scores, reference in zip(
-                    member_scores, self.reference_scores_, strict=True
-                )
-            ]
-            combined = np.average(normalized, axis=0, weights=weights)
-        return finite_scores(np.asarray(combined, dtype=np.float64))
+        return normalized_average(
+            member_scores,
+            self.reference_scores_,
+            normalize=_rank if self.normalization == "rank" else robust_zscore,
+            weights=weights,
+        )
 
     @property
     def _rows_are_steps(self):

@@ -19,8 +19,8 @@ from ..core import (
     ThresholdMixin,
     atomic_fit,
     finite_scores,
+    normalized_average,
     offset_from_scores,
-    robust_zscore,
 )
 from ..persistence import SaveMixin
 from ._windows import AGGREGATES, sliding_windows, window_scores_to_points
@@ -259,14 +259,7 @@ class WindowedDetector(
         """One window's step scores as they are; several's robust z-scores, averaged."""
         if len(step_scores) == 1:
             return step_scores[0]
-        with np.errstate(over="ignore", invalid="ignore"):
-            normalized = [
-                robust_zscore(scores, reference)
-                for scores, reference in zip(
-                    step_scores, self.reference_scores_, strict=True
-                )
-            ]
-        return finite_scores(np.mean(normalized, axis=0))
+        return normalized_average(step_scores, self.reference_scores_)
 
     def score_samples(self, X):
         """Return the normality score of each time step of the series ``X``.
