@@ -31,6 +31,7 @@ from tune_defaults import DEV_SETS
 
 from skdeepad import DTE, ICL, AutoEncoder, DeepIsolationForest
 from skdeepad.benchmark import _KNNDistance, _training_scores
+from skdeepad.core import robust_zscore
 
 
 def members(seed):
@@ -65,10 +66,8 @@ def anomaly_scores(method, X_train, X_test):
 
 
 def zscore(train, test):
-    median = np.median(train)
-    q75, q25 = np.percentile(train, [75, 25])
-    scale = (q75 - q25) / 1.349 or 1.4826 * np.median(np.abs(train - median))
-    return (test - median) / (scale or np.std(train) or 1.0)
+    """``test`` robust-z-scored against ``train``, as DetectorEnsemble does."""
+    return robust_zscore(test, train)
 
 
 def rank(train, test):

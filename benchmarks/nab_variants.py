@@ -32,13 +32,13 @@ from nab import DEFAULT_DATA
 from series_baselines import KNNDistance, dominant_period, series_metrics
 
 from skdeepad import AutoEncoder
+from skdeepad.core import robust_zscore
 from skdeepad.timeseries import WindowedDetector, load_nab
 
 
 def robust(scores):
-    median = np.median(scores)
-    q75, q25 = np.percentile(scores, [75, 25])
-    return (scores - median) / (((q75 - q25) / 1.349) or np.std(scores) or 1.0)
+    """``scores`` robust-z-scored against themselves (the training steps' here)."""
+    return robust_zscore(scores, scores)
 
 
 def anomaly_scores(detector, window, series, aggregate="mean"):
