@@ -14,6 +14,10 @@ default is chosen) and on every dataset fitted (``--dev-only``: those alone).
     python benchmarks/ensemble_members.py --seed 0 [--cache scores.json]
     python benchmarks/ensemble_members.py --setting unsupervised \
         --members dte,ae,dif,if --dev-only --seed 1 --cache unsup1.json
+
+``--extend OLD.json`` reads the fits of an earlier cache of the same run and
+fits only the ``--members`` it lacks, on the same splits (then written to
+``--cache``).
 """
 
 import argparse
@@ -29,7 +33,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.neighbors import LocalOutlierFactor
 from tune_defaults import DEV_SETS
 
-from skdeepad import DTE, ICL, AutoEncoder, DeepIsolationForest
+from skdeepad import DTE, ICL, LUNAR, AutoEncoder, DeepIsolationForest
 from skdeepad.benchmark import _KNNDistance, _training_scores
 from skdeepad.core import robust_zscore
 
@@ -42,6 +46,7 @@ def members(seed):
         "if": IsolationForest(random_state=seed),
         "dif": DeepIsolationForest(random_state=seed),
         "icl": ICL(random_state=seed),
+        "lunar": LUNAR(random_state=seed),
         "knn": _KNNDistance(),
     }
 
@@ -101,6 +106,7 @@ def main():
         "--members", default="dte,ae,lof,if,knn", help="comma-separated candidates"
     )
     parser.add_argument("--dev-only", action="store_true", help="development sets only")
+    parser.add_argument("--extend", help="a cache whose fits are kept; others added")
     args = parser.parse_args()
     names = args.members.split(",")
     unknown = set(names) - set(members(0))
@@ -115,7 +121,18 @@ def main():
         fits = cached["fits"]
     else:
         datasets = ",".join(DEV_SETS) if args.dev_only else None
+        old = {}
+        if args.extend:
+            old = json.loads(Path(args.extend).read_text())
+            if old.get("run") != run:
+                parser.error(f"--extend {args.extend} holds another run: {old['run']}")
+            old = old["fits"]
+            have = set.intersection(*(set(f["scores"]) for f in old.values()))
+            names = [n for n in names if n not in have]
         fits = fit_all(args.data, args.seed, args.setting, names, datasets)
+        for dataset, fit in old.items():
+            fit["scores"].update(fits[dataset]["scores"])
+            fits[dataset] = fit
         if args.cache:
             Path(args.cache).write_text(json.dumps({"run": run, "fits": fits}))
     results = {}

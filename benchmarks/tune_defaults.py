@@ -33,6 +33,7 @@ from skdeepad import (
     DAGMM,
     DTE,
     ICL,
+    LUNAR,
     AutoEncoder,
     DeepIsolationForest,
     DeepSVDD,
@@ -302,6 +303,12 @@ VARIANTS = {
     "ICL": (ICL, {}),
     # its default until 2026-12-01: 30 passes over the data
     "ICL 30 passes": (_ICLPasses, {"epochs": 30}),
+    "LUNAR": (LUNAR, {}),
+    # the authors' (PyOD's) network and training length
+    "LUNAR 256x3 200 epochs": (
+        LUNAR,
+        {"hidden_units": (256, 256, 256), "epochs": 200, "patience": 200},
+    ),
 }
 
 

@@ -27,6 +27,7 @@ DETECTORS = (
     ("DeepSVDD", "skdeepad.tabular", "tabular"),
     ("GANomaly", "skdeepad.tabular", "tabular"),
     ("ICL", "skdeepad.tabular", "tabular"),
+    ("LUNAR", "skdeepad.tabular", "tabular"),
     ("VariationalAutoEncoder", "skdeepad.tabular", "tabular"),
     ("DeepSAD", "skdeepad.labelled", "semi-supervised"),
     ("DevNet", "skdeepad.labelled", "semi-supervised"),

@@ -52,6 +52,7 @@ FAST_PARAMS = {
     },
     "ICL": {"hidden_units": (8, 8, 4), "epochs": 2, "batch_size": 128},
     "LSTMAutoEncoder": {"hidden_units": (4,), "epochs": 2, "batch_size": 128},
+    "LUNAR": {"hidden_units": (8, 8), "epochs": 2, "batch_size": 128},
     "LSTMForecaster": {"hidden_units": (4,), "epochs": 2, "batch_size": 128},
     "TransformerAutoEncoder": {
         "model_dim": 4,

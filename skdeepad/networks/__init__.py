@@ -30,6 +30,7 @@ from .icl import (
     build_icl,
     icl_window_size,
 )
+from .lunar import WeightedDistance, build_lunar
 from .recurrent import (
     build_recurrent_autoencoder,
     build_recurrent_forecaster,
@@ -81,6 +82,8 @@ __all__ = [
     "UnitNorm",
     "build_icl",
     "icl_window_size",
+    "WeightedDistance",
+    "build_lunar",
     "dense_stack",
     "seeded_dense",
 ]

@@ -4,7 +4,8 @@ Autoencoders (:class:`AutoEncoder`, :class:`VariationalAutoEncoder`), a
 one-class objective (:class:`DeepSVDD`), an untrained ensemble
 (:class:`DeepIsolationForest`), an adversarial one (:class:`GANomaly`), a
 density estimate (:class:`DAGMM`) a classifier of diffusion time
-(:class:`DTE`) and internal contrastive learning (:class:`ICL`).
+(:class:`DTE`), internal contrastive learning (:class:`ICL`) and a learned
+weighting of nearest-neighbour distances (:class:`LUNAR`).
 """
 
 from ._autoencoder import AutoEncoder
@@ -13,6 +14,7 @@ from ._dte import DTE
 from ._ganomaly import GANomaly
 from ._icl import ICL
 from ._isolation import DeepIsolationForest
+from ._lunar import LUNAR
 from ._svdd import DeepSVDD
 from ._variational import VariationalAutoEncoder
 
@@ -23,6 +25,7 @@ __all__ = [
     "DeepIsolationForest",
     "DeepSVDD",
     "ICL",
+    "LUNAR",
     "GANomaly",
     "VariationalAutoEncoder",
 ]
