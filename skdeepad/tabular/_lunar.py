@@ -104,7 +104,7 @@ class LUNAR(BaseDeepDetector):
     data, the network learns the training anomalies' distances as normal
     and scores below IsolationForest (``benchmarks/results/lunar_tuning.md``).
     The defaults (a network 64 wide for 100 epochs, the authors' is 256
-    wide for 200) score as well and fit 2.5 times faster.
+    wide for 200) score as well and fit 2 to 4 times faster.
 
     References
     ----------
