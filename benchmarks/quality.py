@@ -78,6 +78,7 @@ BASELINES = (
     "IsolationForest",
     "LocalOutlierFactor",
     "kNN",
+    "kNN mean",
     "OneClassSVM",
 )
 MAX_ROWS = 5000
@@ -122,6 +123,22 @@ def clean_split(X, y, seed):
     return X_train, X_test, y[test]
 
 
+class _KNNMeanDistance(_KNNDistance):
+    """The mean distance to the 5 nearest training rows (PyOD's ``KNN(method="mean")``).
+
+    A stronger classical baseline than the 5th distance alone in the clean
+    setting (``lunar_tuning.md``).
+    """
+
+    def fit(self, X, y=None):
+        super().fit(X)
+        self.training_scores_ = -self.neighbors_.kneighbors()[0].mean(axis=1)
+        return self
+
+    def score_samples(self, X):
+        return -self.neighbors_.kneighbors(X)[0].mean(axis=1)
+
+
 def clean_methods(seed):
     """``{name: factory(n_features)}`` for the clean-train setting."""
     methods = {
@@ -133,6 +150,7 @@ def clean_methods(seed):
         "IsolationForest": lambda d: IsolationForest(random_state=seed),
         "LocalOutlierFactor": lambda d: LocalOutlierFactor(novelty=True),
         "kNN": lambda d: _KNNDistance(),
+        "kNN mean": lambda d: _KNNMeanDistance(),
         "OneClassSVM": lambda d: OneClassSVM(),
     }
     return methods | baselines | pyod_methods(random_state=seed)
@@ -374,7 +392,11 @@ def report_clean(args):
     print("\nTargets (means over every dataset and seed; complete methods only):\n")
     if ours:
         best = max(ours, key=lambda m: mean(auc, m))
-        for baseline, margin in (("kNN", 0.0), ("IsolationForest", 0.04)):
+        for baseline, margin in (
+            ("kNN", 0.0),
+            ("kNN mean", 0.0),
+            ("IsolationForest", 0.04),
+        ):
             if baseline in complete:
                 a, b = mean(auc, best), mean(auc, baseline)
                 verdict = "met" if a >= b + margin - 1e-12 else "MISSED"
