@@ -3,8 +3,8 @@
 :func:`build_lunar` builds the network of LUNAR's "weight" model: a dense
 network reads a sample's sorted distances to its ``k`` nearest training
 samples and returns ``k`` weights (a softmax); :class:`WeightedDistance` sums
-the distances with them, and a batch normalisation of that one value is the
-output, trained towards 0 for training samples and 1 for negative samples.
+the distances with them, and an affine map of that one value is the output,
+trained towards 0 for training samples and 1 for negative samples.
 Written with ``keras.ops``: every backend.
 """
 
@@ -41,9 +41,11 @@ def build_lunar(n_neighbors, hidden_units=(256, 256, 256), *, seed=0, name="luna
 
     Dense ReLU blocks of ``hidden_units`` on the ``n_neighbors`` sorted
     distances, a layer normalisation, a linear layer of ``n_neighbors``
-    logits, their softmax-weighted sum of the distances
-    (:class:`WeightedDistance`) and a batch normalisation of it, as in the
-    authors' "weight" model.
+    logits and their softmax-weighted sum of the distances
+    (:class:`WeightedDistance`), as in the authors' "weight" model; then an
+    affine map of it, its slope started at 1, where the authors
+    batch-normalise (the same ranks, and one function in training and
+    validation).
 
     Parameters
     ----------

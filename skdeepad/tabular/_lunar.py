@@ -179,22 +179,13 @@ class LUNAR(BaseDeepDetector):
     def _fit_network(self, network, X, y, rng):
         from sklearn.neighbors import NearestNeighbors
 
-        from ..core._batches import ShuffledBatches
-
         train, validation = self._split(len(X), None, rng)
         # brute force: exact, fast at these sizes, and nothing but arrays to save
         neighbors = NearestNeighbors(algorithm="brute").fit(X[train])
-        features = [self._distances(neighbors, X[train], own=True)]
-        negatives = self._negative_samples(X[train], rng)
-        features.append(self._distances(neighbors, negatives))
-        inputs, targets = _labelled(features)
+        inputs, targets = self._labelled_distances(neighbors, X[train], rng, own=True)
         if validation is not None:
-            held = [self._distances(neighbors, X[validation])]
-            held.append(
-                self._distances(neighbors, self._negative_samples(X[validation], rng))
-            )
-            validation = _labelled(held)
-        batches = ShuffledBatches(
+            validation = self._labelled_distances(neighbors, X[validation], rng)
+        batches = self._batches(
             inputs,
             targets,
             batch_size=min(self.batch_size, len(inputs)),
@@ -206,6 +197,17 @@ class LUNAR(BaseDeepDetector):
             "history_": history,
             "n_iter_": len(history["loss"]),
         }
+
+    def _labelled_distances(self, neighbors, X, rng, *, own=False):
+        """The network's inputs and targets: ``X``'s rows (0), negative samples (1).
+
+        The distances of ``X``'s rows (``own``: the training rows, see
+        :meth:`_distances`) and of as many negative samples drawn around them.
+        """
+        normal = self._distances(neighbors, X, own=own)
+        negative = self._distances(neighbors, self._negative_samples(X, rng))
+        targets = np.repeat([0.0, 1.0], [len(normal), len(negative)])
+        return np.vstack([normal, negative]), targets.astype(np.float32)
 
     def _negative_samples(self, X, rng):
         """As many negative samples as rows of ``X``, drawn by ``negative_samples``."""
@@ -249,9 +251,3 @@ class LUNAR(BaseDeepDetector):
 
         return forward(self.network_, self._distances(self.neighbors_, X))
 
-
-def _labelled(features):
-    """Stack ``[normal, negative]`` distances; targets 0 and 1."""
-    normal, negative = features
-    targets = np.concatenate([np.zeros(len(normal)), np.ones(len(negative))])
-    return np.vstack(features), targets.astype(np.float32)
