@@ -31,19 +31,26 @@ class _KNNDistance:
 
     ``score_samples`` is that distance negated (the lower, the more abnormal).
     A training row's own score, ``training_scores_``, leaves the row out of
-    its neighbours.
+    its neighbours. ``aggregate="mean"`` takes the mean distance to the ``k``
+    nearest rows instead (PyOD's ``KNN(method="mean")``).
     """
 
-    def __init__(self, n_neighbors=5):
+    def __init__(self, n_neighbors=5, aggregate="kth"):
         self.n_neighbors = n_neighbors
+        self.aggregate = aggregate
 
     def fit(self, X, y=None):
         self.neighbors_ = NearestNeighbors(n_neighbors=self.n_neighbors).fit(X)
-        self.training_scores_ = -self.neighbors_.kneighbors()[0][:, -1]
+        self.training_scores_ = self._scores(self.neighbors_.kneighbors()[0])
         return self
 
     def score_samples(self, X):
-        return -self.neighbors_.kneighbors(X)[0][:, -1]
+        return self._scores(self.neighbors_.kneighbors(X)[0])
+
+    def _scores(self, distances):
+        if self.aggregate == "mean":
+            return -distances.mean(axis=1)
+        return -distances[:, -1]
 
 
 def available_methods(random_state=0, setting="unsupervised"):

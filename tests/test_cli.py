@@ -99,6 +99,9 @@ def test_knn_baseline_leaves_a_training_row_out_of_its_neighbours():
     np.testing.assert_array_equal(knn.score_samples([[2.5]]), [-0.5])
     knn = _KNNDistance().fit(np.arange(10.0)[:, None])
     assert _training_scores(knn, None)[0] == -5.0  # row 0: 5th other is 5
+    knn = _KNNDistance(aggregate="mean").fit(np.arange(10.0)[:, None])
+    assert _training_scores(knn, None)[0] == -3.0  # row 0: others 1..5, mean 3
+    np.testing.assert_array_equal(knn.score_samples([[-1.0]]), [-3.0])  # 1..5
     methods = available_methods(0, "clean")
     assert methods["LocalOutlierFactor"]().novelty
     assert not available_methods(0, "unsupervised")["LocalOutlierFactor"]().novelty
