@@ -23,7 +23,6 @@ Results: benchmarks/results/mcm_probe.md.
 """
 
 import argparse
-import sys
 import time
 import warnings
 from pathlib import Path
@@ -31,12 +30,10 @@ from pathlib import Path
 import keras
 import numpy as np
 from keras import layers, ops
+from quality import DEFAULT_DATA, clean_split, load_raw
 from sklearn.metrics import roc_auc_score
 from sklearn.preprocessing import StandardScaler
-
-sys.path.append(str(Path(__file__).parent))
-from quality import DEFAULT_DATA, clean_split, load_raw  # noqa: E402
-from tune_defaults import DEV_SETS  # noqa: E402
+from tune_defaults import DEV_SETS
 
 
 class MaskedCells(layers.Layer):

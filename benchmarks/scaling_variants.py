@@ -27,21 +27,19 @@ Results: benchmarks/results/tuning.md ("Robust scaling and weight averaging").
 """
 
 import argparse
-import sys
 import time
 import warnings
 from pathlib import Path
 
 import keras
 import numpy as np
+from quality import DEFAULT_DATA, clean_split, load_raw
 from sklearn.metrics import roc_auc_score
+from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import RobustScaler, StandardScaler
+from tune_defaults import DEV_SETS
 
-sys.path.append(str(Path(__file__).parent))
-from quality import DEFAULT_DATA, clean_split, load_raw  # noqa: E402
-from tune_defaults import DEV_SETS  # noqa: E402
-
-import skdeepad  # noqa: E402
+import skdeepad
 
 
 class HybridScaler:
@@ -62,26 +60,11 @@ class HybridScaler:
 SCALERS = {"standard": StandardScaler, "robust": RobustScaler, "hybrid": HybridScaler}
 
 
-class Scaled:
-    """A scaler fitted on the training rows, then the detector on its output."""
-
-    def __init__(self, scaler, detector):
-        self.scaler, self.detector = scaler, detector
-
-    def fit(self, X):
-        self.scaler.fit(X)
-        self.detector.fit(self.scaler.transform(X))
-        return self
-
-    def score_samples(self, X):
-        return self.detector.score_samples(self.scaler.transform(X))
+_ADAM = keras.optimizers.Adam
 
 
 def averaging_adam(**kwargs):
     return _ADAM(**kwargs, use_ema=True, ema_momentum=0.99)
-
-
-_ADAM = keras.optimizers.Adam
 
 
 def main():
@@ -118,7 +101,7 @@ def main():
                         continue
                     detector = eval(args.detector, dict(vars(skdeepad)))  # noqa: S307
                     detector.set_params(random_state=seed, standardize=False)
-                    model = Scaled(SCALERS[scaler](), detector).fit(fit_on)
+                    model = make_pipeline(SCALERS[scaler](), detector).fit(fit_on)
                     auc = roc_auc_score(truth, -model.score_samples(score_on))
                     results.setdefault((label, setting), {}).setdefault(name, [])
                     results[(label, setting)][name].append(auc)
