@@ -14,7 +14,12 @@ loop, thresholds); every public name is re-exported here.
 from ._registry import all_detectors
 from .core import BaseDeepDetector, BaseLabelledDetector, BaseSequenceDetector
 from .labelled import DeepSAD, DevNet
-from .meta import DetectorEnsemble, ReconstructionDetector, TunedThresholdDetector
+from .meta import (
+    DetectorEnsemble,
+    ReconstructionDetector,
+    RefinedDetector,
+    TunedThresholdDetector,
+)
 from .persistence import load, save
 from .sequence import (
     ConvAutoEncoder,
@@ -58,6 +63,7 @@ __all__ = [
     "LSTMForecaster",
     "LUNAR",
     "ReconstructionDetector",
+    "RefinedDetector",
     "TransformerAutoEncoder",
     "TunedThresholdDetector",
     "VariationalAutoEncoder",

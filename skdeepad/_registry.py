@@ -39,6 +39,7 @@ DETECTORS = (
     ("WindowedDetector", "skdeepad.sequence", "series"),
     ("DetectorEnsemble", "skdeepad.meta", "meta"),
     ("ReconstructionDetector", "skdeepad.meta", "meta"),
+    ("RefinedDetector", "skdeepad.meta", "meta"),
     ("TunedThresholdDetector", "skdeepad.meta", "meta"),
 )
 

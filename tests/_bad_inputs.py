@@ -146,6 +146,10 @@ _INNER = (
     "TunedThresholdDetector passes X to its inner detector, here scikit-learn's "
     "IsolationForest, which takes missing values, infinities and sparse matrices"
 )
+_REFINED = (
+    "RefinedDetector passes X to its inner detectors, here an AutoEncoder and "
+    "an IsolationForest, which take sparse matrices"
+)
 _IMAGES = "ConvAutoEncoder reads 4-D arrays as images (n, height, width, channels)"
 _FORECAST = "LSTMForecaster reads the steps before the last: a sequence needs two"
 _THRESHOLD = "TunedThresholdDetector cross-validates: it needs two rows at least"
@@ -182,6 +186,10 @@ OVERRIDES = {
     **{
         (name, stage, "a sparse matrix"): ("ok", "", _DENSIFIED)
         for name, _ in all_detectors("tabular") + all_detectors("semi-supervised")
+        for stage in ("fit", "predict")
+    },
+    **{
+        ("RefinedDetector", stage, "a sparse matrix"): ("ok", "", _REFINED)
         for stage in ("fit", "predict")
     },
     ("ConvAutoEncoder", "fit", "4-D"): ("ok", "", _IMAGES),

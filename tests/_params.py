@@ -47,6 +47,10 @@ FAST_PARAMS = {
     "ReconstructionDetector": {
         "regressor": MLPRegressor(hidden_layer_sizes=(2,), max_iter=20, random_state=0)
     },
+    "RefinedDetector": {
+        "detector": AutoEncoder(hidden_units=(4, 2), epochs=2, batch_size=128),
+        "refiner": IsolationForest(n_estimators=10),
+    },
     "TunedThresholdDetector": {
         "detector": IsolationForest(n_estimators=10, random_state=0), "cv": 2
     },

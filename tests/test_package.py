@@ -59,6 +59,7 @@ def test_all_detectors_finds_concrete_public_detectors():
     assert set(meta) == {
         "DetectorEnsemble",
         "ReconstructionDetector",
+        "RefinedDetector",
         "TunedThresholdDetector",
     }
     kinds = [tabular, labelled, sequence, meta, {"WindowedDetector": None}]

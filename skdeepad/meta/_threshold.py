@@ -204,16 +204,7 @@ class TunedThresholdDetector(
         self : object
             The fitted detector.
         """
-        # X's own problems (empty, one sample) first; the detector validates
-        # the rest, and gets X as given (a DataFrame keeps its column names).
-        check_array(
-            X,
-            accept_sparse=True,
-            ensure_all_finite=False,
-            dtype=None,
-            ensure_min_samples=2,
-        )
-        validate_data(self, X, skip_check_array=True)
+        validate_passed_through(self, X, min_samples=2)
         labels = check_partial_labels(y, _num_samples(X))
         prefit = isinstance(self.cv, str)  # "prefit"
         if prefit:
@@ -310,6 +301,24 @@ class TunedThresholdDetector(
         """
         check_is_fitted(self)
         return self.detector_.score_samples(X)
+
+
+def validate_passed_through(estimator, X, *, min_samples):
+    """Check ``X``'s own problems for a meta-detector that passes it on as given.
+
+    An empty ``X``, or one with fewer than ``min_samples`` rows, is refused;
+    the inner detectors validate the rest and get ``X`` as it is (a
+    DataFrame keeps its column names). Records ``n_features_in_`` and
+    ``feature_names_in_`` on ``estimator``.
+    """
+    check_array(
+        X,
+        accept_sparse=True,
+        ensure_all_finite=False,
+        dtype=None,
+        ensure_min_samples=min_samples,
+    )
+    validate_data(estimator, X, skip_check_array=True)
 
 
 def _own_threshold(detector, X, scores):
