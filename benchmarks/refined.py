@@ -44,6 +44,10 @@ METHODS = {
     "lunar": LUNAR,
     "ens": DetectorEnsemble,
     "if": IsolationForest,
+    "refined": RefinedDetector,  # refined twice: "ae:refined:0.3"
+    "if+ae": lambda random_state: DetectorEnsemble(
+        [("if", IsolationForest()), ("ae", AutoEncoder())], random_state=random_state
+    ),
 }
 
 
