@@ -6,6 +6,8 @@ from sklearn.base import BaseEstimator, OutlierMixin
 from sklearn.ensemble import IsolationForest
 from sklearn.metrics import roc_auc_score
 from sklearn.neighbors import LocalOutlierFactor
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from skdeepad import AutoEncoder, RefinedDetector, WindowedDetector
 
@@ -97,7 +99,6 @@ def test_random_state_seeds_both_and_fits_repeat():
 
 def test_defaults_and_nested_parameters():
     det = RefinedDetector()
-    assert det.get_params()["drop_fraction"] == 0.3
     det.set_params(detector=AutoEncoder(), detector__epochs=3)
     assert det.get_params()["detector__epochs"] == 3
     det = RefinedDetector(random_state=0).fit(X)
@@ -113,6 +114,71 @@ def test_a_detector_of_series_steps_is_refused():
         RefinedDetector(windowed).fit(X)
     with pytest.raises(TypeError, match="refiner WindowedDetector"):
         RefinedDetector(_neighbours(), refiner=windowed).fit(X)
+
+
+@pytest.mark.parametrize(
+    "refiner",
+    [
+        LocalOutlierFactor(n_neighbors=10),  # novelty=False: no score_samples
+        make_pipeline(
+            StandardScaler(), LocalOutlierFactor(n_neighbors=10, novelty=True)
+        ),
+    ],
+    ids=["lof", "pipeline"],
+)
+def test_refiners_that_keep_their_training_scores_rank_by_them(refiner):
+    det = RefinedDetector(_neighbours(), refiner=refiner, drop_fraction=0.1).fit(X)
+    factors = LocalOutlierFactor(n_neighbors=10).fit(
+        StandardScaler().fit_transform(X) if hasattr(refiner, "steps") else X
+    ).negative_outlier_factor_
+    dropped = np.argsort(factors, kind="stable")[: int(0.1 * len(X))]
+    assert set(np.flatnonzero(~det.kept_)) == set(dropped)
+
+
+def test_a_refiner_that_cannot_rank_is_refused():
+    class _Fits(BaseEstimator):
+        def fit(self, X, y=None):
+            return self
+
+    with pytest.raises(TypeError, match="no score_samples nor negative_outlier"):
+        RefinedDetector(_neighbours(), refiner=_Fits()).fit(X)
+
+
+@pytest.mark.parametrize(("fraction", "n_dropped"), [(0.5, 50), (0.29, 29), (0.0, 0)])
+def test_the_fraction_of_rows_dropped_is_rounded_down(fraction, n_dropped):
+    det = RefinedDetector(_neighbours(), refiner=_FirstFeature())
+    det.set_params(drop_fraction=fraction)
+    assert (~det.fit(X[:100]).kept_).sum() == n_dropped
+
+
+class _NanOnFirstRow(_FirstFeature):
+    """Ranks by the first feature, but cannot score the first row (NaN)."""
+
+    def score_samples(self, X):
+        scores = super().score_samples(X).astype(float)
+        scores[0] = np.nan
+        return scores
+
+
+def test_nan_scores_are_the_most_abnormal():
+    # a refiner's NaN ranks the row lowest; a detector's NaN makes no NaN threshold
+    det = RefinedDetector(_neighbours(), refiner=_NanOnFirstRow(), drop_fraction=0.01)
+    assert not det.fit(X).kept_[0]
+    det = RefinedDetector(_NanOnFirstRow(), refiner=_FirstFeature(), contamination=0.1)
+    scores = det.fit(X).score_samples(X)
+    assert np.isfinite(scores).all() and np.isfinite(det.offset_)
+    assert scores[0] == scores.min() and det.predict(X[:1]).tolist() == [-1]
+
+
+def test_without_random_state_the_inner_seeds_stay_and_numpy_is_untouched():
+    before = np.random.get_state()[1].copy()  # noqa: NPY002 (the global state)
+    forest = IsolationForest(n_estimators=5, random_state=7)
+    det = RefinedDetector(
+        make_pipeline(StandardScaler(), forest),
+        refiner=IsolationForest(n_estimators=5, random_state=8),
+    ).fit(X)
+    assert det.detector_[-1].random_state == 7 and det.refiner_.random_state == 8
+    np.testing.assert_array_equal(np.random.get_state()[1], before)  # noqa: NPY002
 
 
 @pytest.mark.parametrize("fraction", [-0.1, 0.6, "half"])

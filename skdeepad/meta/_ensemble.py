@@ -20,6 +20,7 @@ from ..core import (
     robust_zscore,
 )
 from ..persistence import SaveMixin
+from ._utils import training_scores
 
 __all__ = ["DetectorEnsemble"]
 
@@ -250,7 +251,7 @@ class DetectorEnsemble(
                 member.set_params(random_state=seed)
             member.fit(X)
             fitted.append(member)
-            training.append(np.asarray(_training_scores(member, X), dtype=np.float64))
+            training.append(np.asarray(training_scores(member, X), dtype=np.float64))
         self.estimators_, self._names = fitted, names
         self.reference_scores_ = [np.sort(scores) for scores in training]
         combined = self._combine(training, weights)
@@ -386,12 +387,6 @@ def _check_member(name, member):
             f"{what} is not an outlier detector (its estimator type is not "
             "'outlier_detector'); a member must be one, e.g. IsolationForest()."
         )
-
-
-def _training_scores(member, X):
-    """A fitted member's scores of its training rows, the lower the more abnormal."""
-    scores = getattr(member, "negative_outlier_factor_", None)
-    return member.score_samples(X) if scores is None else scores
 
 
 def _rank(scores, reference):

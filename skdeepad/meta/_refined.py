@@ -1,11 +1,12 @@
 """A detector fitted on the training rows another detector finds most normal."""
 
+import math
 from numbers import Real
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, OutlierMixin, clone
-from sklearn.utils import check_random_state, get_tags
+from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import HasMethods, Interval, _fit_context, _num_samples, _safe_indexing
@@ -16,11 +17,16 @@ from ..core import (
     CONTAMINATION_CONSTRAINT,
     ThresholdMixin,
     atomic_fit,
+    finite_scores,
     offset_from_scores,
 )
 from ..persistence import SaveMixin
-from ._ensemble import _training_scores
-from ._threshold import validate_passed_through
+from ._utils import (
+    inner_input_tags,
+    last_step,
+    training_scores,
+    validate_passed_through,
+)
 
 __all__ = ["RefinedDetector"]
 
@@ -35,9 +41,9 @@ class RefinedDetector(
     detector that learns "normal", an autoencoder say, to reconstruct the
     anomalies too. ``RefinedDetector`` first fits ``refiner`` on all of
     ``X``, leaves out of the training set the ``drop_fraction`` of rows it
-    scores as most abnormal, and fits ``detector`` on the rest. The refined
-    detector then scores every sample, the rows left out included, as data
-    it was not trained on: ``score_samples`` is the inner detector's.
+    scores as most abnormal, and fits ``detector`` on the rest.
+    ``score_samples`` is the refined detector's: the rows left out, which it
+    was not trained on, it scores as new data.
 
     This is the data refinement of Yoon et al. (2022) in its simplest form:
     one refiner, one round. A refiner that errs elsewhere than the detector
@@ -50,13 +56,15 @@ class RefinedDetector(
         The detector trained on the refined rows: anything with ``fit`` and
         ``score_samples`` (the lower, the more abnormal), e.g. a skdeepad
         detector, a scikit-learn one, or a ``Pipeline`` ending in one. None
-        uses ``AutoEncoder()``.
+        uses ``AutoEncoder()``; to reach its parameters (``set_params(
+        detector__epochs=5)``, a grid search), pass it explicitly.
 
     refiner : estimator or None, default=None
         The detector that picks the rows to leave out, fitted on all of
-        ``X``; its scores of the training rows rank them (for
-        ``LocalOutlierFactor``, its ``negative_outlier_factor_``). None
-        uses ``IsolationForest()``.
+        ``X``; its scores of the training rows rank them: its
+        ``negative_outlier_factor_`` if it keeps one (``LocalOutlierFactor``,
+        with or without ``novelty``, also as a Pipeline's last step), else
+        its ``score_samples`` of ``X``. None uses ``IsolationForest()``.
 
     drop_fraction : float, default=0.3
         The fraction of training rows, the lowest by the refiner's scores,
@@ -92,12 +100,7 @@ class RefinedDetector(
     offset_ : float
         The threshold on :meth:`score_samples`.
 
-    n_features_in_ : int
-        The number of features seen in :meth:`fit`.
-
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        The feature names seen in :meth:`fit`, defined only when ``X`` had
-        string column names.
+    %(feature_attributes)s
 
     See Also
     --------
@@ -141,7 +144,7 @@ class RefinedDetector(
 
     _parameter_constraints: dict = {
         "detector": [HasMethods(["fit", "score_samples"]), None],
-        "refiner": [HasMethods(["fit", "score_samples"]), None],
+        "refiner": [HasMethods(["fit"]), None],
         "drop_fraction": [Interval(Real, 0, 0.5, closed="both")],
         "contamination": CONTAMINATION_CONSTRAINT,
         "random_state": ["random_state"],
@@ -165,9 +168,8 @@ class RefinedDetector(
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         # X goes to both inner detectors as it is: what both take, this takes.
-        inner = [get_tags(est).input_tags for est in self._estimators()]
-        tags.input_tags.allow_nan = all(t.allow_nan for t in inner)
-        tags.input_tags.sparse = all(t.sparse for t in inner)
+        allow_nan, sparse = inner_input_tags(self._estimators())
+        tags.input_tags.allow_nan, tags.input_tags.sparse = allow_nan, sparse
         return tags
 
     def _estimators(self):
@@ -211,23 +213,32 @@ class RefinedDetector(
                     "steps of one series, whose order and continuity are data. "
                     "Refine the windows instead, or fit it on its own."
                 )
-        rng = check_random_state(self.random_state)
-        for est in (refiner, detector):
-            seed = draw_seed(rng)  # drawn for both: seeds do not shift
-            if self.random_state is not None and "random_state" in est.get_params(
-                deep=False
-            ):
-                est.set_params(random_state=seed)
+        if self.random_state is not None:
+            rng = check_random_state(self.random_state)
+            for est in (refiner, detector):
+                seed = draw_seed(rng)  # drawn for both: seeds do not shift
+                if "random_state" in est.get_params(deep=False):
+                    est.set_params(random_state=seed)
         refiner.fit(X)
-        ranking = np.asarray(_training_scores(refiner, X), dtype=np.float64)
+        if not (
+            hasattr(refiner, "score_samples")
+            or hasattr(last_step(refiner), "negative_outlier_factor_")
+        ):
+            raise TypeError(
+                f"The refiner {type(refiner).__name__} has no score_samples nor "
+                "negative_outlier_factor_ to rank the training rows by; pass an "
+                "outlier detector, e.g. IsolationForest()."
+            )
+        ranking = np.asarray(training_scores(refiner, X), dtype=np.float64)
         n_rows = _num_samples(X)
         kept = np.ones(n_rows, dtype=bool)
         # the lowest scores, ties in row order; NaN scores first
         ranking = np.where(np.isnan(ranking), -np.inf, ranking)
-        dropped = np.argsort(ranking, kind="stable")[: int(self.drop_fraction * n_rows)]
-        kept[dropped] = False
+        # the fraction's rows, rounded down (0.29 of 100 rows is 29, not 28)
+        n_dropped = math.floor(round(self.drop_fraction * n_rows, 9))
+        kept[np.argsort(ranking, kind="stable")[:n_dropped]] = False
         detector.fit(_safe_indexing(X, np.flatnonzero(kept)))
-        scores = np.asarray(detector.score_samples(X), dtype=np.float64)
+        scores = finite_scores(np.asarray(detector.score_samples(X), dtype=np.float64))
         self.refiner_, self.detector_, self.kept_ = refiner, detector, kept
         self.offset_ = offset_from_scores(scores, self.contamination)
         return self
@@ -246,4 +257,11 @@ class RefinedDetector(
             The normality scores; the lower, the more abnormal.
         """
         check_is_fitted(self)
-        return np.asarray(self.detector_.score_samples(X), dtype=np.float64)
+        scores = np.asarray(self.detector_.score_samples(X), dtype=np.float64)
+        return finite_scores(scores.copy())
+
+    @property
+    def _rows_are_steps(self):
+        """Never: a detector of a series' steps is refused at fit."""
+        return False
+

@@ -5,8 +5,7 @@ from numbers import Integral
 
 import numpy as np
 from sklearn.base import BaseEstimator, OutlierMixin, clone
-from sklearn.utils import get_tags
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from .._compat import (
     HasMethods,
@@ -22,6 +21,7 @@ from .._utils import rows_are_steps
 from .._warnings import warn_at_caller
 from ..core import ThresholdMixin, atomic_fit, offset_from_scores
 from ..persistence import SaveMixin
+from ._utils import inner_input_tags, last_step, validate_passed_through
 
 __all__ = ["TunedThresholdDetector"]
 
@@ -180,9 +180,8 @@ class TunedThresholdDetector(
         # y is optional: without labelled anomalies the inner threshold stays.
         tags.target_tags.required = False
         # X goes to the inner detector as it is: what it takes, this takes.
-        inner = get_tags(self.detector).input_tags
-        tags.input_tags.allow_nan = inner.allow_nan
-        tags.input_tags.sparse = inner.sparse
+        allow_nan, sparse = inner_input_tags([self.detector])
+        tags.input_tags.allow_nan, tags.input_tags.sparse = allow_nan, sparse
         return tags
 
     @_fit_context(prefer_skip_nested_validation=False)
@@ -303,24 +302,6 @@ class TunedThresholdDetector(
         return self.detector_.score_samples(X)
 
 
-def validate_passed_through(estimator, X, *, min_samples):
-    """Check ``X``'s own problems for a meta-detector that passes it on as given.
-
-    An empty ``X``, or one with fewer than ``min_samples`` rows, is refused;
-    the inner detectors validate the rest and get ``X`` as it is (a
-    DataFrame keeps its column names). Records ``n_features_in_`` and
-    ``feature_names_in_`` on ``estimator``.
-    """
-    check_array(
-        X,
-        accept_sparse=True,
-        ensure_all_finite=False,
-        dtype=None,
-        ensure_min_samples=min_samples,
-    )
-    validate_data(estimator, X, skip_check_array=True)
-
-
 def _own_threshold(detector, X, scores):
     """The fitted ``detector``'s threshold on its ``score_samples``, or None.
 
@@ -329,7 +310,7 @@ def _own_threshold(detector, X, scores):
     over the training ``scores``, which is ``offset_`` for a detector that
     follows scikit-learn's convention.
     """
-    for candidate in (detector, _last_step(detector)):
+    for candidate in (detector, last_step(detector)):
         offset = getattr(candidate, "offset_", None)
         if offset is not None:
             return float(offset)
@@ -337,11 +318,6 @@ def _own_threshold(detector, X, scores):
         shift = scores - np.asarray(detector.decision_function(X), dtype=np.float64)
         return float(np.median(shift))
     return None
-
-
-def _last_step(detector):
-    steps = getattr(detector, "steps", None)
-    return steps[-1][1] if steps else None
 
 
 def _fractions_below(reference, scores):

@@ -1,0 +1,61 @@
+"""Helpers the meta-detectors share: passing X on, and training scores."""
+
+from sklearn.utils import get_tags
+from sklearn.utils.validation import check_array, validate_data
+
+__all__ = [
+    "inner_input_tags",
+    "last_step",
+    "training_scores",
+    "validate_passed_through",
+]
+
+
+def validate_passed_through(estimator, X, *, min_samples):
+    """Check ``X``'s own problems for a meta-detector that passes it on as given.
+
+    An empty ``X``, or one with fewer than ``min_samples`` rows, is refused;
+    the inner detectors validate the rest and get ``X`` as it is (a
+    DataFrame keeps its column names). Records ``n_features_in_`` and
+    ``feature_names_in_`` on ``estimator``.
+    """
+    check_array(
+        X,
+        accept_sparse=True,
+        ensure_all_finite=False,
+        dtype=None,
+        ensure_min_samples=min_samples,
+    )
+    validate_data(estimator, X, skip_check_array=True)
+
+
+def inner_input_tags(estimators):
+    """``(allow_nan, sparse)``: what every one of ``estimators`` takes as input.
+
+    An object without scikit-learn tags is taken to refuse both.
+    """
+    allow_nan = sparse = True
+    for estimator in estimators:
+        try:
+            tags = get_tags(estimator).input_tags
+        except Exception:  # no scikit-learn tags at all
+            return False, False
+        allow_nan, sparse = allow_nan and tags.allow_nan, sparse and tags.sparse
+    return allow_nan, sparse
+
+
+def training_scores(detector, X):
+    """A fitted detector's scores of its training rows, the lower the more abnormal.
+
+    ``negative_outlier_factor_`` where the detector keeps it
+    (``LocalOutlierFactor``, also as a Pipeline's last step: each training
+    row left out of its own neighbours), else ``score_samples(X)``.
+    """
+    scores = getattr(last_step(detector), "negative_outlier_factor_", None)
+    return detector.score_samples(X) if scores is None else scores
+
+
+def last_step(estimator):
+    """A Pipeline's last step, or the estimator itself."""
+    steps = getattr(estimator, "steps", None)
+    return steps[-1][1] if steps else estimator
