@@ -154,6 +154,12 @@ def test_members_get_distinct_seeds_and_fits_repeat():
     assert members[1][1].random_state == 5  # the given member is not changed
     unseeded = DetectorEnsemble(members).fit(X_NORMAL)
     assert unseeded.estimators_[1].random_state == 5  # None leaves members' own
+    # and draws nothing from NumPy's global generator
+    before = np.random.get_state()  # noqa: NPY002 (the global generator)
+    seeded = [("b", _forest(random_state=5)), ("noise", _Noise())]
+    DetectorEnsemble(seeded).fit(X_NORMAL)
+    after = np.random.get_state()  # noqa: NPY002
+    assert after[2] == before[2] and np.array_equal(after[1], before[1])
 
 
 def test_defaults():

@@ -241,14 +241,17 @@ class DetectorEnsemble(
         names, members = self._checked_members()
         weights = self._checked_weights(len(members))
         X = validate_data(self, X, dtype=FLOAT_DTYPES)
-        rng = check_random_state(self.random_state)
+        # None leaves the members' seeds, and NumPy's global generator, as they are
+        rng = self.random_state
+        if rng is not None:
+            rng = check_random_state(rng)
         fitted, training = [], []
         for member in members:
             member = clone(member)
-            seed = draw_seed(rng)  # drawn for every member: seeds do not shift
-            takes_seed = "random_state" in member.get_params(deep=False)
-            if self.random_state is not None and takes_seed:
-                member.set_params(random_state=seed)
+            if rng is not None:
+                seed = draw_seed(rng)  # drawn for every member: seeds do not shift
+                if "random_state" in member.get_params(deep=False):
+                    member.set_params(random_state=seed)
             member.fit(X)
             fitted.append(member)
             training.append(np.asarray(training_scores(member, X), dtype=np.float64))
