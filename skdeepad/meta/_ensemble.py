@@ -2,14 +2,14 @@
 
 import numpy as np
 from scipy.special import ndtr, ndtri
-from sklearn.base import OutlierMixin, clone, is_outlier_detector
-from sklearn.utils import Bunch, check_random_state
+from sklearn.base import OutlierMixin, is_outlier_detector
+from sklearn.utils import Bunch
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._compat import StrOptions, _BaseComposition, _fit_context
 from .._config import DocLinkMixin
 from .._docstrings import fill_doc
-from .._utils import FLOAT_DTYPES, draw_seed, rows_are_steps
+from .._utils import FLOAT_DTYPES, rows_are_steps
 from ..core import (
     CONTAMINATION_CONSTRAINT,
     ThresholdMixin,
@@ -20,7 +20,7 @@ from ..core import (
     robust_zscore,
 )
 from ..persistence import SaveMixin
-from ._utils import training_scores
+from ._utils import seeded_clones, training_scores
 
 __all__ = ["DetectorEnsemble"]
 
@@ -241,19 +241,9 @@ class DetectorEnsemble(
         names, members = self._checked_members()
         weights = self._checked_weights(len(members))
         X = validate_data(self, X, dtype=FLOAT_DTYPES)
-        # None leaves the members' seeds, and NumPy's global generator, as they are
-        rng = self.random_state
-        if rng is not None:
-            rng = check_random_state(rng)
-        fitted, training = [], []
-        for member in members:
-            member = clone(member)
-            if rng is not None:
-                seed = draw_seed(rng)  # drawn for every member: seeds do not shift
-                if "random_state" in member.get_params(deep=False):
-                    member.set_params(random_state=seed)
+        fitted, training = seeded_clones(members, self.random_state), []
+        for member in fitted:
             member.fit(X)
-            fitted.append(member)
             training.append(np.asarray(training_scores(member, X), dtype=np.float64))
         self.estimators_, self._names = fitted, names
         self.reference_scores_ = [np.sort(scores) for scores in training]

@@ -5,14 +5,13 @@ from numbers import Real
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, OutlierMixin, clone
-from sklearn.utils import check_random_state
+from sklearn.base import BaseEstimator, OutlierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import HasMethods, Interval, _fit_context, _num_samples, _safe_indexing
 from .._config import DocLinkMixin
 from .._docstrings import fill_doc
-from .._utils import draw_seed, rows_are_steps
+from .._utils import rows_are_steps
 from ..core import (
     CONTAMINATION_CONSTRAINT,
     ThresholdMixin,
@@ -24,6 +23,7 @@ from ..persistence import SaveMixin
 from ._utils import (
     inner_input_tags,
     last_step,
+    seeded_clones,
     training_scores,
     validate_passed_through,
 )
@@ -204,7 +204,7 @@ class RefinedDetector(
             X = X.tocsr()
         elif not hasattr(X, "__getitem__"):  # array-like by __array__ alone
             X = np.asarray(X)
-        refiner, detector = (clone(est) for est in self._estimators())
+        refiner, detector = seeded_clones(self._estimators(), self.random_state)
         for role, est in [("refiner", refiner), ("detector", detector)]:
             if rows_are_steps(est):
                 raise TypeError(
@@ -213,12 +213,6 @@ class RefinedDetector(
                     "steps of one series, whose order and continuity are data. "
                     "Refine the windows instead, or fit it on its own."
                 )
-        if self.random_state is not None:
-            rng = check_random_state(self.random_state)
-            for est in (refiner, detector):
-                seed = draw_seed(rng)  # drawn for both: seeds do not shift
-                if "random_state" in est.get_params(deep=False):
-                    est.set_params(random_state=seed)
         refiner.fit(X)
         if not (
             hasattr(refiner, "score_samples")
@@ -229,16 +223,15 @@ class RefinedDetector(
                 "negative_outlier_factor_ to rank the training rows by; pass an "
                 "outlier detector, e.g. IsolationForest()."
             )
-        ranking = np.asarray(training_scores(refiner, X), dtype=np.float64)
+        # the lowest scores, ties in row order; NaN scores first
+        ranking = finite_scores(np.array(training_scores(refiner, X), dtype=np.float64))
         n_rows = _num_samples(X)
         kept = np.ones(n_rows, dtype=bool)
-        # the lowest scores, ties in row order; NaN scores first
-        ranking = np.where(np.isnan(ranking), -np.inf, ranking)
         # the fraction's rows, rounded down (0.29 of 100 rows is 29, not 28)
         n_dropped = math.floor(round(self.drop_fraction * n_rows, 9))
         kept[np.argsort(ranking, kind="stable")[:n_dropped]] = False
         detector.fit(_safe_indexing(X, np.flatnonzero(kept)))
-        scores = finite_scores(np.asarray(detector.score_samples(X), dtype=np.float64))
+        scores = finite_scores(np.array(detector.score_samples(X), dtype=np.float64))
         self.refiner_, self.detector_, self.kept_ = refiner, detector, kept
         self.offset_ = offset_from_scores(scores, self.contamination)
         return self
@@ -257,11 +250,7 @@ class RefinedDetector(
             The normality scores; the lower, the more abnormal.
         """
         check_is_fitted(self)
-        scores = np.asarray(self.detector_.score_samples(X), dtype=np.float64)
-        return finite_scores(scores.copy())
-
-    @property
-    def _rows_are_steps(self):
-        """Never: a detector of a series' steps is refused at fit."""
-        return False
+        return finite_scores(
+            np.array(self.detector_.score_samples(X), dtype=np.float64)
+        )
 

@@ -1,11 +1,15 @@
 """Helpers the meta-detectors share: passing X on, and training scores."""
 
-from sklearn.utils import get_tags
+from sklearn.base import clone
+from sklearn.utils import check_random_state, get_tags
 from sklearn.utils.validation import check_array, validate_data
+
+from .._utils import draw_seed
 
 __all__ = [
     "inner_input_tags",
     "last_step",
+    "seeded_clones",
     "training_scores",
     "validate_passed_through",
 ]
@@ -59,3 +63,21 @@ def last_step(estimator):
     """A Pipeline's last step, or the estimator itself."""
     steps = getattr(estimator, "steps", None)
     return steps[-1][1] if steps else estimator
+
+
+def seeded_clones(estimators, random_state):
+    """Clones of ``estimators``, each seeded from ``random_state`` if it takes one.
+
+    With an int or a RandomState, a seed is drawn for every estimator, in
+    order (so that the seeds do not shift when one takes none), and set as
+    its ``random_state``. None leaves their seeds, and NumPy's global
+    generator, as they are.
+    """
+    clones = [clone(estimator) for estimator in estimators]
+    if random_state is not None:
+        rng = check_random_state(random_state)
+        for estimator in clones:
+            seed = draw_seed(rng)
+            if "random_state" in estimator.get_params(deep=False):
+                estimator.set_params(random_state=seed)
+    return clones
