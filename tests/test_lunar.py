@@ -50,6 +50,33 @@ def test_training_rows_are_described_without_themselves():
     np.testing.assert_allclose(new, neighbors.kneighbors(X[:2] + 0.01, 3)[0], rtol=1e-6)
 
 
+def test_rows_equal_to_training_rows_are_found_and_leave_one_out():
+    X = _blobs(40).astype("float32")
+    X[1] = X[0]  # a duplicated training row: its twin stays its neighbour
+    det = LUNAR(n_neighbors=3)
+    neighbors = NearestNeighbors(algorithm="brute").fit(X)
+    moved = X[:4] + 0.01
+    found = det._distances(neighbors, np.vstack([X, moved]))
+    np.testing.assert_array_equal(found[:40], det._distances(neighbors, X, own=True))
+    new = det._distances(neighbors, moved, own=False)
+    np.testing.assert_array_equal(found[40:], new)
+    np.testing.assert_allclose(found[:2, 0], 0)
+    assert np.all(found[2:40, 0] > 0)
+
+
+def test_scoring_the_training_data_again_describes_rows_as_in_training(fitted):
+    X = _blobs(400)
+    scaled = fitted.scaler_.transform(X).astype("float32")
+    described = fitted._distances(fitted.neighbors_, scaled)
+    # no row is its own nearest neighbour: the first distance is never 0
+    assert np.all(described[:, 0] > 0)
+    in_index = fitted._distances(fitted.neighbors_, scaled, own=False)[:, 0] == 0
+    assert in_index.sum() == fitted.neighbors_.n_samples_fit_
+    own = fitted._distances(fitted.neighbors_, scaled[in_index], own=True)
+    learnt = keras.ops.convert_to_numpy(fitted.network_(own, training=False))
+    np.testing.assert_allclose(fitted.score_samples(X)[in_index], -learnt, rtol=1e-6)
+
+
 def test_fewer_training_rows_than_neighbours_repeat_the_last_distance():
     X = np.array([[0.0], [1.0], [3.0]], dtype="float32")
     neighbors = NearestNeighbors(algorithm="brute").fit(X)

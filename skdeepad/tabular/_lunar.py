@@ -86,10 +86,13 @@ class LUNAR(BaseDeepDetector):
     affine map of the weighted sum (the authors batch-normalise it: the same
     ranks, but its validation loss, read with moving statistics that lag
     behind, made early stopping keep the first epoch); it is trained by the
-    mean squared error to the targets. In training, a training sample's own
-    distance (0) is left out of its description; any sample scored later,
-    the training samples included (their scores set ``offset_``), is
-    described by its distances to all the training samples.
+    mean squared error to the targets. A training sample's own distance (0)
+    is left out of its description, in training and when it is scored
+    again: a scored sample equal to a training sample (bit for bit) is
+    described by its distances to the other training samples, so that the
+    training data scored after ``fit`` (the unsupervised setting, and
+    ``offset_``) are described as the network learnt them. Any other sample
+    is described by its distances to all the training samples.
 
     The negative samples are drawn once per fit, seeded by
     ``random_state``; so are the rows held out for early stopping (with
@@ -184,7 +187,9 @@ class LUNAR(BaseDeepDetector):
         neighbors = NearestNeighbors(algorithm="brute").fit(X[train])
         inputs, targets = self._labelled_distances(neighbors, X[train], rng, own=True)
         if validation is not None:
-            validation = self._labelled_distances(neighbors, X[validation], rng)
+            validation = self._labelled_distances(
+                neighbors, X[validation], rng, own=None
+            )
         batches = self._batches(
             inputs,
             targets,
@@ -198,14 +203,16 @@ class LUNAR(BaseDeepDetector):
             "n_iter_": len(history["loss"]),
         }
 
-    def _labelled_distances(self, neighbors, X, rng, *, own=False):
+    def _labelled_distances(self, neighbors, X, rng, *, own):
         """The network's inputs and targets: ``X``'s rows (0), negative samples (1).
 
-        The distances of ``X``'s rows (``own``: the training rows, see
-        :meth:`_distances`) and of as many negative samples drawn around them.
+        The distances of ``X``'s rows (``own`` as in :meth:`_distances`) and
+        of as many negative samples drawn around them.
         """
         normal = self._distances(neighbors, X, own=own)
-        negative = self._distances(neighbors, self._negative_samples(X, rng))
+        negative = self._distances(
+            neighbors, self._negative_samples(X, rng), own=False
+        )
         targets = np.repeat([0.0, 1.0], [len(normal), len(negative)])
         return np.vstack([normal, negative]), targets.astype(np.float32)
 
@@ -225,13 +232,28 @@ class LUNAR(BaseDeepDetector):
             drawn = drawn[rng.randint(len(drawn), size=n_rows)]
         return drawn.astype(np.float32)
 
-    def _distances(self, neighbors, X, *, own=False):
+    def _distances(self, neighbors, X, *, own=None):
         """The sorted distances of ``X``'s rows to their nearest training rows.
 
-        ``own``: the rows are the training rows, and each one's distance to
-        itself is left out (unless it is the only one). ``n_neighbors``
-        columns; with fewer training rows the last distance is repeated.
+        A training row's distance to itself is left out of its description:
+        ``own=True`` says every row of ``X`` is a training row, ``own=False``
+        none; ``own=None`` finds them, a row equal to a training row (bit
+        for bit) leaving one such row out, so that the training data scored
+        again (the unsupervised setting) are described as in training.
+        ``n_neighbors`` columns; with fewer training rows the last distance
+        is repeated.
         """
+        if own is None:
+            own = _rows_in(X, _training_rows(neighbors))
+        own = np.broadcast_to(own, (len(X),))
+        distances = np.empty((len(X), self.n_neighbors), dtype=np.float32)
+        for mine in (False, True):
+            rows = own == mine
+            if rows.any():
+                distances[rows] = self._sorted_distances(neighbors, X[rows], mine)
+        return distances
+
+    def _sorted_distances(self, neighbors, X, own):
         own = own and neighbors.n_samples_fit_ > 1  # a lone row: itself only
         k = min(self.n_neighbors, neighbors.n_samples_fit_ - own)
         # a row that overflowed float32 is infinitely far from every other
@@ -251,3 +273,17 @@ class LUNAR(BaseDeepDetector):
 
         return forward(self.network_, self._distances(self.neighbors_, X))
 
+
+
+def _training_rows(neighbors):
+    # NearestNeighbors keeps its training rows as the private ``_fit_X`` (an
+    # array with algorithm="brute", which LUNAR uses)
+    return neighbors._fit_X
+
+
+def _rows_in(X, rows):
+    """Whether each row of ``X`` equals a row of ``rows``, bit for bit."""
+    X = np.ascontiguousarray(X, dtype=rows.dtype)
+    rows = np.ascontiguousarray(rows)
+    whole_row = np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))
+    return np.isin(X.view(whole_row).ravel(), rows.view(whole_row).ravel())
