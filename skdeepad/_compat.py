@@ -18,6 +18,7 @@ from sklearn.utils.validation import _num_samples
 
 __all__ = [
     "HasMethods",
+    "neighbors_training_rows",
     "Interval",
     "RealNotInt",
     "StrOptions",
@@ -28,3 +29,12 @@ __all__ = [
     "validate_params",
 ]
 
+
+
+def neighbors_training_rows(neighbors):
+    """The rows a fitted ``NearestNeighbors`` searches, as it keeps them.
+
+    scikit-learn stores them as the private ``_fit_X`` (an array with
+    ``algorithm="brute"``, in the dtype of the rows fitted).
+    """
+    return neighbors._fit_X

@@ -7,6 +7,7 @@ from sklearn.neighbors import NearestNeighbors
 import skdeepad
 from skdeepad import LUNAR
 from skdeepad.networks import WeightedDistance, build_lunar
+from skdeepad.tabular._lunar import _rows_in
 
 FAST = {"hidden_units": (16, 16), "epochs": 30}
 
@@ -60,8 +61,15 @@ def test_rows_equal_to_training_rows_are_found_and_leave_one_out():
     np.testing.assert_array_equal(found[:40], det._distances(neighbors, X, own=True))
     new = det._distances(neighbors, moved, own=False)
     np.testing.assert_array_equal(found[40:], new)
-    np.testing.assert_allclose(found[:2, 0], 0)
-    assert np.all(found[2:40, 0] > 0)
+    np.testing.assert_allclose(found[:2, 0], 0, atol=1e-6)
+    assert np.all(found[2:40, 0] > 1e-6)
+
+
+def test_rows_are_compared_in_the_wider_dtype_with_signed_zeros_equal():
+    rows = np.array([[0.0, 1.0], [0.1, 2.0]], dtype="float32")
+    tenth = float(np.float32(0.1))
+    X = np.array([[-0.0, 1.0], [tenth, 2.0], [tenth + 1e-9, 2.0], [0.1, 2.0]])
+    np.testing.assert_array_equal(_rows_in(X, rows), [True, True, False, False])
 
 
 def test_scoring_the_training_data_again_describes_rows_as_in_training(fitted):
@@ -69,8 +77,8 @@ def test_scoring_the_training_data_again_describes_rows_as_in_training(fitted):
     scaled = fitted.scaler_.transform(X).astype("float32")
     described = fitted._distances(fitted.neighbors_, scaled)
     # no row is its own nearest neighbour: the first distance is never 0
-    assert np.all(described[:, 0] > 0)
-    in_index = fitted._distances(fitted.neighbors_, scaled, own=False)[:, 0] == 0
+    assert np.all(described[:, 0] > 1e-6)
+    in_index = fitted._distances(fitted.neighbors_, scaled, own=False)[:, 0] < 1e-6
     assert in_index.sum() == fitted.neighbors_.n_samples_fit_
     own = fitted._distances(fitted.neighbors_, scaled[in_index], own=True)
     learnt = keras.ops.convert_to_numpy(fitted.network_(own, training=False))
@@ -153,7 +161,8 @@ def test_bad_parameters_are_value_errors(params, match):
 
 
 def test_save_and_load_give_the_same_scores(fitted, tmp_path):
-    X = _blobs(50, seed=1)
+    # new rows, and the training rows, which leave themselves out
+    X = np.vstack([_blobs(50, seed=1), _blobs(400)])
     fitted.save(tmp_path / "lunar.skdeepad")
     loaded = skdeepad.load(tmp_path / "lunar.skdeepad")
     assert isinstance(loaded, LUNAR)

@@ -4,7 +4,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from .._compat import Interval, StrOptions
+from .._compat import Interval, StrOptions, neighbors_training_rows
 from .._docstrings import fill_doc
 from .._units import check_units
 from .._utils import draw_seed
@@ -88,11 +88,15 @@ class LUNAR(BaseDeepDetector):
     behind, made early stopping keep the first epoch); it is trained by the
     mean squared error to the targets. A training sample's own distance (0)
     is left out of its description, in training and when it is scored
-    again: a scored sample equal to a training sample (bit for bit) is
-    described by its distances to the other training samples, so that the
-    training data scored after ``fit`` (the unsupervised setting, and
-    ``offset_``) are described as the network learnt them. Any other sample
-    is described by its distances to all the training samples.
+    again: a scored sample equal to one of ``neighbors_``'s rows (once
+    standardised and made float32, the network's units) is described by
+    its distances to the other rows, so that the training data scored after
+    ``fit`` (the unsupervised setting, and ``offset_``) are described as the
+    network learnt them. Any other sample, the rows held out for early
+    stopping included, is described by its distances to all of
+    ``neighbors_``'s rows: a sample a hair away from a training sample,
+    whose nearest distance is then almost 0, scores as more normal than
+    that training sample itself.
 
     The negative samples are drawn once per fit, seeded by
     ``random_state``; so are the rows held out for early stopping (with
@@ -235,17 +239,19 @@ class LUNAR(BaseDeepDetector):
     def _distances(self, neighbors, X, *, own=None):
         """The sorted distances of ``X``'s rows to their nearest training rows.
 
-        A training row's distance to itself is left out of its description:
-        ``own=True`` says every row of ``X`` is a training row, ``own=False``
-        none; ``own=None`` finds them, a row equal to a training row (bit
-        for bit) leaving one such row out, so that the training data scored
+        A training row's distance to itself is left out of its description
+        (unless it is the only training row): ``own=True`` says every row of
+        ``X`` is a training row, ``own=False`` none; ``own=None`` finds them,
+        a row equal to a training row (value for value, in the network's
+        units) leaving one such row out, so that the training data scored
         again (the unsupervised setting) are described as in training.
         ``n_neighbors`` columns; with fewer training rows the last distance
         is repeated.
         """
         if own is None:
-            own = _rows_in(X, _training_rows(neighbors))
-        own = np.broadcast_to(own, (len(X),))
+            own = _rows_in(X, neighbors_training_rows(neighbors))
+        if np.all(own) or not np.any(own):
+            return self._sorted_distances(neighbors, X, bool(np.all(own) and len(X)))
         distances = np.empty((len(X), self.n_neighbors), dtype=np.float32)
         for mine in (False, True):
             rows = own == mine
@@ -274,16 +280,14 @@ class LUNAR(BaseDeepDetector):
         return forward(self.network_, self._distances(self.neighbors_, X))
 
 
-
-def _training_rows(neighbors):
-    # NearestNeighbors keeps its training rows as the private ``_fit_X`` (an
-    # array with algorithm="brute", which LUNAR uses)
-    return neighbors._fit_X
-
-
 def _rows_in(X, rows):
-    """Whether each row of ``X`` equals a row of ``rows``, bit for bit."""
-    X = np.ascontiguousarray(X, dtype=rows.dtype)
-    rows = np.ascontiguousarray(rows)
-    whole_row = np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))
+    """Whether each row of ``X`` equals a row of ``rows``, value for value.
+
+    Compared in the wider of the two dtypes (widening is exact), with -0.0
+    and 0.0 equal.
+    """
+    dtype = np.result_type(X, rows)
+    X = np.ascontiguousarray(X, dtype=dtype) + 0.0  # -0.0 + 0.0 is 0.0
+    rows = np.ascontiguousarray(rows, dtype=dtype) + 0.0
+    whole_row = np.dtype((np.void, dtype.itemsize * rows.shape[1]))
     return np.isin(X.view(whole_row).ravel(), rows.view(whole_row).ravel())
