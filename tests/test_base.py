@@ -252,6 +252,27 @@ def test_divergence_raises_a_clear_error_and_leaves_no_fitted_state(data):
     assert not hasattr(det, "offset_") and not hasattr(det, "network_")
 
 
+def test_data_constant_up_to_rounding_fit_without_a_divergence_error():
+    # the untrained loss is ~1e-31 there; rounding made it grow a millionfold
+    X = np.full((200, 8), 3.0)
+    X[::2] += 1e-15
+    det = AutoEncoder(**FAST, random_state=0).fit(X)
+    assert np.all(np.isfinite(det.score_samples(X)))
+
+
+def test_the_divergence_guard_reads_growth_from_a_floor():
+    from skdeepad.core._training import DivergenceGuard
+
+    guard = DivergenceGuard()
+    guard.set_model(AutoEncoder()._build_network((4,), 0))
+    guard.initial_loss = 4e-31
+    guard.on_train_batch_end(0, {"loss": 3e-24})
+    assert guard.diverged is None
+    guard.initial_loss = 2.0
+    guard.on_train_batch_end(0, {"loss": 3e6})
+    assert "grew from 2 to 3e+06" in guard.diverged
+
+
 @pytest.mark.parametrize("n_rows", [1, 3, 17])
 def test_a_rows_score_does_not_depend_on_how_many_rows_are_scored(n_rows):
     # float32 kernels treat a short remainder block of rows differently; every

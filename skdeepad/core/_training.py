@@ -144,12 +144,15 @@ class DivergenceGuard(keras.callbacks.Callback):
     when it exceeds ``factor`` times ``initial_loss``, the untrained
     network's loss on the first batch: training that multiplies its loss by
     a million has left the data behind (a far too large learning rate, say),
-    even while the numbers stay finite.
+    even while the numbers stay finite. An initial loss below ``floor``
+    counts as ``floor``: on data constant up to rounding the untrained loss
+    is ~1e-31, and its growth to ~1e-24 is rounding, not divergence.
     """
 
-    def __init__(self, factor=1e6):
+    def __init__(self, factor=1e6, floor=1e-6):
         super().__init__()
         self.factor = factor
+        self.floor = floor
         self.initial_loss = None
         self.diverged = None
         self._epoch = 0
@@ -161,7 +164,9 @@ class DivergenceGuard(keras.callbacks.Callback):
         loss = float(loss)
         if not math.isfinite(loss):
             self.diverged = f"the training loss became {loss}"
-        elif self.initial_loss and loss > self.factor * self.initial_loss:
+        elif self.initial_loss and loss > self.factor * max(
+            self.initial_loss, self.floor
+        ):
             self.diverged = (
                 f"the training loss grew from {self.initial_loss:.3g} to {loss:.3g}"
             )
