@@ -18,7 +18,6 @@ from sklearn.utils.validation import _num_samples
 
 __all__ = [
     "HasMethods",
-    "neighbors_training_rows",
     "Interval",
     "RealNotInt",
     "StrOptions",
@@ -26,9 +25,9 @@ __all__ = [
     "_fit_context",
     "_num_samples",
     "_safe_indexing",
+    "neighbors_training_rows",
     "validate_params",
 ]
-
 
 
 def neighbors_training_rows(neighbors):

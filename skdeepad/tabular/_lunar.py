@@ -251,7 +251,7 @@ class LUNAR(BaseDeepDetector):
         if own is None:
             own = _rows_in(X, neighbors_training_rows(neighbors))
         if np.all(own) or not np.any(own):
-            return self._sorted_distances(neighbors, X, bool(np.all(own) and len(X)))
+            return self._sorted_distances(neighbors, X, bool(np.all(own)))
         distances = np.empty((len(X), self.n_neighbors), dtype=np.float32)
         for mine in (False, True):
             rows = own == mine
