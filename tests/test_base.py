@@ -333,6 +333,44 @@ def test_small_fits_from_one_iterator_learn_what_per_epoch_iterators_do(
     )
 
 
+@pytest.mark.parametrize(
+    "n_batches, steps",
+    [(1, 1), (4, 4), (16, 16), (32, 16), (24, 12), (18, 9), (22, 11), (17, None)],
+)
+def test_an_epoch_from_one_iterator_splits_into_equal_executions(n_batches, steps):
+    """Executions end where the epoch does (one more step would read the next
+    epoch's first batch), and are not so short that they cost more than an
+    iterator per epoch."""
+    from skdeepad.core._training import _epoch_execution
+
+    assert _epoch_execution(n_batches) == steps
+
+
+def test_a_small_fit_runs_each_epoch_in_one_execution():
+    """Four batches an epoch: one call of the compiled train function per
+    epoch (Keras calls a batch-end callback once per call), not four."""
+    import keras
+
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("the one-iterator fit is TensorFlow's")
+
+    class Calls(keras.callbacks.Callback):
+        n = 0
+
+        def on_train_batch_end(self, batch, logs=None):
+            Calls.n += 1
+
+    X = np.random.RandomState(0).normal(size=(128, 3))
+    det = AutoEncoder(
+        epochs=5,
+        batch_size=32,
+        early_stopping=False,
+        callbacks=[Calls()],
+        random_state=0,
+    ).fit(X)
+    assert det.n_iter_ == 5 and Calls.n == 5
+
+
 @pytest.mark.parametrize("n_rows", [10, 100, 333])
 def test_epochs_of_a_fixed_number_of_rows_draw_every_sample_as_often(n_rows):
     from skdeepad.core._batches import ShuffledBatches

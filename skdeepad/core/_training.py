@@ -81,7 +81,11 @@ def train_network(
         optimizer=optimizer or keras.optimizers.Adam(learning_rate=learning_rate),
         loss=loss,
         run_eagerly=eager,
-        steps_per_execution=1 if few_batches else _steps_per_execution(eager),
+        steps_per_execution=(
+            _epoch_execution(len(batches))
+            if few_batches
+            else _steps_per_execution(eager)
+        ),
     )
     if not network.optimizer.built:
         # Keras's TensorFlow trainer would create the optimizer's variables
@@ -189,18 +193,33 @@ def _loss_on(network, batch):
 def _few_batches(batches, eager):
     """Whether a compiled TensorFlow fit of ``batches`` reads them from one iterator.
 
-    For in-memory data of at most ``_STEPS_PER_EXECUTION`` batches an epoch,
-    where the cost of a tf.data iterator per epoch outweighs the steps. One
-    step per execution then: a multi-step execution would read past the end
-    of an epoch of the never-ending dataset.
+    For in-memory data whose epochs split into executions of equal length
+    (see :func:`_epoch_execution`), where the cost of a tf.data iterator per
+    epoch outweighs the steps.
     """
     return (
         not eager
         and keras.backend.backend() == "tensorflow"
         and isinstance(batches, ShuffledBatches)
-        and len(batches) <= _STEPS_PER_EXECUTION
+        and _epoch_execution(len(batches)) is not None
         and not _distributed()
     )
+
+
+def _epoch_execution(n_batches):
+    """Steps per execution of an epoch of ``n_batches`` read from one iterator.
+
+    The executions must end where the epoch does: one more step would read
+    the next epoch's first batch from the never-ending dataset. An epoch of
+    at most ``_STEPS_PER_EXECUTION`` batches is one execution; a longer one
+    takes the largest divisor up to that, if it is at least half of it
+    (32 batches: two executions of 16), else None (17 batches: per-step
+    executions would cost more than an iterator per epoch).
+    """
+    if n_batches <= _STEPS_PER_EXECUTION:
+        return n_batches
+    steps = max(d for d in range(1, _STEPS_PER_EXECUTION + 1) if n_batches % d == 0)
+    return steps if 2 * steps >= _STEPS_PER_EXECUTION else None
 
 
 class _OneBatchValidation(keras.callbacks.Callback):
