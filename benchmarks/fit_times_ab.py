@@ -32,7 +32,8 @@ NEW_EPOCH_EXECUTION = _training._epoch_execution
 
 def set_mode(mode):
     if mode == "old":
-        _training._few_batches = lambda b, e: NEW_FEW_BATCHES(b, e) and len(b) <= 16
+        limit = _training._STEPS_PER_EXECUTION
+        _training._few_batches = lambda b, e: NEW_FEW_BATCHES(b, e) and len(b) <= limit
         _training._epoch_execution = lambda n: 1
     else:
         _training._few_batches = NEW_FEW_BATCHES
