@@ -254,6 +254,10 @@ VARIANTS = {
         {"learning_rate": 1e-4, "epochs": 20, "early_stopping": False},
     ),
     "DIF": (DeepIsolationForest, {}),
+    # the representation's width, the input kept (2026-12-02; the default is 20)
+    "DIF rep5": (DeepIsolationForest, {"hidden_units": (500, 100, 5)}),
+    "DIF rep10": (DeepIsolationForest, {"hidden_units": (500, 100, 10)}),
+    "DIF rep40": (DeepIsolationForest, {"hidden_units": (500, 100, 40)}),
     "DetectorEnsemble": (DetectorEnsemble, {}),
     # its default members until 2026-12-01, then DTE and DIF (the same day)
     "DetectorEnsemble dte+dif": (
