@@ -15,7 +15,10 @@ series' dominant period ``p``:
   IQR / 1.349) and averaged;
 - "AE period dropout0": ``AutoEncoder(dropout=0.0)`` on windows of ``p``;
 - "AE period +kNN": the robust z-scores of "AE period" and "kNN period" summed;
-- "kNN period", "kNN multiscale": the kNN baseline the same ways.
+- "kNN period", "kNN multiscale": the kNN baseline the same ways;
+- "LUNAR period", "LUNAR multiscale": ``LUNAR()`` (a network that learns to
+  weigh the distances to the nearest windows) the same ways;
+- "AE multiscale +kNN multiscale": the two multi-scale scores summed.
 
     cd benchmarks
     python nab_variants.py --seed 0 --part dev "AE period" "AE multiscale" ...
@@ -31,7 +34,7 @@ import numpy as np
 from nab import DEFAULT_DATA
 from series_baselines import KNNDistance, dominant_period, series_metrics
 
-from skdeepad import AutoEncoder
+from skdeepad import LUNAR, AutoEncoder
 from skdeepad.core import robust_zscore
 from skdeepad.timeseries import WindowedDetector, load_nab
 
@@ -49,6 +52,9 @@ def anomaly_scores(detector, window, series, aggregate="mean"):
 def variants(seed):
     def ae(**params):
         return AutoEncoder(random_state=seed, **params)
+
+    def lunar():
+        return LUNAR(random_state=seed)
 
     def scales(p):
         return (max(p // 2, 4), p, min(2 * p, 600))
@@ -71,6 +77,11 @@ def variants(seed):
         ),
         "kNN period": lambda s, p: anomaly_scores(KNNDistance(), p, s),
         "kNN multiscale": lambda s, p: multiscale(KNNDistance, s, p),
+        "LUNAR period": lambda s, p: anomaly_scores(lunar(), p, s),
+        "LUNAR multiscale": lambda s, p: multiscale(lunar, s, p),
+        "AE multiscale +kNN multiscale": lambda s, p: (
+            multiscale(ae, s, p) + multiscale(KNNDistance, s, p)
+        ),
     }
 
 
