@@ -151,6 +151,16 @@ def test_user_callbacks_are_called(data):
     assert epochs_seen == list(range(det.n_iter_))
 
 
+@pytest.mark.parametrize("callback", ["EarlyStopping", "a class"])
+def test_callbacks_must_be_keras_callback_instances(data, callback):
+    import keras
+
+    if callback == "a class":
+        callback = keras.callbacks.EarlyStopping
+    with pytest.raises(TypeError, match="callbacks must be a list of keras"):
+        AutoEncoder(**FAST, callbacks=[callback]).fit(data[0])
+
+
 def test_verbose_shows_keras_progress(data, capsys):
     AutoEncoder(**{**FAST, "epochs": 1}, verbose=2, random_state=0).fit(data[0])
     assert "loss" in capsys.readouterr().out
@@ -369,6 +379,45 @@ def test_a_small_fit_runs_each_epoch_in_one_execution():
         random_state=0,
     ).fit(X)
     assert det.n_iter_ == 5 and Calls.n == 5
+
+
+def test_a_validation_set_of_several_batches_is_evaluated_whole():
+    """Sixteen training batches (one execution an epoch) and a validation set
+    of three batches, the first far off: each epoch's val_loss is the mean
+    squared error over the whole set, each row once."""
+    import keras
+
+    from skdeepad.core._batches import ShuffledBatches
+    from skdeepad.core._training import train_network
+
+    rng = np.random.default_rng(0)
+    X_train = rng.normal(size=(16 * 64, 3)).astype("float32")
+    X_val = rng.normal(size=(3 * 1024 - 10, 3)).astype("float32")
+    X_val[:1024] *= 10
+    inputs = keras.Input((3,))
+    hidden = keras.layers.Dense(2, kernel_initializer=keras.initializers.Ones())
+    outputs = keras.layers.Dense(3, kernel_initializer=keras.initializers.Ones())
+    model = keras.Model(inputs, outputs(hidden(inputs)))
+    errors = []
+
+    class WholeSetError(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            predicted = keras.ops.convert_to_numpy(self.model(X_val, training=False))
+            errors.append(float(np.mean((predicted - X_val) ** 2)))
+
+    history = train_network(
+        model,
+        ShuffledBatches(X_train, X_train, batch_size=64, seed=0),
+        (X_val, X_val),
+        loss="mse",
+        learning_rate=1e-3,
+        epochs=3,
+        early_stopping=False,
+        patience=1,
+        callbacks=[WholeSetError()],
+        verbose=0,
+    )
+    np.testing.assert_allclose(history["val_loss"], errors, rtol=1e-5)
 
 
 @pytest.mark.parametrize("n_rows", [10, 100, 333])

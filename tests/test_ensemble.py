@@ -190,7 +190,22 @@ def test_bad_members_are_refused_by_name(estimators, error, match):
         DetectorEnsemble(estimators).fit(X_NORMAL)
 
 
-@pytest.mark.parametrize("weights", [[1.0], [1, -1], [0, 0], [1, np.nan]])
+def test_a_pipeline_member_is_seeded_too():
+    from sklearn.pipeline import make_pipeline
+
+    members = [("scaled", make_pipeline(StandardScaler(), IsolationForest()))]
+    first = DetectorEnsemble(members, random_state=0).fit(X_NORMAL)
+    again = DetectorEnsemble(members, random_state=0).fit(X_NORMAL)
+    assert isinstance(first.estimators_[0][-1].random_state, int)
+    np.testing.assert_array_equal(
+        again.score_samples(X_ANOMALY), first.score_samples(X_ANOMALY)
+    )
+    assert members[0][1][-1].random_state is None  # the given member is not changed
+
+
+@pytest.mark.parametrize(
+    "weights", [[1.0], [1, -1], [0, 0], [1, np.nan], ["x", "y"], [[1], [2, 3]]]
+)
 def test_bad_weights_are_refused(weights):
     ensemble = DetectorEnsemble([("a", _forest()), ("b", _forest())], weights=weights)
     with pytest.raises(ValueError, match="weights"):

@@ -46,7 +46,89 @@ def test_decision_function_and_scores_come_from_the_refitted_detector(data):
         tuned.decision_function(X), tuned.score_samples(X) - tuned.offset_
     )
     flagged = np.mean(tuned.predict(X) == -1)
-    assert flagged == pytest.approx(tuned.contamination_, abs=0.01)
+    assert flagged == tuned.contamination_
+
+
+def _far_anomalies(n_normal, n_anomalies, rng):
+    """Normal rows near 0, then anomalies far away, each farther than the last."""
+    normal = rng.normal(scale=0.1, size=(n_normal, 2))
+    return np.vstack([normal, 5 + np.arange(n_anomalies)[:, None] * [[1.0, 1.0]]])
+
+
+@pytest.mark.parametrize(
+    "X, y",
+    [
+        # two identical anomalies: their scores tie at the threshold
+        (
+            np.vstack([np.random.RandomState(1).normal(size=(18, 2)), [[8, 8]] * 2]),
+            np.r_[np.ones(18, dtype=int), -np.ones(2, dtype=int)],
+        ),
+        # anomalies the majority: the threshold above the median score
+        (
+            _far_anomalies(4, 6, np.random.RandomState(2)),
+            np.r_[np.ones(4, dtype=int), -np.ones(6, dtype=int)],
+        ),
+    ],
+    ids=["tied-anomalies", "majority-anomalies"],
+)
+def test_prefit_predict_scores_what_the_tuning_chose(X, y):
+    from sklearn.covariance import EllipticEnvelope
+
+    inner = EllipticEnvelope(random_state=0).fit(
+        np.random.RandomState(0).normal(size=(40, 2))
+    )
+    tuned = TunedThresholdDetector(inner, cv="prefit").fit(X, y)
+    assert tuned.best_score_ == 1.0
+    assert f1_score(y, tuned.predict(X), pos_label=-1) == tuned.best_score_
+    assert tuned.contamination_ == np.mean(y == -1)
+
+
+def test_duplicated_anomalies_are_all_flagged_after_cross_validation():
+    rng = np.random.RandomState(0)
+    X = np.vstack([rng.normal(size=(54, 2)), np.tile([[8.0, 8.0]], (6, 1))])
+    y = np.r_[np.ones(54, dtype=int), -np.ones(6, dtype=int)]
+    tuned = TunedThresholdDetector(
+        IsolationForest(n_estimators=20, random_state=0), cv=3
+    ).fit(X, y)
+    assert tuned.best_score_ == 1.0
+    np.testing.assert_array_equal(tuned.predict(X[-6:]), -np.ones(6))
+
+
+def test_any_splitter_needs_labels_only_among_the_held_out_samples(data):
+    from sklearn.model_selection import ShuffleSplit
+
+    X, y = data
+    few = np.ones(len(X), dtype=int)
+    few[-4:] = -1  # fewer labelled anomalies than splits
+    splitter = ShuffleSplit(n_splits=5, test_size=0.5, random_state=0)
+    tuned = TunedThresholdDetector(_forest(), cv=splitter).fit(X, few)
+    assert 0.0 < tuned.contamination_ < 0.1
+    normal_rows = np.flatnonzero(few == 1)
+    only_normal_held_out = [(np.arange(len(X))[::2], normal_rows[1::2])]
+    with pytest.raises(ValueError, match="hold no labelled anomaly"):
+        TunedThresholdDetector(_forest(), cv=only_normal_held_out).fit(X, few)
+
+
+def test_scores_are_float64_and_any_array_like_is_taken(data):
+    from sklearn.neighbors import LocalOutlierFactor
+
+    X, y = data
+
+    class ArrayOnly:  # an array-like by __array__ alone
+        def __init__(self, values):
+            self.values = values
+
+        def __array__(self, dtype=None, copy=None):
+            return np.asarray(self.values, dtype=dtype)
+
+    X32 = X.astype(np.float32)
+    tuned = TunedThresholdDetector(LocalOutlierFactor(novelty=True)).fit(X32, y)
+    assert tuned.score_samples(X32).dtype == np.float64
+    assert tuned.decision_function(X32).dtype == np.float64
+    from_array_like = TunedThresholdDetector(_forest()).fit(ArrayOnly(X), y)
+    assert (
+        from_array_like.offset_ == TunedThresholdDetector(_forest()).fit(X, y).offset_
+    )
 
 
 def test_scoring_changes_the_choice(data):
@@ -106,9 +188,7 @@ def test_without_labelled_anomalies_it_keeps_the_detector_threshold(data, y_kind
     }[y_kind]
     plain = _forest().set_params(contamination=0.05).fit(X)
     with pytest.warns(UserWarning, match=_NO_ANOMALIES) as record:
-        det = TunedThresholdDetector(
-            _forest().set_params(contamination=0.05)
-        ).fit(X, y)
+        det = TunedThresholdDetector(_forest().set_params(contamination=0.05)).fit(X, y)
     assert record[0].filename == __file__  # points at this call, not inside fit
     assert det.offset_ == plain.offset_
     np.testing.assert_array_equal(det.predict(X), plain.predict(X))
@@ -158,9 +238,9 @@ def test_with_labels_it_still_tunes_without_warning(data):
     X, y = data
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)
-        tuned = TunedThresholdDetector(
-            _forest().set_params(contamination=0.3)
-        ).fit(X, y)
+        tuned = TunedThresholdDetector(_forest().set_params(contamination=0.3)).fit(
+            X, y
+        )
     inner = tuned.detector_
     assert tuned.offset_ != inner.offset_
     assert 0.02 < tuned.contamination_ < 0.2  # tuned, not the inner 0.3

@@ -180,6 +180,7 @@ class BaseDeepDetector(BaseDetector):
         """
         from ._training import TrainingDiverged, train_network
 
+        _check_callbacks(self.callbacks)
         try:
             return train_network(
                 model,
@@ -276,6 +277,23 @@ class BaseDeepDetector(BaseDetector):
         scores = [self.score_samples(block) for block in row_blocks(X)]
         self._set_offset(np.concatenate(scores))
         return self
+
+
+def _check_callbacks(callbacks):
+    """Raise a TypeError naming ``callbacks`` unless it holds Keras callbacks."""
+    import keras
+
+    for callback in callbacks or ():
+        if not isinstance(callback, keras.callbacks.Callback):
+            hint = (
+                f" (the class itself: pass an instance, {callback.__name__}(...))"
+                if isinstance(callback, type)
+                else ""
+            )
+            raise TypeError(
+                "callbacks must be a list of keras.callbacks.Callback instances; "
+                f"got {callback!r}{hint}."
+            )
 
 
 def trains_on_inputs(detector):

@@ -328,7 +328,12 @@ class DetectorEnsemble(
     def _checked_weights(self, n_members):
         if self.weights is None:
             return None
-        weights = np.asarray(self.weights, dtype=np.float64)
+        try:
+            weights = np.asarray(self.weights, dtype=np.float64)
+        except (TypeError, ValueError) as error:
+            raise ValueError(
+                f"weights must be numbers, one per member; got {self.weights!r}."
+            ) from error
         if weights.shape != (n_members,):
             raise ValueError(
                 f"weights must have one value per member ({n_members}); got "

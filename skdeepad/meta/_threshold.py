@@ -19,7 +19,7 @@ from .._config import DocLinkMixin
 from .._labels import check_partial_labels
 from .._utils import rows_are_steps
 from .._warnings import warn_at_caller
-from ..core import ThresholdMixin, atomic_fit, offset_from_scores
+from ..core import ThresholdMixin, atomic_fit
 from ..persistence import SaveMixin
 from ._utils import inner_input_tags, last_step, validate_passed_through
 
@@ -69,9 +69,12 @@ class TunedThresholdDetector(
     contamination): in each fold, every held-out sample gets the fraction of
     that fold's training scores below its own score; the fraction that
     maximises ``scoring`` over all held-out labelled samples is chosen, and
-    ``offset_`` is that percentile of the final detector's training scores.
-    A fraction carries over from the fold models to the final one, whose
-    scores may be on another scale (a deep detector's often are).
+    ``offset_`` flags the final detector's training samples whose fraction
+    is at most the chosen one (it lies midway between the highest of their
+    scores and the lowest of the others). A fraction carries over from the
+    fold models to the final one, whose scores may be on another scale (a
+    deep detector's often are). With ``cv="prefit"``, :meth:`predict` on the
+    tuning data scores ``best_score_`` exactly.
 
     Parameters
     ----------
@@ -130,8 +133,9 @@ class TunedThresholdDetector(
     -----
     ``y`` follows skdeepad's label convention: -1 a known anomaly, +1 a
     known normal sample, 0 unlabelled (fitted on, but not used to score a
-    threshold). Tuning needs at least one labelled anomaly and one labelled
-    normal sample in every fold: with an int ``cv``, at least ``cv`` of each.
+    threshold). Tuning needs labelled anomalies and labelled normal samples
+    among the samples that ``cv`` holds out: with an int ``cv``, at least
+    ``cv`` of each, one per fold.
 
     Without any labelled anomaly, ``fit`` warns and keeps the inner
     detector's threshold: its ``offset_`` (a scikit-learn or skdeepad
@@ -211,22 +215,25 @@ class TunedThresholdDetector(
         if not np.any(labels == -1):
             return self._fit_without_anomalies(X, y, prefit)
         metric = _metric(self.scoring)
+        if not hasattr(X, "__getitem__"):  # array-like by __array__ alone
+            X = np.asarray(X)
         if prefit:
             self._check_label_counts(labels, 1, "")
             detector = self.detector
-            scores = detector.score_samples(X)
+            scores = np.asarray(detector.score_samples(X), dtype=np.float64)
             ranks, rows = _fractions_below(scores, scores), np.arange(len(labels))
         else:
             ranks, rows = self._held_out_fractions(X, y, labels)
             detector = clone(self.detector).fit(X, y)
-            scores = detector.score_samples(X)
+            scores = np.asarray(detector.score_samples(X), dtype=np.float64)
         labelled = labels[rows] != 0
-        contamination, best_score = _best_fraction(
+        fraction, best_score = _best_fraction(
             ranks[labelled], labels[rows][labelled], metric
         )
         self.detector_ = detector
-        self.contamination_, self.best_score_ = contamination, best_score
-        self.offset_ = offset_from_scores(scores, contamination)
+        self.offset_ = _offset_flagging(scores, fraction)
+        self.contamination_ = float(np.mean(scores < self.offset_))
+        self.best_score_ = best_score
         return self
 
     def _fit_without_anomalies(self, X, y, prefit):
@@ -260,8 +267,11 @@ class TunedThresholdDetector(
         from sklearn.model_selection import check_cv
 
         cv = check_cv(self.cv, labels, classifier=True)
-        n_splits = cv.get_n_splits(X, labels)
-        self._check_label_counts(labels, n_splits, ", one per fold of cv")
+        if isinstance(self.cv, Integral):  # stratified: one of each per fold
+            n_splits = cv.get_n_splits(X, labels)
+            self._check_label_counts(labels, n_splits, ", one per fold of cv")
+        else:
+            self._check_label_counts(labels, 1, "")
         ranks, rows = [], []
         for train, test in cv.split(X, labels):
             X_train = _safe_indexing(X, train)
@@ -273,7 +283,16 @@ class TunedThresholdDetector(
                 )
             )
             rows.append(test)
-        return np.concatenate(ranks), np.concatenate(rows)
+        rows = np.concatenate(rows)
+        held_out = labels[rows]
+        for label, name in [(-1, "anomaly (-1)"), (1, "normal sample (+1)")]:
+            if not np.any(held_out == label):
+                raise ValueError(
+                    f"{type(self).__name__} tunes its threshold on the samples "
+                    f"that cv holds out, and those hold no labelled {name}. Use a "
+                    "cv whose test folds cover the labelled samples."
+                )
+        return np.concatenate(ranks), rows
 
     def _check_label_counts(self, labels, needed, why):
         for label, name in [(-1, "anomalies (-1)"), (1, "normal samples (+1)")]:
@@ -299,7 +318,7 @@ class TunedThresholdDetector(
             The normality scores; the lower, the more abnormal.
         """
         check_is_fitted(self)
-        return self.detector_.score_samples(X)
+        return np.asarray(self.detector_.score_samples(X), dtype=np.float64)
 
 
 def _own_threshold(detector, X, scores):
@@ -326,15 +345,30 @@ def _fractions_below(reference, scores):
 
 
 def _best_fraction(ranks, labels, metric):
-    """The flagged fraction of training scores that maximises ``metric``.
+    """The fraction of training scores below a sample that flags it, best by ``metric``.
 
-    A sample is flagged (-1) when its rank is below the fraction. The
-    candidates lie just above each distinct rank, from the lowest; the first
-    best (the smallest fraction) wins. Returns ``(fraction, score)``.
+    A sample is flagged (-1) when its rank is at most the fraction. The
+    candidates are the distinct ranks, from the lowest; the first best (the
+    smallest fraction) wins. Returns ``(fraction, score)``.
     """
     candidates = np.unique(ranks)
     values = [metric(labels, np.where(ranks <= rank, -1, 1)) for rank in candidates]
     best = int(np.argmax(values))
-    upper = candidates[best + 1] if best + 1 < len(candidates) else 1.0
-    fraction = float((candidates[best] + upper) / 2)
-    return fraction, float(values[best])
+    return float(candidates[best]), float(values[best])
+
+
+def _offset_flagging(scores, fraction):
+    """The offset under which the training ``scores`` of rank <= ``fraction`` fall.
+
+    ``score < offset`` holds for every training score whose fraction of the
+    scores strictly below it is at most ``fraction`` (ties fall together),
+    and for no other: midway between the highest of those and the lowest of
+    the others, or just above the highest when every score is flagged.
+    """
+    flagged = _fractions_below(scores, scores) <= fraction
+    low = scores[flagged].max()  # the lowest score has rank 0: never empty
+    if flagged.all():
+        return float(np.nextafter(low, np.inf))
+    high = scores[~flagged].min()
+    middle = low / 2 + high / 2  # halves first: no overflow at the float range's ends
+    return float(middle if middle > low else high)

@@ -70,8 +70,10 @@ def seeded_clones(estimators, random_state):
 
     With an int or a RandomState, a seed is drawn for every estimator, in
     order (so that the seeds do not shift when one takes none), and set as
-    its ``random_state``. None leaves their seeds, and NumPy's global
-    generator, as they are.
+    its ``random_state``. An estimator without one of its own (a
+    ``Pipeline``) has each nested ``random_state`` (``step__random_state``)
+    set instead, from a generator of that seed, in the order of their names.
+    None leaves their seeds, and NumPy's global generator, as they are.
     """
     clones = [clone(estimator) for estimator in estimators]
     if random_state is not None:
@@ -80,4 +82,13 @@ def seeded_clones(estimators, random_state):
             seed = draw_seed(rng)
             if "random_state" in estimator.get_params(deep=False):
                 estimator.set_params(random_state=seed)
+                continue
+            nested = sorted(
+                key
+                for key in estimator.get_params(deep=True)
+                if key.endswith("__random_state")
+            )
+            if nested:
+                inner = check_random_state(seed)
+                estimator.set_params(**{key: draw_seed(inner) for key in nested})
     return clones
