@@ -220,7 +220,7 @@ def _interrupt(*args, **kwargs):
 
 
 def _interrupt_at_the_end_of_fit(monkeypatch):
-    """Make ``offset_from_scores``, the last step of every fit, interrupt it."""
+    """Make the threshold, the last step of every fit, interrupt it."""
     import skdeepad.core._detector
     import skdeepad.meta._reconstruction
     import skdeepad.meta._threshold
@@ -229,10 +229,10 @@ def _interrupt_at_the_end_of_fit(monkeypatch):
     for module in (
         skdeepad.core._detector,
         skdeepad.meta._reconstruction,
-        skdeepad.meta._threshold,
         skdeepad.sequence._windowed,
     ):
         monkeypatch.setattr(module, "offset_from_scores", _interrupt)
+    monkeypatch.setattr(skdeepad.meta._threshold, "_offset_flagging", _interrupt)
 
 
 @pytest.mark.parametrize("name", NAMES)
