@@ -131,6 +131,17 @@ def test_scores_are_float64_and_any_array_like_is_taken(data):
     )
 
 
+@pytest.mark.parametrize("format", ["coo", "csc", "dia"])
+def test_a_sparse_matrix_of_any_format_is_taken(data, format):
+    import scipy.sparse as sp
+
+    X, y = data
+    dense = TunedThresholdDetector(_forest()).fit(X, y)
+    tuned = TunedThresholdDetector(_forest()).fit(sp.csr_matrix(X).asformat(format), y)
+    assert tuned.offset_ == dense.offset_
+    assert tuned.best_score_ == dense.best_score_
+
+
 def test_scoring_changes_the_choice(data):
     X, y = data
     by_f1 = TunedThresholdDetector(_forest(), scoring="f1").fit(X, y)

@@ -4,7 +4,6 @@ import math
 from numbers import Real
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.base import BaseEstimator, OutlierMixin
 from sklearn.utils.validation import check_is_fitted
 
@@ -23,6 +22,7 @@ from ..persistence import SaveMixin
 from ._utils import (
     inner_input_tags,
     last_step,
+    row_indexable,
     seeded_clones,
     training_scores,
     validate_passed_through,
@@ -200,10 +200,7 @@ class RefinedDetector(
             The fitted detector.
         """
         validate_passed_through(self, X, min_samples=1)
-        if sp.issparse(X):  # in a format whose rows can be taken
-            X = X.tocsr()
-        elif not hasattr(X, "__getitem__"):  # array-like by __array__ alone
-            X = np.asarray(X)
+        X = row_indexable(X)
         refiner, detector = seeded_clones(self._estimators(), self.random_state)
         for role, est in [("refiner", refiner), ("detector", detector)]:
             if rows_are_steps(est):
@@ -253,4 +250,3 @@ class RefinedDetector(
         return finite_scores(
             np.array(self.detector_.score_samples(X), dtype=np.float64)
         )
-

@@ -21,7 +21,12 @@ from .._utils import rows_are_steps
 from .._warnings import warn_at_caller
 from ..core import ThresholdMixin, atomic_fit
 from ..persistence import SaveMixin
-from ._utils import inner_input_tags, last_step, validate_passed_through
+from ._utils import (
+    inner_input_tags,
+    last_step,
+    row_indexable,
+    validate_passed_through,
+)
 
 __all__ = ["TunedThresholdDetector"]
 
@@ -215,8 +220,7 @@ class TunedThresholdDetector(
         if not np.any(labels == -1):
             return self._fit_without_anomalies(X, y, prefit)
         metric = _metric(self.scoring)
-        if not hasattr(X, "__getitem__"):  # array-like by __array__ alone
-            X = np.asarray(X)
+        X = row_indexable(X)
         if prefit:
             self._check_label_counts(labels, 1, "")
             detector = self.detector

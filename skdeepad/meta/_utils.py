@@ -1,5 +1,7 @@
 """Helpers the meta-detectors share: passing X on, and training scores."""
 
+import numpy as np
+import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.utils import check_random_state, get_tags
 from sklearn.utils.validation import check_array, validate_data
@@ -9,6 +11,7 @@ from .._utils import draw_seed
 __all__ = [
     "inner_input_tags",
     "last_step",
+    "row_indexable",
     "seeded_clones",
     "training_scores",
     "validate_passed_through",
@@ -31,6 +34,20 @@ def validate_passed_through(estimator, X, *, min_samples):
         ensure_min_samples=min_samples,
     )
     validate_data(estimator, X, skip_check_array=True)
+
+
+def row_indexable(X):
+    """``X`` in a form whose rows can be taken, otherwise as given.
+
+    A sparse matrix becomes CSR (COO and DIA take no row index), and an
+    array-like by ``__array__`` alone becomes an array; a DataFrame or a
+    list is returned as it is, so that the inner detectors see its columns.
+    """
+    if sp.issparse(X):
+        return X.tocsr()
+    if not hasattr(X, "__getitem__"):
+        return np.asarray(X)
+    return X
 
 
 def inner_input_tags(estimators):
