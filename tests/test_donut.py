@@ -110,6 +110,13 @@ def test_missing_values_are_imputed_at_scoring(X, fitted):
     assert not np.allclose(no_imputation, scores)
 
 
+def test_sizes_changed_after_fit_score_with_the_fitted_draws(X):
+    detector = Donut(**FAST, random_state=0).fit(X)
+    scores = detector.score_samples(X[:10])
+    detector.set_params(n_samples=8, latent_dim=3)
+    np.testing.assert_array_equal(detector.score_samples(X[:10]), scores)
+
+
 def test_fits_with_missing_values(X):
     X = X.copy()
     X[np.random.RandomState(1).rand(*X.shape) < 0.1] = np.nan

@@ -209,6 +209,28 @@ def test_a_refitted_detector_is_scored_as_refitted():
     )
 
 
+def test_a_detector_refitted_with_another_window_or_channels_is_refused():
+    series = _series(120)
+
+    def windowed(window):
+        return WindowedDetector(
+            IsolationForest(random_state=0), window=window, aggregate="first"
+        ).fit(series)
+
+    for refit in [
+        lambda det: det.set_params(window=10).fit(series),
+        lambda det: det.fit(np.hstack([series, series])),
+        lambda det: det.set_params(aggregate="mean"),
+    ]:
+        detector = windowed(4)
+        scorer = StreamScorer(detector)
+        scorer.update(series[:50])
+        refit(detector)
+        with pytest.raises(ValueError, match="new StreamScorer|aggregate='first'"):
+            scorer.update(series[50:60])
+        assert scorer.n_steps_seen_ == 50
+
+
 def test_several_channels_step_by_step():
     series = _series(150, n_channels=2)
     detector = WindowedDetector(
@@ -222,6 +244,8 @@ def test_several_channels_step_by_step():
 def test_bad_detectors_and_steps_are_clear_errors(conv):
     with pytest.raises(NotFittedError):
         StreamScorer(WindowedDetector(window=8, aggregate="first"))
+    with pytest.raises(TypeError, match="WindowedDetector; got ConvAutoEncoder"):
+        StreamScorer(conv.detector_)
     mean = WindowedDetector(IsolationForest(random_state=0), window=8).fit(_series())
     with pytest.raises(ValueError, match="aggregate='first'"):
         StreamScorer(mean)

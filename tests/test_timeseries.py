@@ -87,6 +87,19 @@ def test_stride_leaves_no_step_without_a_score(method):
     assert points[3] == 2.0 and points[5] == 3.0
 
 
+def test_a_stride_longer_than_the_window_is_refused():
+    # windows of 2 every 3 steps: steps 2 and 5 would be in no window
+    with pytest.raises(ValueError, match="stride=3 is larger than window=2"):
+        window_scores_to_points([1.0, 2.0, 3.0], 8, 2, stride=3)
+    series = np.sin(np.arange(200) / 5.0)[:, np.newaxis]
+    detector = WindowedDetector(
+        IsolationForest(random_state=0), window=(4, 8), stride=6
+    )
+    with pytest.raises(ValueError, match="stride=6 is larger than window=4"):
+        detector.fit(series)
+    assert not hasattr(detector, "offset_")
+
+
 def test_first_with_a_stride_takes_the_earliest_covering_window():
     points = window_scores_to_points([1.0, 2.0, 3.0], 8, 3, stride=2, method="first")
     np.testing.assert_allclose(points, [1, 1, 1, 2, 2, 3, 3, 3])

@@ -230,11 +230,11 @@ class Donut(BaseLabelledDetector, BaseSequenceDetector):
                 x_mean, _ = forward(decoder, forward(encoder, x)[0])
                 x = np.where(observed, X, x_mean).astype(X.dtype)
         z_mean, z_std = forward(encoder, x)
+        # the draws of the fit: n_samples and latent_dim as they were then
+        n_samples, latent_dim = self.latent_noise_.shape
         codes = z_mean[:, None] + z_std[:, None] * self.latent_noise_
-        x_mean, x_std = forward(
-            decoder, codes.reshape(-1, self.latent_dim).astype(x.dtype)
-        )
-        shape = (len(x), self.n_samples, -1)
+        x_mean, x_std = forward(decoder, codes.reshape(-1, latent_dim).astype(x.dtype))
+        shape = (len(x), n_samples, -1)
         x_mean, x_std = x_mean.reshape(shape), x_std.reshape(shape)
         values = x.reshape(len(x), 1, -1).astype(np.float64)
         log_density = (

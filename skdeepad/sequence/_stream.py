@@ -7,9 +7,37 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from ..core import BaseDetector, finite_scores
+from ._windowed import WindowedDetector
 from ._windows import cut_windows
 
 __all__ = ["StreamScorer"]
+
+
+def _stream_setting(detector):
+    """``(windows_, n_features_in_)`` of a detector a stream can be scored by.
+
+    Refuses anything but a fitted :class:`WindowedDetector` of one window,
+    ``stride=1`` and ``aggregate="first"``.
+    """
+    if not isinstance(detector, WindowedDetector):
+        raise TypeError(
+            "StreamScorer scores a stream with a fitted WindowedDetector; got "
+            f"{type(detector).__name__}."
+        )
+    check_is_fitted(detector)
+    if len(detector.windows_) > 1:
+        raise ValueError(
+            "StreamScorer scores each step by the window ending at it, of one "
+            f"length: fit the WindowedDetector with one window; it was fitted "
+            f"with windows {detector.windows_!r}."
+        )
+    if detector.stride != 1 or detector.aggregate != "first":
+        raise ValueError(
+            "StreamScorer scores each step by the window ending at it: fit "
+            "the WindowedDetector with stride=1 and aggregate='first'; got "
+            f"stride={detector.stride}, aggregate={detector.aggregate!r}."
+        )
+    return tuple(detector.windows_), detector.n_features_in_
 
 
 class StreamScorer:
@@ -79,19 +107,7 @@ class StreamScorer:
     """
 
     def __init__(self, detector):
-        check_is_fitted(detector)
-        if len(detector.windows_) > 1:
-            raise ValueError(
-                "StreamScorer scores each step by the window ending at it, of one "
-                f"length: fit the WindowedDetector with one window; it was fitted "
-                f"with windows {detector.windows_!r}."
-            )
-        if detector.stride != 1 or detector.aggregate != "first":
-            raise ValueError(
-                "StreamScorer scores each step by the window ending at it: fit "
-                "the WindowedDetector with stride=1 and aggregate='first'; got "
-                f"stride={detector.stride}, aggregate={detector.aggregate!r}."
-            )
+        self._fitted_as = _stream_setting(detector)
         self.detector = detector
         self.n_steps_seen_ = 0
         self._recent = np.empty((0, detector.n_features_in_))
@@ -101,6 +117,11 @@ class StreamScorer:
         state = self.__dict__.copy()
         state["_live"] = state["_live_source"] = None  # compiled: rebuilt when used
         return state
+
+    def __setstate__(self, state):
+        if "_fitted_as" not in state:  # pickled before the setting was kept
+            state["_fitted_as"] = _stream_setting(state["detector"])
+        self.__dict__.update(state)
 
     def _live_scorer(self):
         """The inner detector's live copy, rebuilt if it was refitted since.
@@ -135,6 +156,13 @@ class StreamScorer:
             none while the first window fills, then ``window`` steps at once,
             then one per new step.
         """
+        if _stream_setting(self.detector) != self._fitted_as:
+            raise ValueError(
+                "The detector was refitted with another window or number of "
+                "channels (windows_, n_features_in_: "
+                f"{_stream_setting(self.detector)!r}) than this scorer's stream "
+                f"holds ({self._fitted_as!r}): make a new StreamScorer."
+            )
         steps = self._steps(X)
         (window,) = self.detector.windows_
         recent = np.concatenate([self._recent, steps])

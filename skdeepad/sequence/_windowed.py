@@ -23,7 +23,12 @@ from ..core import (
     offset_from_scores,
 )
 from ..persistence import SaveMixin
-from ._windows import AGGREGATES, sliding_windows, window_scores_to_points
+from ._windows import (
+    AGGREGATES,
+    check_stride,
+    sliding_windows,
+    window_scores_to_points,
+)
 
 __all__ = ["WindowedDetector"]
 
@@ -62,8 +67,9 @@ class WindowedDetector(
         (``benchmarks/results/nab_v2.md``).
 
     stride : int, default=1
-        The number of steps between the starts of consecutive windows; a
-        larger stride trains and scores faster on long series.
+        The number of steps between the starts of consecutive windows, at
+        most the (shortest) window's length; a larger stride trains and
+        scores faster on long series.
 
     aggregate : {"mean", "min", "max", "first"}, default="mean"
         How the normality scores of the windows containing a step become the
@@ -177,6 +183,7 @@ class WindowedDetector(
             The fitted detector.
         """
         lengths = self._lengths()
+        check_stride(self.stride, min(lengths))
         X = validate_data(self, _as_channels(X), dtype=np.float64)
         self._check_length(X, lengths)
         detectors, training = [], []

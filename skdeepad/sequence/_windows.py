@@ -81,6 +81,16 @@ def cut_windows(series, window, stride=1):
     return windows[::stride].transpose(0, 2, 1)
 
 
+def check_stride(stride, window):
+    """Refuse a ``stride`` that leaves steps between two windows in none."""
+    if stride > window:
+        raise ValueError(
+            f"stride={stride} is larger than window={window}: the steps between "
+            "two windows would be in no window and get no score. Use a stride "
+            "of at most the window's length."
+        )
+
+
 @validate_params(
     {
         "scores": ["array-like"],
@@ -107,7 +117,9 @@ def window_scores_to_points(scores, n_steps, window, stride=1, method="mean"):
       ``window - 1`` steps take the first window's score).
 
     Every step gets a score: the first steps are in the first window, and
-    steps after the last window (``stride > 1``) take its score.
+    steps after the last window (``stride > 1``) take its score. A
+    ``stride`` larger than ``window`` is refused: the steps between two
+    windows would be in none.
 
     Parameters
     ----------
@@ -136,6 +148,7 @@ def window_scores_to_points(scores, n_steps, window, stride=1, method="mean"):
     array([1., 1., 1., 3.])
     """
     scores = check_array(scores, ensure_2d=False, dtype=np.float64, input_name="scores")
+    check_stride(stride, window)
     n_windows = (n_steps - window) // stride + 1 if n_steps >= window else 0
     if scores.ndim != 1 or len(scores) != n_windows:
         raise ValueError(
