@@ -157,6 +157,11 @@ def test_one_class_fold_names_the_fix():
         anomaly_average_precision([1, 1, 1], [0.1, 0.2, 0.3])
     with pytest.raises(ValueError, match="one class only"):
         vus_pr([-1, -1], [0.1, 0.2])
+    for labels in (np.zeros(4, dtype=object), np.array(["0"] * 4), [True] * 4):
+        with pytest.raises(ValueError, match="one class only"):
+            vus_pr(labels, [0.1, 0.2, 0.3, 0.4], sliding_window=2)
+        with pytest.raises(ValueError, match="one class only"):
+            anomaly_roc_auc(labels, [0.1, 0.2, 0.3, 0.4])
 
 
 @pytest.mark.parametrize(
@@ -189,6 +194,8 @@ def test_bad_scores_and_shapes(metric):
         metric(np.array([y, y]), [0.1, 0.2, 0.3, 0.4])
     with pytest.raises(ValueError, match="y_score must hold numbers"):
         metric(y, ["a", "b", "c", "d"])
+    with pytest.raises(ValueError, match="real numbers.*got complex"):
+        metric(y, np.arange(4.0) + 1j)
 
 
 # --- Range-based precision and recall, event recall --------------------------
@@ -249,7 +256,8 @@ def test_range_metrics_conventions_and_edge_cases():
     pm1 = [1, -1, -1, -1, -1, 1, 1, 1]
     assert range_recall(pm1, [0, 1, 1, 0, 0, 0, 1, 0]) == 0.5
     # Labels all 1 are read in the convention of y_true: all flagged, or none.
-    assert range_precision_recall_f1(y_true, [1] * 8)[:2] == (0.5, 1.0)
+    with pytest.warns(UserWarning, match=r"pass y_true as \+1/-1 labels too"):
+        assert range_precision_recall_f1(y_true, [1] * 8)[:2] == (0.5, 1.0)
     assert range_precision_recall_f1(pm1, [1] * 8) == (0.0, 0.0, 0.0)
     assert range_precision_recall_f1(y_true, [0] * 8) == (0.0, 0.0, 0.0)
     assert range_recall(y_true, [0, 0, 0, 0, 1, 0, 0, 0], alpha=0.5) == 0.625

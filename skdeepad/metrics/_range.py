@@ -5,6 +5,7 @@ A range is a maximal run of anomaly labels, in ``y_true`` (a real range) or in
 anomaly, or +1/-1 with -1 = anomaly, as ``predict`` returns.
 """
 
+import warnings
 from numbers import Real
 
 import numpy as np
@@ -54,7 +55,8 @@ _PARAMETERS = """y_true : array-like of shape (n_samples,)
         anomaly. At least one anomaly.
     y_pred : array-like of shape (n_samples,)
         Predicted labels, as ``predict`` returns (+1/-1) or 0/1. Labels that
-        are all 1 are read in the convention of ``y_true``."""
+        are all 1 are read in the convention of ``y_true`` (with 0/1 labels,
+        every step flagged; a ``UserWarning`` says so)."""
 
 _OPTION_DOCS = """cardinality : {"one", "reciprocal"}, default="one"
         The factor on a range that overlaps several ranges of the other set.
@@ -78,7 +80,8 @@ _substitute = fill_docstring(
 )
 
 
-def _true_and_predicted(y_true, y_pred):
+def _true_and_predicted(y_true, y_pred, stacklevel):
+    """Both labels as anomaly masks; ``stacklevel`` the warning's, at the caller's."""
     is_anomaly, convention = check_labels(y_true, "y_true")
     if not is_anomaly.any():
         raise ValueError(
@@ -86,6 +89,14 @@ def _true_and_predicted(y_true, y_pred):
             "undefined; evaluate on a stretch of the series with anomalies."
         )
     flagged = check_labels(y_pred, "y_pred", convention)[0]
+    if convention == "0/1" and flagged.all():
+        warnings.warn(
+            "y_pred holds only the label 1, read in y_true's 0/1 convention: "
+            "every step flagged an anomaly. If it comes from predict (+1 = "
+            "inlier), nothing was flagged: pass y_true as +1/-1 labels too.",
+            UserWarning,
+            stacklevel=stacklevel,
+        )
     if len(flagged) != len(is_anomaly):
         raise ValueError(
             f"y_true and y_pred must have the same length; got {len(is_anomaly)} "
@@ -129,7 +140,8 @@ def _reward(ranges, others, alpha, cardinality, bias):
 
 
 def _precision_recall_f1(y_true, y_pred, alpha, cardinality, bias):
-    is_anomaly, flagged = _true_and_predicted(y_true, y_pred)
+    # called by a public metric, under validate_params's wrapper
+    is_anomaly, flagged = _true_and_predicted(y_true, y_pred, stacklevel=5)
     real, predicted = runs(is_anomaly), runs(flagged)
     recall = _reward(real, predicted, alpha, cardinality, bias)
     if not flagged.any():
@@ -331,7 +343,7 @@ def event_recall(y_true, y_pred):
     >>> round(event_recall(y_true, y_pred), 3)  # windows 1 and 3 of 3
     0.667
     """
-    is_anomaly, flagged = _true_and_predicted(y_true, y_pred)
+    is_anomaly, flagged = _true_and_predicted(y_true, y_pred, stacklevel=4)
     starts, ends = runs(is_anomaly)
     flagged_before = np.concatenate([[0], np.cumsum(flagged)])
     return float(np.mean(flagged_before[ends + 1] > flagged_before[starts]))

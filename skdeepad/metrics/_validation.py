@@ -64,17 +64,24 @@ def check_labels(y, name="y_true", convention=None):
 def check_binary_target(y_true, metric, fix=STRATIFIED_FIX):
     """Return ``y_true`` as a boolean anomaly mask; both classes required."""
     y_true = _one_dimensional(y_true, "y_true")
-    if y_true.dtype.kind in "biuf" and len(np.unique(y_true)) == 1:
+    # all 1 is one class in either convention: read as 0/1 to say so below
+    is_anomaly = check_labels(y_true, "y_true", convention="0/1")[0]
+    if is_anomaly.all() or not is_anomaly.any():
         raise ValueError(
-            f"y_true holds one class only (the label {y_true[0]!r}); {metric} "
+            f"y_true holds one class only (the label {y_true.tolist()[0]!r}); {metric} "
             f"needs anomalies and normal samples. {fix}"
         )
-    return check_labels(y_true, "y_true")[0]
+    return is_anomaly
 
 
 def check_scores(y_score, n_samples):
     """Return ``y_score`` as finite float64 normality scores, one per label."""
     y_score = _one_dimensional(y_score, "y_score")
+    if y_score.dtype.kind == "c":
+        raise ValueError(
+            "y_score must hold real numbers (normality scores, the higher the "
+            "more normal); got complex values."
+        )
     try:
         y_score = y_score.astype(np.float64)
     except (TypeError, ValueError):
