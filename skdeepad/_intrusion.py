@@ -127,6 +127,13 @@ def _check_categories(categories, categorical_names):
             f"categories must give the values of {list(categorical_names)}; "
             f"missing {missing}."
         )
+    for name in categorical_names:
+        values = categories[name]
+        if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+            raise TypeError(
+                f"categories[{name!r}] must be a list of the column's values; "
+                f"got {values!r}."
+            )
 
 
 def load_nsl_kdd(path, *, categorical="onehot", categories=None):
@@ -190,10 +197,17 @@ def load_nsl_kdd(path, *, categorical="onehot", categories=None):
     X, feature_names, categories = encode_columns(
         list(table[:, :41].T), KDD_FEATURES, KDD_CATEGORICAL, categorical, categories
     )
-    attack = np.char.strip(table[:, 41])
-    difficulty = (
-        table[:, 42].astype(int) if table.shape[1] == 43 else np.full(len(table), -1)
-    )
+    # KDD Cup 99's own files end each label with a dot ("normal.")
+    attack = np.char.rstrip(np.char.strip(table[:, 41]), ".")
+    if table.shape[1] == 43:
+        try:
+            difficulty = table[:, 42].astype(int)
+        except ValueError:
+            raise ValueError(
+                f"{path}: the difficulty (the 43rd value of a line) must be an integer."
+            ) from None
+    else:
+        difficulty = np.full(len(table), -1)
     family = np.array(
         ["normal" if a == "normal" else KDD_FAMILY.get(a, "unknown") for a in attack]
     )
@@ -248,6 +262,8 @@ def load_unsw_nb15(path, *, categorical="onehot", categories=None):
             f"{path}: a UNSW-NB15 training/testing CSV needs a header with the "
             f"columns proto, service, state, attack_cat and label; missing {missing}."
         )
+    if not rows:
+        raise ValueError(f"{path}: the file has a header but no data row.")
     bad = next((i for i, row in enumerate(rows, 2) if len(row) != len(header)), None)
     if bad is not None:
         raise ValueError(
@@ -282,7 +298,7 @@ def load_unsw_nb15(path, *, categorical="onehot", categories=None):
 
 def _read_rows(path):
     """The rows of a CSV file as lists of stripped strings, blank lines skipped."""
-    with Path(path).open(newline="") as file:
+    with Path(path).open(newline="", encoding="utf-8-sig") as file:  # BOM or not
         rows = [[v.strip() for v in row] for row in csv.reader(file) if row]
     if not rows:
         raise ValueError(f"{path}: the file is empty.")

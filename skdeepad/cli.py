@@ -68,7 +68,10 @@ def _build_parser():
         help="methods to run (names or comma-separated lists); default: all",
     )
     bench.add_argument(
-        "--random-state", type=int, default=0, help="seed of every method (default 0)"
+        "--random-state",
+        type=_seed,
+        default=0,
+        help="seed of every method (default 0)",
     )
     bench.add_argument(
         "--setting",
@@ -78,7 +81,7 @@ def _build_parser():
     )
     bench.add_argument(
         "--seed",
-        type=int,
+        type=_seed,
         help="seed of the clean setting's split (default: --random-state)",
     )
     bench.add_argument("--output", metavar="CSV", help="also write the rows to CSV")
@@ -145,10 +148,25 @@ def _build_parser():
     return parser
 
 
+def _seed(text):
+    """A seed: a non-negative int, as NumPy's generators take."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(
+            f"a seed is a non-negative integer; got {text!r}"
+        )
+    return value
+
+
 def _select(methods, requested, parser):
     if not requested:
         return methods
     names = [n for item in requested for n in item.split(",") if n]
+    if not names:
+        parser.error("--detectors names no detector")
     unknown = [n for n in names if n not in methods]
     if unknown:
         parser.error(
@@ -160,7 +178,7 @@ def _select(methods, requested, parser):
 
 def _benchmark(args, parser):
     from .benchmark import SETTINGS, available_methods, format_table, run_benchmark
-    from .datasets import builtin_tasks, load_file
+    from .datasets import builtin_tasks
 
     settings = SETTINGS if args.setting == "both" else (args.setting,)
     seed = args.random_state if args.seed is None else args.seed
@@ -170,11 +188,10 @@ def _benchmark(args, parser):
         )
         for setting in settings
     }
+    if args.output and not Path(args.output).resolve().parent.is_dir():
+        parser.error(f"--output {args.output}: no such folder")
     if args.data:
-        try:
-            tasks = {Path(p).stem: load_file(p, args.label) for p in args.data}
-        except (OSError, ValueError) as exc:
-            parser.error(str(exc))
+        tasks = _data_tasks(args.data, args.label, parser)
     else:
         tasks = builtin_tasks(args.random_state)
 
@@ -206,6 +223,33 @@ def _benchmark(args, parser):
             writer.writeheader()
             writer.writerows(rows)
     return 0
+
+
+def _data_tasks(paths, label, parser):
+    """The tasks of ``--data``: each file by its name, with both classes."""
+    import numpy as np
+
+    from .datasets import load_file
+
+    names = [Path(p).stem for p in paths]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        parser.error(
+            f"--data names two files {repeated[0]!r}: the tables name each data "
+            "set by its file name; rename one"
+        )
+    tasks = {}
+    for name, path in zip(names, paths, strict=True):
+        try:
+            tasks[name] = data = load_file(path, label)
+        except (OSError, ValueError) as exc:
+            parser.error(str(exc))
+        if len(np.unique(data.y)) < 2:
+            parser.error(
+                f"{path}: the labels hold one class only; a benchmark needs "
+                "anomalies and normal rows"
+            )
+    return tasks
 
 
 _SETTING_TITLES = {
@@ -319,7 +363,10 @@ def _score(args):
         args.data, label=args.label, drop=args.drop, id_column=args.id, columns=names
     )
     scores = detector.score_samples(X)
-    decision = scores - detector.offset_
+    if hasattr(detector, "offset_"):
+        decision = scores - detector.offset_
+    else:  # a Pipeline: its last step's offset_, through its own method
+        decision = np.asarray(detector.decision_function(X), dtype=np.float64)
     labels = np.where(decision < 0, -1, 1)
     out = open(args.output, "w", newline="") if args.output else sys.stdout
     try:

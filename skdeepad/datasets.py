@@ -168,7 +168,30 @@ def load_npz(path):
                 f"missing {sorted(missing)}, found {archive.files}."
             )
         X, y = archive["X"], archive["y"]
-    return Bunch(X=np.asarray(X, dtype=np.float64), y=_to_inlier_labels(y, path))
+    X, y = _checked_arrays(X, y, path)
+    return Bunch(X=X, y=_to_inlier_labels(y, path))
+
+
+def _checked_arrays(X, y, source):
+    """``X`` as a finite 2-D float64 array and ``y`` as 1-D labels, one per row."""
+    try:
+        X = np.asarray(X, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{source}: X must hold numbers.") from None
+    y = np.asarray(y)
+    if X.ndim != 2 or 0 in X.shape:
+        raise ValueError(
+            f"{source}: X must be a 2-D array of samples by features, with at "
+            f"least one of each; got shape {X.shape}."
+        )
+    if y.ndim != 1 or len(y) != len(X):
+        raise ValueError(
+            f"{source}: y must hold one label per row of X ({len(X)}); got "
+            f"shape {y.shape}."
+        )
+    if not np.isfinite(X).all():
+        raise ValueError(f"{source}: X holds NaN or infinite values.")
+    return X, y
 
 
 def load_csv(path, label):
@@ -187,14 +210,18 @@ def load_csv(path, label):
         ``X`` (float64), ``y`` (+1 normal, -1 anomaly) and ``feature_names``.
     """
     table = np.genfromtxt(path, delimiter=",", names=True, dtype=np.float64)
+    table = np.atleast_1d(table)  # one data row reads as a 0-d record
     names = list(table.dtype.names or ())
     if label not in names:
         raise ValueError(f"{path}: no label column {label!r}; the columns are {names}.")
     features = [name for name in names if name != label]
+    if not features:
+        raise ValueError(f"{path}: no feature column besides the label {label!r}.")
     X = np.column_stack([table[name] for name in features]).reshape(len(table), -1)
     if np.isnan(X).any():
         raise ValueError(f"{path}: the features hold empty or non-numeric values.")
-    return Bunch(X=X, y=_to_inlier_labels(table[label], path), feature_names=features)
+    X, y = _checked_arrays(X, table[label], path)
+    return Bunch(X=X, y=_to_inlier_labels(y, path), feature_names=features)
 
 
 def load_file(path, label=None):

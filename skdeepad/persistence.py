@@ -49,6 +49,19 @@ _ALSO_TRUSTED = ["numpy.dtype", _TREE]
 _QUIET_KERAS = "_skdeepad_quiet_keras"
 
 
+# The key, last in the same state, of the seed counters of its Keras networks.
+_SEED_STATES = "_skdeepad_seed_states"
+
+
+def _seed_states(value):
+    """The seed-generator counters of ``value`` if a Keras model, else none."""
+    if type(value).__module__.partition(".")[0] != "keras" or not hasattr(
+        value, "variables"
+    ):
+        return []
+    return [v for v in value.variables if v.path.endswith("seed_generator_state")]
+
+
 class SaveMixin:
     """``save(path)``: write the fitted detector in skdeepad's safe format.
 
@@ -66,13 +79,29 @@ class SaveMixin:
         ):
             from .networks._quiet import keras_imported
 
-            state = {_QUIET_KERAS: keras_imported, **state}
+            # Keras's format leaves out the dropout layers' seed counters:
+            # kept beside, training goes on with the masks it would have drawn
+            seeds = {
+                key: [v.numpy() for v in _seed_states(value)]
+                for key, value in state.items()
+            }
+            state = {
+                _QUIET_KERAS: keras_imported,
+                **state,
+                _SEED_STATES: {key: value for key, value in seeds.items() if value},
+            }
         return state
 
     def __setstate__(self, state):
         state = dict(state)
         state.pop(_QUIET_KERAS, None)
+        seeds = state.pop(_SEED_STATES, {})
         super().__setstate__(state)
+        for key, values in seeds.items():
+            for variable, value in zip(
+                _seed_states(vars(self).get(key)), values, strict=True
+            ):
+                variable.assign(value)
 
     def save(self, path):
         """Save the fitted detector to ``path`` in a format that runs no code on load.

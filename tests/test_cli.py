@@ -157,6 +157,82 @@ def test_bad_arguments_exit_2_with_a_message(args, message):
     assert "Traceback" not in result.stderr
 
 
+def _bad_data(tmp_path):
+    """(arguments, message) for benchmark data files a benchmark cannot use."""
+    rng = np.random.RandomState(0)
+    X, y = rng.normal(size=(40, 3)), np.r_[np.zeros(36), np.ones(4)]
+    cases = []
+
+    def npz(name, message, **arrays):
+        np.savez(tmp_path / f"{name}.npz", **arrays)
+        cases.append((["--data", str(tmp_path / f"{name}.npz")], message))
+
+    npz("short_y", "one label per row of X (40)", X=X, y=y[:30])
+    npz("nan", "NaN or infinite", X=np.where(X > 2, np.nan, X), y=y)
+    npz("flat", "2-D array", X=X[:, 0], y=y)
+    npz("one_class", "one class only", X=X, y=np.zeros(40))
+    (tmp_path / "a").mkdir()
+    np.savez(tmp_path / "a" / "flat.npz", X=X, y=y)
+    cases.append(
+        (["--data", str(tmp_path / "a" / "flat.npz"), str(tmp_path / "flat.npz")],
+         "two files 'flat'")
+    )
+    one_row = tmp_path / "one_row.csv"
+    one_row.write_text("a,b,label\n1.0,2.0,0\n")
+    cases.append((["--data", str(one_row), "--label", "label"], "one class only"))
+    inf = tmp_path / "inf.csv"
+    inf.write_text("a,b,label\n1.0,inf,0\n2.0,1.0,1\n")
+    cases.append((["--data", str(inf), "--label", "label"], "NaN or infinite"))
+    cases += [
+        (["--output", str(tmp_path / "nowhere" / "rows.csv")], "no such folder"),
+        (["--detectors", ","], "names no detector"),
+        (["--random-state", "-1"], "non-negative integer"),
+        (["--seed", "-3"], "non-negative integer"),
+    ]
+    return cases
+
+
+def test_benchmark_data_it_cannot_use_exits_2_before_fitting(
+    tmp_path, capsys, monkeypatch
+):
+    import skdeepad.benchmark
+
+    def no_run(*args, **kwargs):
+        raise AssertionError("the benchmark ran")
+
+    monkeypatch.setattr(skdeepad.benchmark, "run_benchmark", no_run)
+    for args, message in _bad_data(tmp_path):
+        with pytest.raises(SystemExit) as exit_:
+            main(["benchmark", "--no-progress", "--detectors", "IsolationForest",
+                  *args])
+        assert exit_.value.code == 2, args
+        assert message in capsys.readouterr().err, args
+
+
+def test_score_a_saved_pipeline(tmp_path, capsys):
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from skdeepad import AutoEncoder, save
+
+    rng = np.random.RandomState(0)
+    X = np.vstack([rng.normal(size=(80, 3)), rng.normal(8, 1, size=(4, 3))])
+    pipeline = make_pipeline(
+        StandardScaler(), AutoEncoder(epochs=2, random_state=0, verbose=0)
+    ).fit(X)
+    save(pipeline, tmp_path / "pipe.zip")
+    np.savez(tmp_path / "new.npz", X=X)
+    out = tmp_path / "scores.csv"
+    assert main(["score", str(tmp_path / "pipe.zip"), str(tmp_path / "new.npz"),
+                 "--output", str(out)]) == 0
+    with open(out) as fh:
+        rows = list(csv.DictReader(fh))
+    np.testing.assert_allclose(
+        [float(r["decision"]) for r in rows], pipeline.decision_function(X)
+    )
+    assert [int(r["label"]) for r in rows] == pipeline.predict(X).tolist()
+
+
 # ------------------------------------------------------------ fit and score
 def _csv(path, X, header):
     np.savetxt(path, X, delimiter=",", header=",".join(header), comments="")

@@ -108,6 +108,7 @@ def test_load_nsl_kdd_test_file_takes_the_training_columns(nsl_files):
             "column 'src_bytes' must be numeric; it holds 'lots'",
         ),
         ("", "empty"),
+        (_kdd_line("tcp", "http", "SF", "normal", "2.0"), "difficulty.*integer"),
     ],
 )
 def test_load_nsl_kdd_wrong_layout(tmp_path, content, match):
@@ -117,11 +118,29 @@ def test_load_nsl_kdd_wrong_layout(tmp_path, content, match):
         load_nsl_kdd(path)
 
 
+def test_load_nsl_kdd_reads_kdd_cup_99s_dotted_labels(tmp_path):
+    path = tmp_path / "kddcup.data"
+    lines = [
+        _kdd_line("tcp", "http", "SF", a) for a in ("normal.", "smurf.", "normal.")
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    data = load_nsl_kdd(path)
+    assert data.y.tolist() == [1, -1, 1]
+    assert data.family.tolist() == ["normal", "dos", "normal"]
+
+
 def test_load_nsl_kdd_bad_parameters(nsl_files):
     with pytest.raises(ValueError, match="categorical must be 'onehot' or 'ordinal'"):
         load_nsl_kdd(nsl_files[0], categorical="binary")
     with pytest.raises(ValueError, match=r"missing \['service', 'flag'\]"):
         load_nsl_kdd(nsl_files[0], categories={"protocol_type": ["tcp"]})
+    with pytest.raises(
+        TypeError, match=r"categories\['protocol_type'\] must be a list"
+    ):
+        load_nsl_kdd(
+            nsl_files[0],
+            categories={"protocol_type": "tcp", "service": ["http"], "flag": ["SF"]},
+        )
 
 
 UNSW_HEADER = (
@@ -145,6 +164,14 @@ def unsw_file(tmp_path):
         + "\n"
     )
     return path
+
+
+def test_load_unsw_nb15_drops_the_id_after_a_byte_order_mark(unsw_file):
+    with_bom = unsw_file.with_name("bom.csv")
+    with_bom.write_text(unsw_file.read_text(), encoding="utf-8-sig")
+    data = load_unsw_nb15(with_bom)
+    assert data.feature_names == load_unsw_nb15(unsw_file).feature_names
+    assert data.feature_names[0] == "dur"
 
 
 def test_load_unsw_nb15(unsw_file):
@@ -180,6 +207,7 @@ def test_load_unsw_nb15(unsw_file):
             [UNSW_HEADER, "1,fast,tcp,-,FIN,6,258,74,0,Normal,0"],
             "column 'dur' must be numeric",
         ),
+        ([UNSW_HEADER], "a header but no data row"),
     ],
 )
 def test_load_unsw_nb15_wrong_layout(tmp_path, lines, match):

@@ -37,6 +37,19 @@ def test_pickle_and_joblib_round_trips_score_the_same(name, tmp_path):
     np.testing.assert_array_equal(again.predict(X_GOOD), detector.predict(X_GOOD))
 
 
+def test_a_pickled_detector_trains_on_as_the_original_does():
+    from skdeepad import AutoEncoder
+
+    rng = np.random.RandomState(0)
+    X, more = rng.normal(size=(120, 4)), rng.normal(size=(60, 4))
+    detector = AutoEncoder(hidden_units=(4, 2), dropout=0.2, epochs=2, random_state=0)
+    detector.fit(X)
+    again = pickle.loads(pickle.dumps(detector))
+    for model in (detector, again):  # dropout masks drawn as if never pickled
+        model.partial_fit(more)
+    np.testing.assert_array_equal(again.score_samples(X), detector.score_samples(X))
+
+
 def test_pickles_and_saved_files_load_in_a_fresh_process(tmp_path):
     """Every detector's pickle, and saved file, scores the same elsewhere."""
     np.save(tmp_path / "X.npy", X_GOOD)

@@ -38,7 +38,9 @@ class IncrementalMixin:
         (:meth:`sklearn.preprocessing.StandardScaler.partial_fit`, so they are
         those of all the data seen), passes once over ``X`` in shuffled
         mini-batches with the same Adam optimiser (its moments carry over
-        from call to call, and from a previous :meth:`fit`), and sets
+        from call to call, from a previous :meth:`fit`, and through a pickle;
+        a detector read by :func:`skdeepad.load` keeps its weights but starts
+        a new optimiser), and sets
         ``offset_`` from the scores of ``X``. There is no early stopping:
         each call is one epoch, whose loss is appended to ``history_["loss"]``
         (a previous fit's ``val_loss`` stays as it was) and counted in
