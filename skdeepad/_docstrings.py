@@ -33,8 +33,10 @@ epochs : int, default=100
         The maximum number of passes over the training data.
 
     batch_size : int, default=256
-        Samples per gradient step. Capped at the number of training samples,
-        so small data sets still give one full batch.
+        Samples per gradient step. Capped at the rows of an epoch (the
+        number of training samples, unless the detector's epoch passes over
+        a small set several times), so small data sets still give one full
+        batch.
 
     learning_rate : float, default=1e-3
         The step size of the Adam optimiser.

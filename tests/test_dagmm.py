@@ -129,3 +129,19 @@ def test_one_component_is_a_single_gaussian(X):
     detector = DAGMM(**FAST, n_components=1, random_state=0).fit(X)
     np.testing.assert_allclose(detector.weights_, [1.0])
     assert np.all(np.isfinite(detector.score_samples(X)))
+
+
+def test_a_covariance_gone_nan_is_reported_as_divergence():
+    # values near float32's limit overflow the features: Cholesky meets NaN
+    X = np.random.default_rng(0).standard_normal((300, 4)) * 5e18
+    detector = DAGMM(
+        hidden_units=(8, 2),
+        estimation_units=(4,),
+        epochs=3,
+        batch_size=32,
+        standardize=False,
+        random_state=0,
+    )
+    with pytest.raises(ValueError, match="DAGMM diverged.*standardize=True"):
+        detector.fit(X)
+    assert not hasattr(detector, "offset_")

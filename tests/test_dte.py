@@ -110,3 +110,25 @@ def test_save_and_load_give_identical_scores(X, fitted, tmp_path):
     loaded = load(tmp_path / "dte.zip")
     assert type(loaded) is DTE
     assert np.array_equal(loaded.score_samples(X), fitted.score_samples(X))
+
+
+@pytest.mark.parametrize(
+    "n_rows, steps",
+    [(10, 33), (1024, 32), (1500, 47), (3000, 47)],  # ceil(rows an epoch / 64)
+)
+def test_an_epoch_reaches_2048_rows_in_full_batches(monkeypatch, n_rows, steps):
+    from skdeepad.core import _batches
+
+    made = []
+    original = _batches.ShuffledBatches.__init__
+
+    def record(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        made.append(self)
+
+    monkeypatch.setattr(_batches.ShuffledBatches, "__init__", record)
+    X = np.random.default_rng(0).standard_normal((n_rows, 3))
+    DTE(hidden_units=(4,), epochs=1, batch_size=64, random_state=0).fit(X)
+    (batches,) = made
+    assert batches.batch_size == 64  # never cut to the rows of a small set
+    assert len(batches) == steps

@@ -136,7 +136,7 @@ def test_save_and_load_give_the_same_scores(fitted, tmp_path):
     np.testing.assert_array_equal(loaded.predict(X), fitted.predict(X))
 
 
-@pytest.mark.parametrize("n_rows", [100, 3000])
+@pytest.mark.parametrize("n_rows", [20, 100, 3000])  # 20: fewer than a batch
 def test_an_epoch_is_1024_rows_whatever_the_size_of_the_data(n_rows):
     X = _correlated(n_rows)
     det = ICL(hidden_units=(8, 8, 4), epochs=2, batch_size=64, random_state=0).fit(X)

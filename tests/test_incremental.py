@@ -66,6 +66,26 @@ def test_same_calls_same_scores(data):
     np.testing.assert_array_equal(run(), run())
 
 
+def test_sparse_batches_train_as_their_dense_arrays_do(data, monkeypatch):
+    import scipy.sparse as sp
+
+    from skdeepad.core import BaseDetector
+
+    X = np.where(np.abs(data[0][:600]) < 1.0, 0.0, data[0][:600])
+    monkeypatch.setattr(BaseDetector, "_chunk_rows", lambda self, X: 64)
+
+    def run(convert):
+        detector = AutoEncoder(hidden_units=(4, 2), random_state=0)
+        for chunk in np.array_split(X, 3):
+            detector.partial_fit(convert(chunk))
+        return detector
+
+    dense, sparse = run(np.asarray), run(sp.csr_matrix)
+    np.testing.assert_allclose(sparse.scaler_.mean_, dense.scaler_.mean_)
+    np.testing.assert_allclose(sparse.scaler_.var_, dense.scaler_.var_)
+    np.testing.assert_array_equal(sparse.score_samples(X), dense.score_samples(X))
+
+
 def test_continues_a_fit(data):
     X = data[0][:600]
     detector = AutoEncoder(

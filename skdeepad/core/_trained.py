@@ -107,6 +107,10 @@ class BaseDeepDetector(BaseDetector):
         """
         return X, X
 
+    def _epoch_rows(self, n_train):
+        """The rows an epoch of ``n_train`` training rows holds: a batch's most."""
+        return max(n_train, self._rows_per_epoch or 0)
+
     def _batches(self, inputs, targets, batch_size, seed):
         """Return the Keras ``PyDataset`` of training batches, one per step."""
         from ._batches import ShuffledBatches
@@ -144,7 +148,7 @@ class BaseDeepDetector(BaseDetector):
         batches = self._batches(
             inputs,
             targets,
-            batch_size=min(self.batch_size, len(train)),
+            batch_size=min(self.batch_size, self._epoch_rows(len(train))),
             seed=draw_seed(rng),
         )
         validation = (

@@ -210,7 +210,16 @@ class DAGMM(BaseDeepDetector):
             energy_weight=self.energy_weight,
             covariance_weight=self.covariance_weight,
         )
-        fitted = self._train(trainer, X, y, rng)
+        try:
+            fitted = self._train(trainer, X, y, rng)
+        except Exception as error:
+            # TensorFlow checks Cholesky's input and gradient for NaN itself,
+            # before the loss's own divergence check sees it
+            if not _is_nan_check(error):
+                raise
+            raise self._divergence_error(
+                "the mixture's covariance became NaN or infinite"
+            ) from None
         z, gamma = self._features(network, X)
         return {**fitted, **_mixture(z, gamma)}
 
@@ -271,3 +280,12 @@ def _mixture(z, gamma):
         "covariances_": covariances,
         "precisions_cholesky_": precisions_cholesky,
     }
+
+
+def _is_nan_check(error):
+    """Whether ``error`` is TensorFlow's check of Cholesky's input or gradient."""
+    from_tensorflow = type(error).__module__.startswith("tensorflow")
+    text = str(error)
+    return (from_tensorflow or isinstance(error, ValueError)) and (
+        "CheckNumerics" in text or "Cholesky decomposition failed" in text
+    )
