@@ -132,3 +132,12 @@ def test_an_epoch_reaches_2048_rows_in_full_batches(monkeypatch, n_rows, steps):
     (batches,) = made
     assert batches.batch_size == 64  # never cut to the rows of a small set
     assert len(batches) == steps
+
+
+def test_n_bins_changed_after_fit_scores_with_the_fitted_bins(X, fitted):
+    scores = fitted.score_samples(X[:10])
+    fitted.set_params(n_bins=3)
+    try:
+        np.testing.assert_array_equal(fitted.score_samples(X[:10]), scores)
+    finally:
+        fitted.set_params(n_bins=FAST.get("n_bins", 7))

@@ -82,3 +82,12 @@ def test_same_seed_same_scores_and_outliers_score_lower(X, fitted):
     np.testing.assert_array_equal(again.score_samples(X), fitted.score_samples(X))
     outliers = np.full((3, 5), 8.0)
     assert fitted.score_samples(outliers).max() < fitted.score_samples(X).min()
+
+
+def test_n_samples_changed_after_fit_scores_with_the_fitted_draws(X, fitted):
+    scores = fitted.score_samples(X[:10])
+    fitted.set_params(n_samples=3)
+    try:
+        np.testing.assert_array_equal(fitted.score_samples(X[:10]), scores)
+    finally:
+        fitted.set_params(n_samples=7)

@@ -219,4 +219,5 @@ class DTE(BaseDeepDetector):
         from ..core._training import forward
 
         probabilities = softmax(forward(self.network_, X).astype(np.float64), axis=1)
-        return probabilities @ np.arange(self.n_bins, dtype=np.float64)
+        # the bins of the fit, however n_bins was set since
+        return probabilities @ np.arange(probabilities.shape[1], dtype=np.float64)

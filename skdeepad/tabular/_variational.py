@@ -185,7 +185,7 @@ class VariationalAutoEncoder(BaseDeepDetector):
         recon = forward(
             self.network_.get_layer("decoder"),
             z.reshape(-1, latent_dim).astype(X.dtype),
-        ).reshape(n, self.n_samples, -1)
+        ).reshape(n, len(self.latent_noise_), -1)  # the draws of the fit
         reconstruction = np.mean((recon - X[:, None]) ** 2, axis=(1, 2))
         kl = 0.5 * np.sum(np.exp(log_var) + mean**2 - 1.0 - log_var, axis=1)
         return reconstruction + self.beta * kl / X.shape[1]
