@@ -28,8 +28,9 @@ def load_nab(path, windows=None):
         The CSV file.
     windows : str, path-like or None, default=None
         The windows JSON file. None looks for ``labels/combined_windows.json``
-        two levels above the CSV (NAB's layout) and loads no labels when there
-        is none.
+        beside the series' folder, then beside its parent (NAB's own layout,
+        ``data/<folder>/<file>.csv`` and ``labels/``), and loads no labels
+        when there is none.
 
     Returns
     -------
@@ -49,8 +50,8 @@ def load_nab(path, windows=None):
     """
     path = Path(path)
     name = f"{path.parent.name}/{path.name}"
-    with open(path, newline="") as file:
-        rows = list(csv.reader(file))
+    with open(path, newline="", encoding="utf-8-sig") as file:  # BOM or not
+        rows = [row for row in csv.reader(file) if row]  # blank lines skipped
     if not rows or [cell.strip() for cell in rows[0]] != ["timestamp", "value"]:
         header = rows[0] if rows else "nothing"
         raise ValueError(
@@ -62,22 +63,35 @@ def load_nab(path, windows=None):
         values = np.array([row[1] for row in rows[1:]], dtype=np.float64)
     except (ValueError, IndexError) as error:
         raise ValueError(f"{path}: a row is not 'timestamp,value' ({error}).") from None
+    if not len(values):
+        raise ValueError(f"{path}: the series has a header but no time step.")
 
     data = Bunch(
         timestamp=timestamp, X=values[:, np.newaxis], y=None, windows=None, name=name
     )
     if windows is None:
-        windows = path.parent.parent / "labels" / "combined_windows.json"
-        if not windows.exists():
+        found = [
+            folder / "labels" / "combined_windows.json"
+            for folder in (path.parent.parent, path.parent.parent.parent)
+        ]
+        found = [candidate for candidate in found if candidate.exists()]
+        if not found:
             return data
+        windows = found[0]
     with open(windows) as file:
         all_windows = json.load(file)
-    if name not in all_windows:
+    if not isinstance(all_windows, dict) or name not in all_windows:
         raise ValueError(f"{windows} has no anomaly windows for {name!r}.")
-    data.windows = [
-        (np.datetime64(start, "ns"), np.datetime64(end, "ns"))
-        for start, end in all_windows[name]
-    ]
+    try:
+        data.windows = [
+            (np.datetime64(start, "ns"), np.datetime64(end, "ns"))
+            for start, end in all_windows[name]
+        ]
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"{windows}: the windows of {name!r} must be [start, end] timestamp "
+            f"pairs ({error})."
+        ) from None
     anomalous = np.zeros(len(timestamp), dtype=bool)
     for start, end in data.windows:
         anomalous |= (timestamp >= start) & (timestamp <= end)

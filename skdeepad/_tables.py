@@ -62,6 +62,8 @@ def read_table(path, *, label=None, drop=(), id_column=None, columns=None):
             raise ValueError(
                 f"{path}: reading Parquet needs pyarrow (pip install pyarrow): {error}"
             ) from None
+    if frame.empty and len(frame.columns):
+        raise ValueError(f"{path}: the file has a header but no data row.")
     names = _feature_names(path, list(frame.columns), excluded, columns)
     ids = None
     if id_column is not None:
@@ -117,11 +119,13 @@ def _text_columns(path, values):
 def _read_csv_without_pandas(path, excluded, id_column, columns):
     import numpy as np
 
-    with open(path, newline="") as fh:
+    with open(path, newline="", encoding="utf-8-sig") as fh:  # BOM or not
         rows = list(csv.reader(fh))
     if not rows:
         raise ValueError(f"{path}: an empty file; a CSV file needs a header.")
     header, rows = rows[0], [r for r in rows[1:] if r]
+    if not rows:
+        raise ValueError(f"{path}: the file has a header but no data row.")
     for number, row in enumerate(rows, start=2):
         if len(row) != len(header):
             raise ValueError(

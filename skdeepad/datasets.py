@@ -8,6 +8,7 @@ scikit-learn's ``fetch_kddcup99`` and its cache; :func:`load_nsl_kdd` and
 :func:`load_unsw_nb15` read files the user already has.
 """
 
+import numbers
 from pathlib import Path
 
 import numpy as np
@@ -209,7 +210,15 @@ def load_csv(path, label):
     data : Bunch
         ``X`` (float64), ``y`` (+1 normal, -1 anomaly) and ``feature_names``.
     """
-    table = np.genfromtxt(path, delimiter=",", names=True, dtype=np.float64)
+    table = np.genfromtxt(  # the column names as written ("is-anomaly")
+        path,
+        delimiter=",",
+        names=True,
+        dtype=np.float64,
+        deletechars="",
+        replace_space=" ",
+        encoding="utf-8-sig",
+    )
     table = np.atleast_1d(table)  # one data row reads as a 0-d record
     names = list(table.dtype.names or ())
     if label not in names:
@@ -306,13 +315,19 @@ def make_anomalies(
         raise ValueError(f"kind must be one of {_ANOMALY_KINDS}; got {kind!r}.")
     if not 0 < contamination <= 0.5:
         raise ValueError(f"contamination must be in (0, 0.5]; got {contamination!r}.")
-    if n_samples < 2 or n_features < 1 or n_clusters < 1:
+    sizes = {"n_samples": n_samples, "n_features": n_features, "n_clusters": n_clusters}
+    for name, value in sizes.items():
+        if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+            raise TypeError(f"{name} must be an int; got {value!r}.")
+    if n_samples < 3 or n_features < 1 or n_clusters < 1:
         raise ValueError(
-            "make_anomalies needs n_samples >= 2, n_features >= 1 and "
-            f"n_clusters >= 1; got {n_samples}, {n_features}, {n_clusters}."
+            "make_anomalies needs n_samples >= 3 (two normal rows and an anomaly), "
+            f"n_features >= 1 and n_clusters >= 1; got {n_samples}, {n_features}, "
+            f"{n_clusters}."
         )
     rng = check_random_state(random_state)
-    n_anomalies = max(int(round(contamination * n_samples)), 1)
+    # at least one, and never more anomalies than normal rows
+    n_anomalies = min(max(int(round(contamination * n_samples)), 1), n_samples // 2)
     n_normal = n_samples - n_anomalies
     means = rng.uniform(-5, 5, size=(n_clusters, n_features))
     mixers = rng.normal(size=(n_clusters, n_features, n_features)) / np.sqrt(n_features)

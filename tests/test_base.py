@@ -110,6 +110,19 @@ def test_auto_contamination_is_tukeys_lower_fence(data, fitted):
     assert np.mean(fitted.predict(data[0][:290]) == 1) > 0.9
 
 
+@pytest.mark.parametrize("contamination", ["auto", 0.2, 0.5])
+def test_overflowed_training_scores_keep_the_offset_finite_and_are_flagged(
+    contamination,
+):
+    from skdeepad.core import offset_from_scores
+
+    lowest = -np.finfo(np.float64).max  # an overflowed score (finite_scores)
+    scores = np.r_[np.full(4, lowest), -np.linspace(0.1, 1.0, 6)]
+    offset = offset_from_scores(scores, contamination)
+    assert np.isfinite(offset)
+    assert np.all(scores[:4] - offset < 0)  # the overflowed ones are outliers
+
+
 @pytest.mark.parametrize("n_samples", [1, 2, 3])
 def test_tiny_inputs_fit_and_score(n_samples):
     X = np.arange(n_samples * 3, dtype=float).reshape(n_samples, 3)

@@ -361,6 +361,17 @@ def test_csv_reads_with_and_without_pandas(orders, reader):
     np.testing.assert_array_equal(_numbers(X), expected[:, :3])
 
 
+def test_a_byte_order_mark_or_no_data_row_with_and_without_pandas(tmp_path, reader):
+    with_bom = tmp_path / "bom.csv"
+    with_bom.write_text("label,a,b\n0,1,2\n1,3,4\n", encoding="utf-8-sig")
+    X, _ = reader(with_bom, label="label")
+    np.testing.assert_array_equal(_numbers(X), [[1.0, 2.0], [3.0, 4.0]])
+    header_only = tmp_path / "header.csv"
+    header_only.write_text("a,b\n")
+    with pytest.raises(ValueError, match="header but no data row"):
+        reader(header_only)
+
+
 # ------------------------------------------------ columns: --drop, --id, text
 @pytest.fixture
 def shop(tmp_path):

@@ -44,12 +44,30 @@ def test_dependency_anomalies_keep_every_marginal():
     [
         ({"kind": "weird"}, "kind must be one of"),
         ({"contamination": 0.7}, "contamination"),
-        ({"n_samples": 1}, "n_samples >= 2"),
+        ({"n_samples": 2}, "n_samples >= 3"),
     ],
 )
 def test_make_anomalies_bad_parameters(params, match):
     with pytest.raises(ValueError, match=match):
         make_anomalies(**params)
+    with pytest.raises(TypeError, match="n_samples must be an int"):
+        make_anomalies(100.0)
+
+
+@pytest.mark.parametrize("n_samples", [3, 7, 11])
+def test_make_anomalies_never_makes_anomalies_the_majority(n_samples):
+    _, y = make_anomalies(n_samples, 2, contamination=0.5, random_state=0)
+    assert 1 <= np.sum(y == -1) <= np.sum(y == 1)
+
+
+def test_load_csv_keeps_the_column_names_as_written(tmp_path):
+    from skdeepad.datasets import load_csv
+
+    path = tmp_path / "m.csv"
+    path.write_text("x-1,x 2,is-anomaly\n1,2,0\n3,4,1\n", encoding="utf-8-sig")
+    data = load_csv(path, "is-anomaly")
+    assert data.feature_names == ["x-1", "x 2"]
+    assert data.y.tolist() == [1, -1]
 
 
 def _fake_fetch(calls):

@@ -116,6 +116,52 @@ def test_series_scores(tmp_path):
     _png(display, tmp_path)
 
 
+def test_a_pipeline_is_plotted_with_its_last_steps_threshold(fitted):
+    from sklearn.ensemble import IsolationForest
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    _, frame, y = fitted
+    forest = make_pipeline(StandardScaler(), IsolationForest(random_state=0))
+    forest.fit(frame)
+    display = ScoreDistributionDisplay.from_estimator(forest, frame, y)
+    assert display.threshold == pytest.approx(forest[-1].offset_)
+    series = SeriesScoresDisplay.from_estimator(forest, frame, y)
+    assert series.lines_["threshold"].get_ydata()[0] == pytest.approx(
+        forest[-1].offset_
+    )
+    plt.close("all")
+
+
+def test_a_one_step_anomaly_is_shaded_one_step_wide():
+    y = np.ones(50, dtype=int)
+    y[20] = -1
+    y[-1] = -1
+    time = np.arange(50) * 2.0
+    display = SeriesScoresDisplay(np.sin(time), np.zeros(50), y=y, time=time).plot()
+    assert [span.get_width() for span in display.spans_[::2]] == [2.0, 2.0]
+    plt.close(display.figure_)
+
+
+def test_bad_labels_lengths_and_samples_are_clear_errors(fitted):
+    detector, frame, _ = fitted
+    scores = np.zeros(100)
+    with pytest.raises(ValueError, match=r"pass 1 - 2 \* y"):
+        ScoreDistributionDisplay.from_predictions(scores, np.arange(100) < 10)
+    with pytest.raises(ValueError, match=r"one label per sample \(100\)"):
+        ScoreDistributionDisplay.from_predictions(scores, np.ones(50))
+    with pytest.raises(ValueError, match="one score per step"):
+        SeriesScoresDisplay(np.zeros(50), np.zeros(40))
+    with pytest.raises(ValueError, match="non-empty series"):
+        SeriesScoresDisplay(np.zeros(0), np.zeros(0))
+    with pytest.raises(ValueError, match=r"one value per step \(50\)"):
+        SeriesScoresDisplay(np.zeros(50), np.zeros(50), time=np.arange(40))
+    with pytest.raises(ValueError, match="at least 1"):
+        FeatureScoresDisplay.from_estimator(detector, frame, samples=-1)
+    with pytest.raises(ValueError, match="row numbers from 0 to 199"):
+        FeatureScoresDisplay.from_estimator(detector, frame, samples=[200])
+
+
 def test_the_gallery_example_writes_every_plot(tmp_path):
     import subprocess
     import sys

@@ -163,3 +163,17 @@ def test_bad_regressor_is_a_clear_error(data):
     X, _ = data
     with pytest.raises((TypeError, ValueError), match="regressor"):
         ReconstructionDetector(regressor="mlp").fit(X)
+
+
+def test_reconstructions_that_are_not_finite_are_a_clear_error(data):
+    from sklearn.dummy import DummyRegressor
+
+    X, _ = data
+    huge = X.copy()
+    huge[:8] *= 1e200  # squared errors overflow to inf
+    detector = ReconstructionDetector(
+        DummyRegressor(strategy="median"), standardize=False
+    )
+    with pytest.raises(ValueError, match="8 training sample.*NaN or infinite"):
+        detector.fit(huge)
+    assert not hasattr(detector, "offset_")

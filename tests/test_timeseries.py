@@ -423,12 +423,35 @@ def test_load_nab_without_labels_and_with_an_explicit_file(tmp_path):
         load_nab(csv, windows=windows)
 
 
+def test_load_nab_finds_the_labels_of_nabs_own_layout(tmp_path):
+    # NAB/data/<folder>/<file>.csv beside NAB/labels/combined_windows.json
+    key = "realTest/series.csv"
+    window = [["2020-01-01 00:02:00.000000", "2020-01-01 00:03:00.000000"]]
+    csv = _write_nab(tmp_path / "data", {})
+    (tmp_path / "data" / "labels" / "combined_windows.json").unlink()
+    (tmp_path / "data" / "labels").rmdir()
+    (tmp_path / "labels").mkdir()
+    (tmp_path / "labels" / "combined_windows.json").write_text(
+        json.dumps({key: window})
+    )
+    assert load_nab(csv).y.tolist() == [1, 1, -1, -1, 1, 1, 1, 1, 1, 1]
+    # a byte-order mark and a blank last line are read as NAB's own files
+    csv.write_text(csv.read_text() + "\n", encoding="utf-8-sig")
+    assert load_nab(csv).y.tolist() == [1, 1, -1, -1, 1, 1, 1, 1, 1, 1]
+    (tmp_path / "labels" / "combined_windows.json").write_text(
+        json.dumps({key: [["2020-01-01 00:02:00"]]})
+    )
+    with pytest.raises(ValueError, match="must be \\[start, end\\] timestamp pairs"):
+        load_nab(csv)
+
+
 @pytest.mark.parametrize(
     "text, match",
     [
         ("time,value\n2020-01-01,1\n", "header must be 'timestamp,value'"),
         ("timestamp,value\n2020-01-01 00:00:00,abc\n", "a row is not"),
         ("", "header must be"),
+        ("timestamp,value\n", "no time step"),
     ],
 )
 def test_load_nab_rejects_other_layouts(tmp_path, text, match):

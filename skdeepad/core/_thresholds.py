@@ -86,10 +86,17 @@ def offset_from_scores(scores, contamination):
     >>> offset_from_scores([0.0, 1.0, 2.0, 3.0, 4.0], "auto")
     -2.0
     """
-    if contamination == "auto":
-        q1, q3 = np.percentile(scores, [25, 75])
-        return float(q1 - 1.5 * (q3 - q1))
-    return float(np.percentile(scores, 100.0 * contamination))
+    largest = np.finfo(np.float64).max
+    # overflowed scores sit at -largest (finite_scores): keep the offset finite
+    with np.errstate(over="ignore", invalid="ignore"):
+        if contamination == "auto":
+            q1, q3 = np.percentile(scores, [25, 75])
+            offset = q1 - 1.5 * (q3 - q1)
+        else:
+            offset = np.percentile(scores, 100.0 * contamination)
+    # just above -largest, so that overflowed samples are below it: flagged
+    lowest = np.nextafter(-largest, 0.0)
+    return float(np.clip(np.nan_to_num(offset, nan=0.0), lowest, largest))
 
 
 def finite_scores(scores):

@@ -140,7 +140,15 @@ class ReconstructionDetector(
         with _process_random_state_kept(regressor):
             regressor.fit(X, X)
         self.regressor_, self.scaler_ = regressor, scaler
-        self.offset_ = offset_from_scores(-self._errors(X), self.contamination)
+        errors = self._errors(X)
+        if not np.all(np.isfinite(errors)):  # atomic_fit puts the old state back
+            raise ValueError(
+                f"{type(self).__name__}: the regressor's reconstruction errors of "
+                f"{int(np.sum(~np.isfinite(errors)))} training sample(s) are NaN or "
+                "infinite (a diverged regressor, or values too large to square); "
+                "standardize the data or choose another regressor."
+            )
+        self.offset_ = offset_from_scores(-errors, self.contamination)
         return self
 
     def _errors(self, X):

@@ -23,3 +23,34 @@ def _runs(mask):
     return list(
         zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True)
     )
+
+
+def _scores_and_threshold(estimator, X):
+    """``score_samples(X)`` and the threshold: ``offset_``, or a Pipeline's.
+
+    A Pipeline has no ``offset_``; its last step's is ``score_samples -
+    decision_function``, the same for every sample.
+    """
+    scores = np.asarray(estimator.score_samples(X), dtype=np.float64)
+    if hasattr(estimator, "offset_"):
+        return scores, estimator.offset_
+    decision = np.asarray(estimator.decision_function(X), dtype=np.float64)
+    return scores, float(np.median(scores - decision))
+
+
+def _checked_labels(y, n_samples, what="samples"):
+    """``y`` as +1/-1 labels, one per sample, or None; ValueError otherwise."""
+    if y is None:
+        return None
+    y = np.asarray(y)
+    if y.ndim != 1 or len(y) != n_samples:
+        raise ValueError(
+            f"y must hold one label per {what[:-1]} ({n_samples}); got shape {y.shape}."
+        )
+    values = set(np.unique(y).tolist())
+    if not values <= {-1, 1}:
+        raise ValueError(
+            f"y must hold +1 (inlier) / -1 (outlier) labels; got {sorted(values)[:5]}."
+            " For 0/1 labels with 1 = anomaly, pass 1 - 2 * y."
+        )
+    return y

@@ -3,7 +3,15 @@
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from ._common import _INLIER_COLOR, _OUTLIER_COLOR, _THRESHOLD_COLOR, _axes, _name
+from ._common import (
+    _INLIER_COLOR,
+    _OUTLIER_COLOR,
+    _THRESHOLD_COLOR,
+    _axes,
+    _checked_labels,
+    _name,
+    _scores_and_threshold,
+)
 
 
 class ScoreDistributionDisplay:
@@ -42,9 +50,9 @@ class ScoreDistributionDisplay:
     """
 
     def __init__(self, scores, threshold=None, y=None, estimator_name=None):
-        self.scores = np.asarray(scores, dtype=np.float64)
+        self.scores = np.asarray(scores, dtype=np.float64).reshape(-1)
         self.threshold = threshold
-        self.y = None if y is None else np.asarray(y)
+        self.y = _checked_labels(y, len(self.scores))
         self.estimator_name = estimator_name
 
     @classmethod
@@ -54,7 +62,8 @@ class ScoreDistributionDisplay:
         Parameters
         ----------
         estimator : fitted skdeepad detector
-            Any detector with ``score_samples`` and ``offset_``.
+            Any detector with ``score_samples`` and ``offset_``, or a Pipeline
+            ending with one.
         X : array-like
             The samples to score.
         y : array-like of shape (n_samples,), default=None
@@ -71,9 +80,8 @@ class ScoreDistributionDisplay:
         display : ScoreDistributionDisplay
         """
         check_is_fitted(estimator)
-        display = cls(
-            estimator.score_samples(X), estimator.offset_, y, _name(estimator, name)
-        )
+        scores, threshold = _scores_and_threshold(estimator, X)
+        display = cls(scores, threshold, y, _name(estimator, name))
         return display.plot(ax=ax, bins=bins)
 
     @classmethod

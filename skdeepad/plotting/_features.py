@@ -66,10 +66,22 @@ class FeatureScoresDisplay:
             )
         shares = np.asarray(estimator.feature_scores(X), dtype=np.float64)
         shares = shares.reshape(len(shares), -1)
-        if isinstance(samples, (int, np.integer)):
+        if isinstance(samples, (int, np.integer)) and not isinstance(samples, bool):
+            if samples < 1:
+                raise ValueError(f"samples must be at least 1; got {samples}.")
             rows = np.argsort(shares.sum(axis=1))[::-1][:samples]
         else:
-            rows = np.asarray(samples, dtype=int)
+            rows = np.asarray(samples)
+            if rows.ndim != 1 or rows.dtype.kind not in "iu" or not len(rows):
+                raise ValueError(
+                    "samples must be a positive int or a list of row numbers; got "
+                    f"{samples!r}."
+                )
+            if rows.min() < 0 or rows.max() >= len(shares):
+                raise ValueError(
+                    f"samples must be row numbers from 0 to {len(shares) - 1}; got "
+                    f"{rows.tolist()}."
+                )
         names = getattr(X, "columns", None)
         names = (
             [str(c) for c in names]

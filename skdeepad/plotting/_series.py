@@ -3,7 +3,14 @@
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from ._common import _INLIER_COLOR, _OUTLIER_COLOR, _THRESHOLD_COLOR, _runs
+from ._common import (
+    _INLIER_COLOR,
+    _OUTLIER_COLOR,
+    _THRESHOLD_COLOR,
+    _checked_labels,
+    _runs,
+    _scores_and_threshold,
+)
 
 
 class SeriesScoresDisplay:
@@ -36,9 +43,20 @@ class SeriesScoresDisplay:
     def __init__(self, series, scores, threshold=None, y=None, time=None):
         self.series = np.asarray(series, dtype=np.float64)
         self.scores = np.asarray(scores, dtype=np.float64)
+        n_steps = len(self.series)
+        if n_steps == 0 or self.scores.shape != (n_steps,):
+            raise ValueError(
+                "scores must hold one score per step of a non-empty series; got "
+                f"{n_steps} step(s) and scores of shape {self.scores.shape}."
+            )
         self.threshold = threshold
-        self.y = None if y is None else np.asarray(y)
-        self.time = np.arange(len(self.scores)) if time is None else np.asarray(time)
+        self.y = _checked_labels(y, n_steps, what="steps")
+        self.time = np.arange(n_steps) if time is None else np.asarray(time)
+        if self.time.shape != (n_steps,):
+            raise ValueError(
+                f"time must hold one value per step ({n_steps}); got shape "
+                f"{self.time.shape}."
+            )
 
     @classmethod
     def from_estimator(cls, estimator, X, y=None, *, time=None, axes=None):
@@ -62,9 +80,8 @@ class SeriesScoresDisplay:
         display : SeriesScoresDisplay
         """
         check_is_fitted(estimator)
-        return cls(X, estimator.score_samples(X), estimator.offset_, y, time).plot(
-            axes=axes
-        )
+        scores, threshold = _scores_and_threshold(estimator, X)
+        return cls(X, scores, threshold, y, time).plot(axes=axes)
 
     def plot(self, axes=None):
         """Draw the series above its scores.
@@ -107,7 +124,7 @@ class SeriesScoresDisplay:
                     self.spans_.append(
                         ax.axvspan(
                             self.time[start],
-                            self.time[end - 1],
+                            self._run_end(end),
                             color=_OUTLIER_COLOR,
                             alpha=0.2,
                         )
@@ -117,3 +134,15 @@ class SeriesScoresDisplay:
         bottom.set_xlabel("time")
         self.axes_, self.figure_ = np.asarray(axes), top.figure
         return self
+
+    def _run_end(self, end):
+        """Where a shaded run ending before step ``end`` stops: the next step.
+
+        After the last step, one step's spacing past it, so that a run of
+        one step is as wide as a step.
+        """
+        if end < len(self.time):
+            return self.time[end]
+        if len(self.time) > 1:
+            return self.time[-1] + (self.time[-1] - self.time[-2])
+        return self.time[-1]
