@@ -149,14 +149,14 @@ def _build_parser():
 
 
 def _seed(text):
-    """A seed: a non-negative int, as NumPy's generators take."""
+    """A seed: an int from 0 to 2**32 - 1, as NumPy's generators take."""
     try:
         value = int(text)
     except ValueError:
         value = -1
-    if value < 0:
+    if not 0 <= value < 2**32:
         raise argparse.ArgumentTypeError(
-            f"a seed is a non-negative integer; got {text!r}"
+            f"a seed is a non-negative integer below 2**32; got {text!r}"
         )
     return value
 

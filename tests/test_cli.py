@@ -188,6 +188,7 @@ def _bad_data(tmp_path):
         (["--detectors", ","], "names no detector"),
         (["--random-state", "-1"], "non-negative integer"),
         (["--seed", "-3"], "non-negative integer"),
+        (["--random-state", str(2**32)], "below 2**32"),
     ]
     return cases
 

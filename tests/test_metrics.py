@@ -8,6 +8,7 @@ and the command that made them are in benchmarks/make_vus_fixtures.py.
 """
 
 import importlib.util
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -258,6 +259,9 @@ def test_range_metrics_conventions_and_edge_cases():
     # Labels all 1 are read in the convention of y_true: all flagged, or none.
     with pytest.warns(UserWarning, match=r"pass y_true as \+1/-1 labels too"):
         assert range_precision_recall_f1(y_true, [1] * 8)[:2] == (0.5, 1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an all-True mask is plainly "all flagged"
+        assert range_recall(y_true, np.ones(8, dtype=bool)) == 1.0
     assert range_precision_recall_f1(pm1, [1] * 8) == (0.0, 0.0, 0.0)
     assert range_precision_recall_f1(y_true, [0] * 8) == (0.0, 0.0, 0.0)
     assert range_recall(y_true, [0, 0, 0, 0, 1, 0, 0, 0], alpha=0.5) == 0.625

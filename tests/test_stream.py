@@ -231,6 +231,29 @@ def test_a_detector_refitted_with_another_window_or_channels_is_refused():
         assert scorer.n_steps_seen_ == 50
 
 
+def test_a_scorer_pickled_before_it_kept_its_setting_still_loads():
+    series = _series(120)
+    detector = WindowedDetector(
+        IsolationForest(random_state=0), window=4, aggregate="first"
+    ).fit(series)
+    scorer = StreamScorer(detector)
+    scorer.update(series[:50])
+
+    def unpickled_as_before(state):
+        state = {k: v for k, v in state.items() if k != "_fitted_as"}
+        restored = StreamScorer.__new__(StreamScorer)
+        restored.__setstate__(state)
+        return restored
+
+    detector.fit(np.hstack([series, series]))  # refitted before the pickle
+    with pytest.raises(ValueError, match="new StreamScorer"):
+        unpickled_as_before(scorer.__getstate__()).update(series[50:60])
+    detector.set_params(aggregate="mean")  # loads; refused at update, with why
+    restored = unpickled_as_before(scorer.__getstate__())
+    with pytest.raises(ValueError, match="aggregate='first'"):
+        restored.update(series[50:60])
+
+
 def test_several_channels_step_by_step():
     series = _series(150, n_channels=2)
     detector = WindowedDetector(

@@ -89,7 +89,8 @@ def _true_and_predicted(y_true, y_pred, stacklevel):
             "undefined; evaluate on a stretch of the series with anomalies."
         )
     flagged = check_labels(y_pred, "y_pred", convention)[0]
-    if convention == "0/1" and flagged.all():
+    boolean = np.asarray(y_pred).dtype.kind == "b"  # a mask: never predict's
+    if convention == "0/1" and flagged.all() and not boolean:
         warnings.warn(
             "y_pred holds only the label 1, read in y_true's 0/1 convention: "
             "every step flagged an anomaly. If it comes from predict (+1 = "

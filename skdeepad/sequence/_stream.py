@@ -120,7 +120,12 @@ class StreamScorer:
 
     def __setstate__(self, state):
         if "_fitted_as" not in state:  # pickled before the setting was kept
-            state["_fitted_as"] = _stream_setting(state["detector"])
+            try:
+                windows, _ = _stream_setting(state["detector"])
+            except (TypeError, ValueError):  # refused at update, with why
+                state["_fitted_as"] = None
+            else:  # the channels the stream holds, whatever the detector's now
+                state["_fitted_as"] = (windows, state["_recent"].shape[1])
         self.__dict__.update(state)
 
     def _live_scorer(self):
@@ -156,12 +161,13 @@ class StreamScorer:
             none while the first window fills, then ``window`` steps at once,
             then one per new step.
         """
-        if _stream_setting(self.detector) != self._fitted_as:
+        setting = _stream_setting(self.detector)
+        if setting != self._fitted_as:
             raise ValueError(
                 "The detector was refitted with another window or number of "
-                "channels (windows_, n_features_in_: "
-                f"{_stream_setting(self.detector)!r}) than this scorer's stream "
-                f"holds ({self._fitted_as!r}): make a new StreamScorer."
+                f"channels (windows_, n_features_in_: {setting!r}) than this "
+                f"scorer's stream holds ({self._fitted_as!r}): make a new "
+                "StreamScorer."
             )
         steps = self._steps(X)
         (window,) = self.detector.windows_
