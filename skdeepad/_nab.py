@@ -29,8 +29,8 @@ def load_nab(path, windows=None):
     windows : str, path-like or None, default=None
         The windows JSON file. None looks for ``labels/combined_windows.json``
         beside the series' folder, then beside its parent (NAB's own layout,
-        ``data/<folder>/<file>.csv`` and ``labels/``), and loads no labels
-        when there is none.
+        ``data/<folder>/<file>.csv`` and ``labels/``), takes the first that
+        names the series, and loads no labels when none does.
 
     Returns
     -------
@@ -69,18 +69,16 @@ def load_nab(path, windows=None):
     data = Bunch(
         timestamp=timestamp, X=values[:, np.newaxis], y=None, windows=None, name=name
     )
-    if windows is None:
-        found = [
-            folder / "labels" / "combined_windows.json"
-            for folder in (path.parent.parent, path.parent.parent.parent)
-        ]
-        found = [candidate for candidate in found if candidate.exists()]
-        if not found:
+    if windows is None:  # the first labels file found that names the series
+        for folder in (path.parent.parent, path.parent.parent.parent):
+            candidate = folder / "labels" / "combined_windows.json"
+            if candidate.exists() and name in _read_windows(candidate):
+                windows = candidate
+                break
+        else:
             return data
-        windows = found[0]
-    with open(windows) as file:
-        all_windows = json.load(file)
-    if not isinstance(all_windows, dict) or name not in all_windows:
+    all_windows = _read_windows(windows)
+    if name not in all_windows:
         raise ValueError(f"{windows} has no anomaly windows for {name!r}.")
     try:
         data.windows = [
@@ -97,3 +95,10 @@ def load_nab(path, windows=None):
         anomalous |= (timestamp >= start) & (timestamp <= end)
     data.y = np.where(anomalous, -1, 1)
     return data
+
+
+def _read_windows(path):
+    """The windows file's mapping of series names to windows; {} if not one."""
+    with open(path) as file:
+        windows = json.load(file)
+    return windows if isinstance(windows, dict) else {}

@@ -220,6 +220,8 @@ def load_csv(path, label):
         encoding="utf-8-sig",
     )
     table = np.atleast_1d(table)  # one data row reads as a 0-d record
+    if table.size == 0:
+        raise ValueError(f"{path}: the file has a header but no data row.")
     names = list(table.dtype.names or ())
     if label not in names:
         raise ValueError(f"{path}: no label column {label!r}; the columns are {names}.")

@@ -68,6 +68,9 @@ def test_load_csv_keeps_the_column_names_as_written(tmp_path):
     data = load_csv(path, "is-anomaly")
     assert data.feature_names == ["x-1", "x 2"]
     assert data.y.tolist() == [1, -1]
+    path.write_text("x-1,x 2,is-anomaly\n")
+    with pytest.raises(ValueError, match="m.csv: the file has a header but no data"):
+        load_csv(path, "is-anomaly")
 
 
 def _fake_fetch(calls):

@@ -138,7 +138,8 @@ def test_a_one_step_anomaly_is_shaded_one_step_wide():
     y[20] = -1
     y[-1] = -1
     time = np.arange(50) * 2.0
-    display = SeriesScoresDisplay(np.sin(time), np.zeros(50), y=y, time=time).plot()
+    scores = np.zeros((50, 1))  # a column of scores is taken as one per step
+    display = SeriesScoresDisplay(np.sin(time), scores, y=y, time=time).plot()
     assert [span.get_width() for span in display.spans_[::2]] == [2.0, 2.0]
     plt.close(display.figure_)
 
@@ -148,6 +149,8 @@ def test_bad_labels_lengths_and_samples_are_clear_errors(fitted):
     scores = np.zeros(100)
     with pytest.raises(ValueError, match=r"pass 1 - 2 \* y"):
         ScoreDistributionDisplay.from_predictions(scores, np.arange(100) < 10)
+    with pytest.raises(ValueError, match=r"pass 1 - 2 \* y"):
+        ScoreDistributionDisplay.from_predictions(scores, np.ones(100, dtype=bool))
     with pytest.raises(ValueError, match=r"one label per sample \(100\)"):
         ScoreDistributionDisplay.from_predictions(scores, np.ones(50))
     with pytest.raises(ValueError, match="one score per step"):

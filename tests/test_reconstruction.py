@@ -165,15 +165,27 @@ def test_bad_regressor_is_a_clear_error(data):
         ReconstructionDetector(regressor="mlp").fit(X)
 
 
-def test_reconstructions_that_are_not_finite_are_a_clear_error(data):
+def test_overflowed_errors_are_flagged_and_nan_reconstructions_refused(data):
+    from sklearn.base import BaseEstimator, RegressorMixin
     from sklearn.dummy import DummyRegressor
 
     X, _ = data
     huge = X.copy()
-    huge[:8] *= 1e200  # squared errors overflow to inf
+    huge[:8] *= 1e200  # squared errors overflow to inf: the most abnormal
     detector = ReconstructionDetector(
         DummyRegressor(strategy="median"), standardize=False
-    )
-    with pytest.raises(ValueError, match="8 training sample.*NaN or infinite"):
-        detector.fit(huge)
-    assert not hasattr(detector, "offset_")
+    ).fit(huge)
+    assert np.isfinite(detector.offset_)
+    assert np.all(detector.predict(huge[:8]) == -1)
+
+    class Diverged(RegressorMixin, BaseEstimator):
+        def fit(self, X, y):
+            return self
+
+        def predict(self, X):
+            return np.full(np.shape(X), np.nan)
+
+    refused = ReconstructionDetector(Diverged())
+    with pytest.raises(ValueError, match="310 training sample.*NaN"):
+        refused.fit(X)
+    assert not hasattr(refused, "offset_")

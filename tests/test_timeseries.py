@@ -435,6 +435,11 @@ def test_load_nab_finds_the_labels_of_nabs_own_layout(tmp_path):
         json.dumps({key: window})
     )
     assert load_nab(csv).y.tolist() == [1, 1, -1, -1, 1, 1, 1, 1, 1, 1]
+    # a series the labels do not name, in a folder below: loaded without labels
+    extra = csv.parent / "extra"
+    extra.mkdir()
+    (extra / "copy.csv").write_text(csv.read_text())
+    assert load_nab(extra / "copy.csv").y is None
     # a byte-order mark and a blank last line are read as NAB's own files
     csv.write_text(csv.read_text() + "\n", encoding="utf-8-sig")
     assert load_nab(csv).y.tolist() == [1, 1, -1, -1, 1, 1, 1, 1, 1, 1]

@@ -141,14 +141,15 @@ class ReconstructionDetector(
             regressor.fit(X, X)
         self.regressor_, self.scaler_ = regressor, scaler
         errors = self._errors(X)
-        if not np.all(np.isfinite(errors)):  # atomic_fit puts the old state back
+        if np.isnan(errors).any():  # atomic_fit puts the old state back
             raise ValueError(
-                f"{type(self).__name__}: the regressor's reconstruction errors of "
-                f"{int(np.sum(~np.isfinite(errors)))} training sample(s) are NaN or "
-                "infinite (a diverged regressor, or values too large to square); "
-                "standardize the data or choose another regressor."
+                f"{type(self).__name__}: the regressor's reconstructions of "
+                f"{int(np.isnan(errors).sum())} training sample(s) are NaN (a "
+                "diverged regressor); standardize the data or choose another "
+                "regressor."
             )
-        self.offset_ = offset_from_scores(-errors, self.contamination)
+        # an error too large to square overflows: the most abnormal, as scored
+        self.offset_ = offset_from_scores(finite_scores(-errors), self.contamination)
         return self
 
     def _errors(self, X):

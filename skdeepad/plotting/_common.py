@@ -48,7 +48,7 @@ def _checked_labels(y, n_samples, what="samples"):
             f"y must hold one label per {what[:-1]} ({n_samples}); got shape {y.shape}."
         )
     values = set(np.unique(y).tolist())
-    if not values <= {-1, 1}:
+    if y.dtype.kind == "b" or not values <= {-1, 1}:  # a mask: True = anomaly?
         raise ValueError(
             f"y must hold +1 (inlier) / -1 (outlier) labels; got {sorted(values)[:5]}."
             " For 0/1 labels with 1 = anomaly, pass 1 - 2 * y."

@@ -43,6 +43,8 @@ class SeriesScoresDisplay:
     def __init__(self, series, scores, threshold=None, y=None, time=None):
         self.series = np.asarray(series, dtype=np.float64)
         self.scores = np.asarray(scores, dtype=np.float64)
+        if self.scores.ndim == 2 and self.scores.shape[1] == 1:  # a column
+            self.scores = self.scores[:, 0]
         n_steps = len(self.series)
         if n_steps == 0 or self.scores.shape != (n_steps,):
             raise ValueError(
