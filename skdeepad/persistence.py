@@ -53,11 +53,14 @@ _QUIET_KERAS = "_skdeepad_quiet_keras"
 _SEED_STATES = "_skdeepad_seed_states"
 
 
+def _is_keras(value):
+    """Whether ``value`` is a Keras object (a network, an optimizer)."""
+    return type(value).__module__.partition(".")[0] == "keras"
+
+
 def _seed_states(value):
     """The seed-generator counters of ``value`` if a Keras model, else none."""
-    if type(value).__module__.partition(".")[0] != "keras" or not hasattr(
-        value, "variables"
-    ):
+    if not _is_keras(value) or not hasattr(value, "variables"):
         return []
     return [v for v in value.variables if v.path.endswith("seed_generator_state")]
 
@@ -73,10 +76,7 @@ class SaveMixin:
 
     def __getstate__(self):
         state = super().__getstate__()
-        if any(
-            type(value).__module__.partition(".")[0] == "keras"
-            for value in state.values()
-        ):
+        if any(_is_keras(value) for value in state.values()):
             from .networks._quiet import keras_imported
 
             # Keras's format leaves out the dropout layers' seed counters:

@@ -216,10 +216,9 @@ class BaseDetector(
         rng = check_random_state(self.random_state)
         if sp.issparse(X):
             scaler = self._scaler_by_chunks(X) if self.standardize else None
-            X = self._network_input_by_chunks(X, scaler)
         else:
             scaler = StandardScaler().fit(by_channel(X)) if self.standardize else None
-            X = self._as_network_input(X, scaler)
+        X = self._network_input(X, scaler)
 
         network = self._build_network(X.shape[1:], seed=draw_seed(rng))
         fitted = {"scaler_": scaler, "network_": network}
@@ -296,10 +295,19 @@ class BaseDetector(
         for start in range(0, X.shape[0], step):
             yield start, X[start : start + step]
 
+    def _dense_chunks(self, X):
+        """The sparse ``X``'s rows, densified chunk by chunk, never whole."""
+        return (chunk.toarray() for _, chunk in self._chunks(X, self._chunk_rows(X)))
+
     def _scaler_by_chunks(self, X):
         """A ``StandardScaler`` fitted on the sparse ``X``, densified chunk by chunk."""
-        chunks = self._chunks(X, self._chunk_rows(X))
-        return scaler_from_chunks(chunk.toarray() for _, chunk in chunks)
+        return scaler_from_chunks(self._dense_chunks(X))
+
+    def _network_input(self, X, scaler):
+        """The network's float32 input for ``X``; a sparse one chunk by chunk."""
+        if sp.issparse(X):
+            return self._network_input_by_chunks(X, scaler)
+        return self._as_network_input(X, scaler)
 
     def _network_input_by_chunks(self, X, scaler):
         """The network's float32 input for the sparse ``X``, built chunk by chunk."""

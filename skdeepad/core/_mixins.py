@@ -68,16 +68,13 @@ class IncrementalMixin:
             self.scaler_ = StandardScaler() if self.standardize else None
             self.network_ = self._build_network(X.shape[1:], seed=network_seed)
             self.history_, self.n_iter_ = {"loss": []}, 0
-        sparse = sp.issparse(X)  # densified chunk by chunk, as fit does
         if self.scaler_ is not None:  # a copy: atomic_fit restores the old one
             self.scaler_ = copy.deepcopy(self.scaler_)
-            parts = self._chunks(X, self._chunk_rows(X)) if sparse else [(0, X)]
-            for _, part in parts:
-                self.scaler_.partial_fit(part.toarray() if sparse else by_channel(part))
-        if sparse:
-            X = self._network_input_by_chunks(X, self.scaler_)
-        else:
-            X = self._as_network_input(X, self.scaler_)
+            # a sparse X densified chunk by chunk, as fit does
+            parts = self._dense_chunks(X) if sp.issparse(X) else [by_channel(X)]
+            for part in parts:
+                self.scaler_.partial_fit(part)
+        X = self._network_input(X, self.scaler_)
         # atomic_fit puts the attributes back, this the weights trained in place
         with restored_on_failure(self.network_):
             self._train_one_epoch(X, batch_seed)

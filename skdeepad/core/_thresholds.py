@@ -89,10 +89,8 @@ def offset_from_scores(scores, contamination):
     largest = np.finfo(np.float64).max
     # overflowed scores sit at -largest (finite_scores): keep the offset finite
     scores = np.asarray(scores)
-    if scores.dtype.kind == "f" and not np.isfinite(scores).all():  # as finite_scores
-        scores = np.nan_to_num(
-            scores.astype(np.float64), nan=-largest, posinf=largest, neginf=-largest
-        )
+    if scores.dtype.kind == "f" and not np.isfinite(scores).all():
+        scores = finite_scores(scores.astype(np.float64))  # a copy, mapped in place
     with np.errstate(over="ignore", invalid="ignore"):
         if contamination == "auto":
             q1, q3 = np.percentile(scores, [25, 75])
