@@ -84,10 +84,12 @@ def test_same_seed_same_scores_and_outliers_score_lower(X, fitted):
     assert fitted.score_samples(outliers).max() < fitted.score_samples(X).min()
 
 
-def test_n_samples_changed_after_fit_scores_with_the_fitted_draws(X, fitted):
+@pytest.mark.parametrize("param, value", [("n_samples", 3), ("beta", 5.0)])
+def test_params_changed_after_fit_take_effect_at_the_next_fit(X, fitted, param, value):
     scores = fitted.score_samples(X[:10])
-    fitted.set_params(n_samples=3)
+    before = fitted.get_params()[param]
+    fitted.set_params(**{param: value})
     try:
         np.testing.assert_array_equal(fitted.score_samples(X[:10]), scores)
     finally:
-        fitted.set_params(n_samples=7)
+        fitted.set_params(**{param: before})

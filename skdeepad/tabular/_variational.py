@@ -188,4 +188,6 @@ class VariationalAutoEncoder(BaseDeepDetector):
         ).reshape(n, len(self.latent_noise_), -1)  # the draws of the fit
         reconstruction = np.mean((recon - X[:, None]) ** 2, axis=(1, 2))
         kl = 0.5 * np.sum(np.exp(log_var) + mean**2 - 1.0 - log_var, axis=1)
-        return reconstruction + self.beta * kl / X.shape[1]
+        # The KL weight the network was trained with (beta / n_features at fit),
+        # not self.beta: a beta set after fit takes effect at the next fit.
+        return reconstruction + self.network_.get_layer("sampling").kl_weight * kl
