@@ -247,3 +247,35 @@ def test_series_members_score_the_steps_in_their_order():
     )
     np.testing.assert_allclose(scores, expected, rtol=1e-12, atol=1e-12)
     assert scores[500:505].mean() < np.percentile(scores[:450], 1)
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [{"normalization": "rank"}, {"weights": [1.0, 0.0]}, {"weights": [1, 0, 0]}],
+)
+def test_weights_and_normalization_set_after_fit_wait_for_the_next_fit(changed):
+    # offset_ is learnt from the fit's combination: scoring keeps it.
+    ensemble = DetectorEnsemble(
+        [("iforest", _forest()), ("envelope", EllipticEnvelope())],
+        contamination=0.1,
+        random_state=0,
+    ).fit(X_NORMAL)
+    scores = ensemble.score_samples(X_NORMAL)
+    ensemble.set_params(**changed)
+    np.testing.assert_array_equal(ensemble.score_samples(X_NORMAL), scores)
+    assert np.mean(ensemble.predict(X_NORMAL) == -1) == pytest.approx(0.1, abs=0.01)
+
+
+def test_an_ensemble_pickled_before_weights_were_kept_still_scores():
+    ensemble = DetectorEnsemble(
+        [("iforest", _forest()), ("envelope", EllipticEnvelope())],
+        weights=[2.0, 1.0],
+        normalization="rank",
+        random_state=0,
+    ).fit(X_NORMAL)
+    scores = ensemble.score_samples(X_NORMAL)
+    state = ensemble.__getstate__()
+    del state["weights_"], state["_normalization"]
+    old = DetectorEnsemble.__new__(DetectorEnsemble)
+    old.__setstate__(state)
+    np.testing.assert_array_equal(old.score_samples(X_NORMAL), scores)

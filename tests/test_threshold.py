@@ -281,3 +281,22 @@ def test_is_found_as_a_meta_detector():
     assert (
         dict(all_detectors("meta"))["TunedThresholdDetector"] is TunedThresholdDetector
     )
+
+
+def test_a_series_detector_needs_folds_of_consecutive_steps():
+    from sklearn.model_selection import TimeSeriesSplit
+
+    from skdeepad.timeseries import WindowedDetector
+
+    rng = np.random.RandomState(0)
+    series = np.sin(np.arange(400) / 5.0)[:, None] + 0.05 * rng.normal(size=(400, 1))
+    y = np.ones(400, dtype=int)
+    spikes = np.arange(130, 400, 30)
+    series[spikes] += 3.0
+    y[spikes] = -1
+    windowed = WindowedDetector(_forest(), window=8)
+    # A stratified split joins steps far apart into one training series.
+    with pytest.raises(ValueError, match="consecutive steps"):
+        TunedThresholdDetector(windowed, cv=2).fit(series, y)
+    tuned = TunedThresholdDetector(windowed, cv=TimeSeriesSplit(3)).fit(series, y)
+    assert np.all(tuned.predict(series)[spikes] == -1)

@@ -113,6 +113,12 @@ class DetectorEnsemble(
         training rows in ``negative_outlier_factor_`` (LocalOutlierFactor),
         those; for the others, ``score_samples`` of the training data.
 
+    weights_ : ndarray of shape (n_members,) or None
+        The members' weights at fit (``None``: equal). Scoring uses these and
+        the normalization of the fit: ``weights`` and ``normalization`` set
+        afterwards take effect at the next fit, as ``offset_`` is learnt
+        from them.
+
     offset_ : float
         The threshold on :meth:`score_samples`.
 
@@ -246,8 +252,9 @@ class DetectorEnsemble(
             member.fit(X)
             training.append(np.asarray(training_scores(member, X), dtype=np.float64))
         self.estimators_, self._names = fitted, names
+        self.weights_, self._normalization = weights, self.normalization
         self.reference_scores_ = [np.sort(scores) for scores in training]
-        combined = self._combine(training, weights)
+        combined = self._combine(training)
         if self.normalization == "rank" and self.contamination == "auto":
             # Tukey's fence on the bounded rank scale lies below every score:
             # take it on the normal quantiles of the ranks, then map it back.
@@ -282,15 +289,26 @@ class DetectorEnsemble(
             for i, member in enumerate(self.estimators_):
                 order = in_order if rows_are_steps(member) else canonical
                 scores[i, order] = member.score_samples(X[order])
-        return self._combine(scores, self._checked_weights(len(scores)))
+        return self._combine(scores)
 
-    def _combine(self, member_scores, weights):
+    def _combine(self, member_scores):
+        # The weights and normalization of the fit, which offset_ was learnt on.
         return normalized_average(
             member_scores,
             self.reference_scores_,
-            normalize=_rank if self.normalization == "rank" else robust_zscore,
-            weights=weights,
+            normalize=_rank if self._normalization == "rank" else robust_zscore,
+            weights=self.weights_,
         )
+
+    def __setstate__(self, state):
+        # Ensembles pickled before the fit kept its weights and normalization.
+        if "reference_scores_" in state and "weights_" not in state:
+            state = {**state, "_normalization": state["normalization"]}
+            weights = state["weights"]
+            state["weights_"] = None if weights is None else np.asarray(
+                weights, dtype=np.float64
+            )
+        super().__setstate__(state)
 
     @property
     def _rows_are_steps(self):

@@ -103,6 +103,12 @@ class TunedThresholdDetector(
         threshold on ``(X, y)``, without cross-validation (use data the
         detector was not fitted on).
 
+        A detector that scores the rows as the time steps of one series (a
+        :class:`~skdeepad.timeseries.WindowedDetector`) needs folds of
+        consecutive steps, such as a
+        :class:`~sklearn.model_selection.TimeSeriesSplit`'s; other splits
+        are refused.
+
     Attributes
     ----------
     detector_ : estimator
@@ -263,6 +269,18 @@ class TunedThresholdDetector(
         self.best_score_ = float("nan")
         return self
 
+    def _check_consecutive(self, *folds):
+        for rows in folds:
+            rows = np.asarray(rows)
+            if len(rows) > 1 and not np.all(np.diff(rows) == 1):
+                raise ValueError(
+                    f"{type(self).__name__}: {type(self.detector).__name__} "
+                    "scores the rows as the time steps of one series, so each "
+                    "training and test fold of cv must be consecutive steps, "
+                    "in order; this cv joins steps that are apart. Use "
+                    "cv=TimeSeriesSplit(...) or cv='prefit'."
+                )
+
     def _held_out_fractions(self, X, y, labels):
         """Each held-out sample's fraction of its fold's training scores below it.
 
@@ -278,6 +296,8 @@ class TunedThresholdDetector(
             self._check_label_counts(labels, 1, "")
         ranks, rows = [], []
         for train, test in cv.split(X, labels):
+            if self._rows_are_steps:
+                self._check_consecutive(train, test)
             X_train = _safe_indexing(X, train)
             detector = clone(self.detector).fit(X_train, _safe_indexing(y, train))
             ranks.append(
