@@ -36,6 +36,8 @@ def test_forecaster_reads_the_history_and_predicts_the_horizon(X):
     forecast = det.network_.predict(Z[:, :7], verbose=0)
     expected = ((forecast - Z[:, 7:]) ** 2).mean(axis=(1, 2))
     np.testing.assert_allclose(-det.score_samples(X), expected, rtol=1e-5)
+    det.set_params(horizon=1)  # takes effect at the next fit
+    np.testing.assert_allclose(-det.score_samples(X), expected, rtol=1e-5)
 
 
 def test_forecaster_needs_more_steps_than_the_horizon():

@@ -220,7 +220,7 @@ def test_a_detector_refitted_with_another_window_or_channels_is_refused():
     for refit in [
         lambda det: det.set_params(window=10).fit(series),
         lambda det: det.fit(np.hstack([series, series])),
-        lambda det: det.set_params(aggregate="mean"),
+        lambda det: det.set_params(aggregate="mean").fit(series),
     ]:
         detector = windowed(4)
         scorer = StreamScorer(detector)
@@ -229,6 +229,19 @@ def test_a_detector_refitted_with_another_window_or_channels_is_refused():
         with pytest.raises(ValueError, match="new StreamScorer|aggregate='first'"):
             scorer.update(series[50:60])
         assert scorer.n_steps_seen_ == 50
+
+
+def test_stride_or_aggregate_set_after_fit_wait_for_a_refit():
+    series = _series(120)
+    detector = WindowedDetector(
+        IsolationForest(random_state=0), window=4, aggregate="first", contamination=0.1
+    ).fit(series)
+    scores = detector.score_samples(series)
+    scorer = StreamScorer(detector)
+    detector.set_params(aggregate="min", stride=2)
+    np.testing.assert_array_equal(detector.score_samples(series), scores)
+    assert np.mean(detector.predict(series) == -1) == pytest.approx(0.1, abs=0.01)
+    np.testing.assert_allclose(scorer.update(series), scores, rtol=1e-6)
 
 
 def test_a_scorer_pickled_before_it_kept_its_setting_still_loads():
@@ -248,7 +261,7 @@ def test_a_scorer_pickled_before_it_kept_its_setting_still_loads():
     detector.fit(np.hstack([series, series]))  # refitted before the pickle
     with pytest.raises(ValueError, match="new StreamScorer"):
         unpickled_as_before(scorer.__getstate__()).update(series[50:60])
-    detector.set_params(aggregate="mean")  # loads; refused at update, with why
+    detector.set_params(aggregate="mean").fit(series)  # loads; refused at update
     restored = unpickled_as_before(scorer.__getstate__())
     with pytest.raises(ValueError, match="aggregate='first'"):
         restored.update(series[50:60])

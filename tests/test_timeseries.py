@@ -234,7 +234,9 @@ def test_one_window_scores_as_they_are(series):
     assert det.reference_scores_ == [] and same.windows_ == (20,)
 
 
-@pytest.mark.parametrize("window", [(), (8, 0), (8, 2.5), (True,), [8, "16"]])
+@pytest.mark.parametrize(
+    "window", [(), (8, 0), (8, 2.5), (True,), [8, "16"], True]
+)
 def test_bad_window_lists_are_refused(series, window):
     det = WindowedDetector(IsolationForest(random_state=0), window=window)
     with pytest.raises(
@@ -320,7 +322,8 @@ def test_a_detector_pickled_before_several_windows_still_loads(series):
     det = WindowedDetector(IsolationForest(random_state=0), window=20).fit(series)
     state = dict(det.__getstate__())
     state["detector_"] = state.pop("detectors_")[0]  # the former layout
-    del state["windows_"], state["reference_scores_"]
+    del state["windows_"], state["reference_scores_"], state["stride_"]
+    del state["aggregate_"]
     old = WindowedDetector.__new__(WindowedDetector)
     old.__setstate__(state)
     np.testing.assert_array_equal(old.score_samples(series), det.score_samples(series))

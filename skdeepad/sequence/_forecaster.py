@@ -152,11 +152,18 @@ class LSTMForecaster(BaseSequenceDetector):
         )
 
     def _training_data(self, X, y):
-        return X[:, : -self.horizon], X[:, -self.horizon :]
+        return _split_future(X, self.horizon)
 
     def _score_batch(self, X):
         from ..core._training import forward
 
-        history, future = self._training_data(X, None)
+        # The horizon the network was trained with: one set after fit waits
+        # for the next fit.
+        history, future = _split_future(X, self.network_.output_shape[1])
         error = (forward(self.network_, history) - future) ** 2
         return np.mean(error, axis=(1, 2))
+
+
+def _split_future(X, horizon):
+    """The histories and futures (the last ``horizon`` steps) of ``X``."""
+    return X[:, :-horizon], X[:, -horizon:]

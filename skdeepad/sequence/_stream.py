@@ -31,11 +31,12 @@ def _stream_setting(detector):
             f"length: fit the WindowedDetector with one window; it was fitted "
             f"with windows {detector.windows_!r}."
         )
-    if detector.stride != 1 or detector.aggregate != "first":
+    if detector.stride_ != 1 or detector.aggregate_ != "first":
         raise ValueError(
             "StreamScorer scores each step by the window ending at it: fit "
-            "the WindowedDetector with stride=1 and aggregate='first'; got "
-            f"stride={detector.stride}, aggregate={detector.aggregate!r}."
+            "the WindowedDetector with stride=1 and aggregate='first'; it was "
+            f"fitted with stride={detector.stride_}, "
+            f"aggregate={detector.aggregate_!r}."
         )
     return tuple(detector.windows_), detector.n_features_in_
 

@@ -94,6 +94,14 @@ class WindowedDetector(
     windows_ : tuple of int
         The window lengths fitted: ``(window,)`` for an int ``window``.
 
+    stride_ : int
+        The stride fitted with. Scoring uses ``windows_``, ``stride_`` and
+        ``aggregate_``: ``window``, ``stride`` and ``aggregate`` set after
+        fit take effect at the next fit, as ``offset_`` is learnt from them.
+
+    aggregate_ : str
+        The aggregate fitted with.
+
     reference_scores_ : list of ndarray
         With several windows, each window's per-step scores of the training
         series, sorted: the reference of its robust z-score. Empty with one
@@ -186,6 +194,9 @@ class WindowedDetector(
         check_stride(self.stride, min(lengths))
         X = validate_data(self, _as_channels(X), dtype=np.float64)
         self._check_length(X, lengths)
+        # Scoring cuts and aggregates windows as the fit did, which offset_
+        # was learnt from: a stride or aggregate set later waits for a refit.
+        self.stride_, self.aggregate_ = int(self.stride), self.aggregate
         detectors, training = [], []
         for length in lengths:
             if self.detector is None:
@@ -220,13 +231,15 @@ class WindowedDetector(
             state["detectors_"] = [state.pop("detector_")]
             state["windows_"] = (int(state["window"]),)
             state["reference_scores_"] = []
+        if "windows_" in state and "stride_" not in state:  # before they were kept
+            state["stride_"], state["aggregate_"] = state["stride"], state["aggregate"]
         super().__setstate__(state)
 
     def _lengths(self):
         """``window`` as a tuple of window lengths, checked."""
-        if isinstance(self.window, Integral):
+        if isinstance(self.window, Integral) and not isinstance(self.window, bool):
             return (int(self.window),)
-        lengths = tuple(self.window)
+        lengths = () if isinstance(self.window, bool) else tuple(self.window)
         if not lengths or not all(
             isinstance(n, Integral) and not isinstance(n, bool) and n >= 1
             for n in lengths
@@ -246,7 +259,7 @@ class WindowedDetector(
             )
 
     def _windows(self, X, detector, length):
-        windows = sliding_windows(X, length, self.stride)
+        windows = sliding_windows(X, length, self.stride_)
         if detector.__sklearn_tags__().input_tags.three_d_array:
             return windows
         return windows.reshape(len(windows), -1)
@@ -257,8 +270,8 @@ class WindowedDetector(
             detector.score_samples(windows),
             n_steps,
             length,
-            self.stride,
-            method=self.aggregate,
+            self.stride_,
+            method=self.aggregate_,
         )
         return finite_scores(points)  # a mean of the lowest floats overflows
 
