@@ -44,6 +44,22 @@ def scaler_from_chunks(chunks):
     scaler = StandardScaler()
     for chunk in chunks:
         scaler.partial_fit(chunk)
+    return checked_scaler(scaler)
+
+
+def checked_scaler(scaler):
+    """``scaler``, a fitted ``StandardScaler``, if its statistics are finite.
+
+    Values beyond ~1e154 make the variance overflow to inf or NaN, and the
+    standardised values NaN, or as large as the raw ones (scikit-learn reads
+    an infinite variance as a constant feature's, and keeps its scale 1).
+    """
+    statistics = (scaler.mean_, scaler.var_, scaler.scale_)
+    if not all(np.all(np.isfinite(values)) for values in statistics):
+        raise ValueError(
+            "X's values are too large to standardise: their variance overflows "
+            "float64. Rescale X (divide it by a large constant) first."
+        )
     return scaler
 
 

@@ -103,6 +103,13 @@ CASES = [
     Case("read-only", "fit", _readonly, "ok"),
     Case("1-D", "fit", lambda X: X[:, 0], ValueError, r"2D array|1-D|1D"),
     Case("4-D", "fit", lambda X: X[:, :, None, None], ValueError, r"dim 4|4-D"),
+    Case(
+        "values around 1e200",
+        "fit",
+        lambda X: X * 1e200,
+        ValueError,
+        "too large to standardise",
+    ),
     # --- at predict, after a fit on the good data
     Case("nan", "predict", _with(np.nan), ValueError, _NAN),
     Case("inf", "predict", _with(np.inf), ValueError, _INF),
@@ -144,7 +151,8 @@ _SEQUENCE = (
 _WINDOWED = "WindowedDetector needs at least `window` time steps (4 here)"
 _INNER = (
     "TunedThresholdDetector passes X to its inner detector, here scikit-learn's "
-    "IsolationForest, which takes missing values, infinities and sparse matrices"
+    "IsolationForest, which takes missing values, infinities, sparse matrices "
+    "and values too large to standardise"
 )
 _REFINED = (
     "RefinedDetector passes X to its inner detectors, here an AutoEncoder and "
@@ -183,6 +191,7 @@ OVERRIDES = {
         for case in ("nan", "inf", "-inf", "a sparse matrix")
     },
     **{("Donut", stage, "nan"): ("ok", "", _MISSING) for stage in ("fit", "predict")},
+    ("TunedThresholdDetector", "fit", "values around 1e200"): ("ok", "", _INNER),
     **{
         (name, stage, "a sparse matrix"): ("ok", "", _DENSIFIED)
         for name, _ in all_detectors("tabular") + all_detectors("semi-supervised")

@@ -283,6 +283,15 @@ def test_data_constant_up_to_rounding_fit_without_a_divergence_error():
     assert np.all(np.isfinite(det.score_samples(X)))
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_small_unstandardised_data_fit_without_a_divergence_error(seed):
+    # batch normalisation in training mode lifts the first loss from ~1e-6
+    # (inference) to ~1: growth that is no divergence
+    X = np.random.default_rng(seed).standard_normal((200, 2)) * 1e-3
+    det = AutoEncoder(standardize=False, epochs=2, random_state=seed).fit(X)
+    assert np.all(np.isfinite(det.score_samples(X)))
+
+
 def test_the_divergence_guard_reads_growth_from_a_floor():
     from skdeepad.core._training import DivergenceGuard
 

@@ -157,3 +157,34 @@ def test_a_failed_call_changes_nothing(data):
     with pytest.raises(ValueError, match="NaN"):
         unfitted.partial_fit(np.full((10, 3), np.nan))
     assert not hasattr(unfitted, "network_")
+
+
+def test_a_failed_call_after_load_leaves_a_fresh_optimiser(data, tmp_path):
+    import skdeepad
+
+    X = data[0][:300]
+    AutoEncoder(hidden_units=(4, 2), epochs=2, random_state=0).fit(X).save(
+        tmp_path / "d.zip"
+    )
+    fresh, failed = (skdeepad.load(tmp_path / "d.zip") for _ in range(2))
+    with pytest.raises(ValueError, match="diverged"):
+        failed.set_params(learning_rate=1e6).partial_fit(X)
+    # as a detector just loaded: Adam's moments are not those of the failure
+    assert int(failed.network_.optimizer.iterations) == 0
+    failed.set_params(learning_rate=1e-3).partial_fit(X)
+    fresh.partial_fit(X)
+    np.testing.assert_array_equal(failed.score_samples(X), fresh.score_samples(X))
+
+
+@pytest.mark.parametrize(
+    "param, value",
+    [("batch_size", 0), ("learning_rate", "fast"), ("contamination", 2.0)],
+)
+def test_later_calls_check_the_parameters_too(data, param, value):
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    X = data[0][:100]
+    detector = AutoEncoder(hidden_units=(4, 2), random_state=0).partial_fit(X)
+    with pytest.raises(InvalidParameterError, match=param):
+        detector.set_params(**{param: value}).partial_fit(X)
+    assert detector.n_iter_ == 1

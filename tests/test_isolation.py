@@ -80,3 +80,14 @@ def test_members_differ_and_outliers_score_lower(X, fitted):
     assert not np.allclose(kernel[0], kernel[1])
     outliers = np.full((3, 6), 6.0)
     assert fitted.score_samples(outliers).max() < np.median(fitted.score_samples(X))
+
+
+@pytest.mark.parametrize("concat_input", [True, False])
+def test_concat_input_set_after_fit_waits_for_the_next_fit(concat_input):
+    X = np.random.default_rng(0).standard_normal((60, 5))
+    detector = DeepIsolationForest(
+        **FAST, concat_input=concat_input, random_state=0
+    ).fit(X)
+    scores = detector.score_samples(X)
+    detector.set_params(concat_input=not concat_input)
+    np.testing.assert_array_equal(detector.score_samples(X), scores)

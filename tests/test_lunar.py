@@ -44,10 +44,10 @@ def test_training_rows_are_described_without_themselves():
     X = _blobs(40).astype("float32")
     det = LUNAR(n_neighbors=3)
     neighbors = NearestNeighbors(algorithm="brute").fit(X)
-    own = det._distances(neighbors, X, own=True)
+    own = det._distances(neighbors, X, 3, own=True)
     expected = NearestNeighbors(n_neighbors=3).fit(X).kneighbors()[0]
     np.testing.assert_allclose(own, expected, rtol=1e-6)
-    new = det._distances(neighbors, X[:2] + 0.01)
+    new = det._distances(neighbors, X[:2] + 0.01, 3)
     np.testing.assert_allclose(new, neighbors.kneighbors(X[:2] + 0.01, 3)[0], rtol=1e-6)
 
 
@@ -57,9 +57,9 @@ def test_rows_equal_to_training_rows_are_found_and_leave_one_out():
     det = LUNAR(n_neighbors=3)
     neighbors = NearestNeighbors(algorithm="brute").fit(X)
     moved = X[:4] + 0.01
-    found = det._distances(neighbors, np.vstack([X, moved]))
-    np.testing.assert_array_equal(found[:40], det._distances(neighbors, X, own=True))
-    new = det._distances(neighbors, moved, own=False)
+    found = det._distances(neighbors, np.vstack([X, moved]), 3)
+    np.testing.assert_array_equal(found[:40], det._distances(neighbors, X, 3, own=True))
+    new = det._distances(neighbors, moved, 3, own=False)
     np.testing.assert_array_equal(found[40:], new)
     np.testing.assert_allclose(found[:2, 0], 0, atol=1e-6)
     assert np.all(found[2:40, 0] > 1e-6)
@@ -75,12 +75,12 @@ def test_rows_are_compared_in_the_wider_dtype_with_signed_zeros_equal():
 def test_scoring_the_training_data_again_describes_rows_as_in_training(fitted):
     X = _blobs(400)
     scaled = fitted.scaler_.transform(X).astype("float32")
-    described = fitted._distances(fitted.neighbors_, scaled)
+    described = fitted._distances(fitted.neighbors_, scaled, 5)
     # no row is its own nearest neighbour: the first distance is never 0
     assert np.all(described[:, 0] > 1e-6)
-    in_index = fitted._distances(fitted.neighbors_, scaled, own=False)[:, 0] < 1e-6
+    in_index = fitted._distances(fitted.neighbors_, scaled, 5, own=False)[:, 0] < 1e-6
     assert in_index.sum() == fitted.neighbors_.n_samples_fit_
-    own = fitted._distances(fitted.neighbors_, scaled[in_index], own=True)
+    own = fitted._distances(fitted.neighbors_, scaled[in_index], 5, own=True)
     learnt = keras.ops.convert_to_numpy(fitted.network_(own, training=False))
     np.testing.assert_allclose(fitted.score_samples(X)[in_index], -learnt, rtol=1e-6)
 
@@ -88,10 +88,10 @@ def test_scoring_the_training_data_again_describes_rows_as_in_training(fitted):
 def test_fewer_training_rows_than_neighbours_repeat_the_last_distance():
     X = np.array([[0.0], [1.0], [3.0]], dtype="float32")
     neighbors = NearestNeighbors(algorithm="brute").fit(X)
-    got = LUNAR(n_neighbors=4)._distances(neighbors, X, own=True)
+    got = LUNAR()._distances(neighbors, X, 4, own=True)
     np.testing.assert_allclose(got, [[1, 3, 3, 3], [1, 2, 2, 2], [2, 3, 3, 3]])
     lone = NearestNeighbors(algorithm="brute").fit(X[:1])
-    np.testing.assert_allclose(LUNAR(n_neighbors=2)._distances(lone, X, own=True)[0], 0)
+    np.testing.assert_allclose(LUNAR()._distances(lone, X, 2, own=True)[0], 0)
 
 
 @pytest.mark.parametrize("kind", ["uniform", "subspace", "mixed"])
@@ -168,3 +168,12 @@ def test_save_and_load_give_the_same_scores(fitted, tmp_path):
     assert isinstance(loaded, LUNAR)
     np.testing.assert_array_equal(loaded.score_samples(X), fitted.score_samples(X))
     np.testing.assert_array_equal(loaded.predict(X), fitted.predict(X))
+
+
+def test_n_neighbors_set_after_fit_waits_for_the_next_fit():
+    X = _blobs(60)
+    detector = LUNAR(hidden_units=(4,), epochs=2, random_state=0).fit(X)
+    scores = detector.score_samples(X)
+    detector.set_params(n_neighbors=3)  # the network takes 5 distances
+    np.testing.assert_array_equal(detector.score_samples(X), scores)
+    assert detector.fit(X).network_.input_shape == (None, 3)

@@ -322,3 +322,17 @@ def test_scoring_five_million_rows_holds_little_more_than_the_scores():
     output = scores[0].nbytes / 2**20
     assert np.all(np.isfinite(scores[0]))
     assert growth < 3 * output + 64, f"peak growth {growth:.0f} MiB"
+
+
+# TunedThresholdDetector's IsolationForest casts to float32 itself (scikit-learn's)
+@pytest.mark.parametrize("name", sorted(set(NAMES) - {"TunedThresholdDetector"}))
+def test_rows_beyond_float32_are_flagged(name):
+    """A row too large for the networks' float32 is an outlier, never an inlier."""
+    detector = fitted(name)
+    far = X_GOOD[:8].copy()
+    far[[3, 5]] = [np.full(6, 1e39), np.r_[1e39, np.zeros(5)]]
+    rows = [3, 5]
+    scores = detector.score_samples(far)
+    assert np.all(np.isfinite(scores))
+    assert np.all(scores[rows] < detector.score_samples(X_GOOD).min())
+    assert np.all(detector.predict(far)[rows] == -1)

@@ -40,6 +40,7 @@ from .._docstrings import fill_doc
 from .._utils import (
     FLOAT_DTYPES,
     by_channel,
+    checked_scaler,
     draw_seed,
     is_dask_array,
     scaler_from_chunks,
@@ -217,7 +218,11 @@ class BaseDetector(
         if sp.issparse(X):
             scaler = self._scaler_by_chunks(X) if self.standardize else None
         else:
-            scaler = StandardScaler().fit(by_channel(X)) if self.standardize else None
+            scaler = (
+                checked_scaler(StandardScaler().fit(by_channel(X)))
+                if self.standardize
+                else None
+            )
         X = self._network_input(X, scaler)
 
         network = self._build_network(X.shape[1:], seed=draw_seed(rng))
@@ -328,7 +333,12 @@ class BaseDetector(
         scores = np.empty(X.shape[0])
         for start, chunk in self._chunks(X):
             chunk = self._as_network_input(chunk, scaler)
-            scores[start : start + len(chunk)] = self._score_chunk(chunk)
+            chunk_scores = self._score_chunk(chunk)
+            # A row beyond float32 reaches the network as inf: whatever the
+            # network makes of it (NaN, or a forest's middling score), it is
+            # as abnormal as can be. (NaN, a missing value, is not overflow.)
+            chunk_scores[np.isinf(chunk).reshape(len(chunk), -1).any(axis=1)] = np.inf
+            scores[start : start + len(chunk)] = chunk_scores
         return scores
 
     def _score_chunk(self, X, score=None):

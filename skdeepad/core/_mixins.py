@@ -16,7 +16,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import _fit_context
-from .._utils import MAX_SEED, by_channel, draw_seed
+from .._utils import MAX_SEED, by_channel, checked_scaler, draw_seed
 from ._detector import atomic_fit
 
 __all__ = ["FeatureScoresMixin", "IncrementalMixin", "restored_on_failure"]
@@ -61,6 +61,8 @@ class IncrementalMixin:
             The updated detector.
         """
         first = not hasattr(self, "network_")
+        if not first:  # _fit_context checks the parameters of a first call only
+            self._validate_params()
         X = self._validate_input(X, reset=first)
         rng = check_random_state(self.random_state)
         network_seed, batch_seed = draw_seed(rng), draw_seed(rng)
@@ -74,7 +76,14 @@ class IncrementalMixin:
             parts = self._dense_chunks(X) if sp.issparse(X) else [by_channel(X)]
             for part in parts:
                 self.scaler_.partial_fit(part)
+            checked_scaler(self.scaler_)
         X = self._network_input(X, self.scaler_)
+        if getattr(self.network_, "optimizer", None) is None:
+            from ._training import new_optimizer
+
+            # built before the block, so that a failed call leaves it fresh:
+            # the first call, or the first after skdeepad.load
+            self.network_.optimizer = new_optimizer(self.network_, self.learning_rate)
         # atomic_fit puts the attributes back, this the weights trained in place
         with restored_on_failure(self.network_):
             self._train_one_epoch(X, batch_seed)

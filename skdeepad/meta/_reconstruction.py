@@ -12,7 +12,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .._compat import HasMethods, _fit_context
 from .._config import DocLinkMixin
 from .._docstrings import fill_doc
-from .._utils import FLOAT_DTYPES
+from .._utils import FLOAT_DTYPES, checked_scaler
 from ..core import (
     CONTAMINATION_CONSTRAINT,
     ThresholdMixin,
@@ -134,7 +134,7 @@ class ReconstructionDetector(
             The fitted detector.
         """
         X = validate_data(self, X, dtype=FLOAT_DTYPES)
-        scaler = StandardScaler().fit(X) if self.standardize else None
+        scaler = checked_scaler(StandardScaler().fit(X)) if self.standardize else None
         X = X if scaler is None else scaler.transform(X)
         regressor = clone(self.regressor)
         with _process_random_state_kept(regressor):

@@ -191,10 +191,12 @@ class DeepIsolationForest(BaseDetector):
         ]
         return {"estimators_": forests}
 
-    def _views(self, X, representations):
+    def _views(self, X, representations, concat_input=None):
         """Yield each member's view of ``X``: what its forest isolates."""
+        if concat_input is None:
+            concat_input = self.concat_input
         for member in range(representations.shape[1]):
-            if self.concat_input:
+            if concat_input:
                 yield np.hstack([X, representations[:, member]])
             else:
                 yield representations[:, member]
@@ -202,6 +204,12 @@ class DeepIsolationForest(BaseDetector):
     def _score_batch(self, X):
         from ..core._training import forward
 
-        views = self._views(X, forward(self.network_, X))
+        representations = forward(self.network_, X)
+        # the views the forests were fitted on: a concat_input set after fit
+        # waits for the next fit
+        fitted_with_input = (
+            self.estimators_[0].n_features_in_ > representations.shape[2]
+        )
+        views = self._views(X, representations, fitted_with_input)
         pairs = zip(self.estimators_, views, strict=True)
         return -np.mean([forest.score_samples(view) for forest, view in pairs], axis=0)

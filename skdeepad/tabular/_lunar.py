@@ -189,10 +189,13 @@ class LUNAR(BaseDeepDetector):
         train, validation = self._split(len(X), None, rng)
         # brute force: exact, fast at these sizes, and nothing but arrays to save
         neighbors = NearestNeighbors(algorithm="brute").fit(X[train])
-        inputs, targets = self._labelled_distances(neighbors, X[train], rng, own=True)
+        k = self.n_neighbors
+        inputs, targets = self._labelled_distances(
+            neighbors, X[train], k, rng, own=True
+        )
         if validation is not None:
             validation = self._labelled_distances(
-                neighbors, X[validation], rng, own=None
+                neighbors, X[validation], k, rng, own=None
             )
         batches = self._batches(
             inputs,
@@ -207,15 +210,15 @@ class LUNAR(BaseDeepDetector):
             "n_iter_": len(history["loss"]),
         }
 
-    def _labelled_distances(self, neighbors, X, rng, *, own):
+    def _labelled_distances(self, neighbors, X, k, rng, *, own):
         """The network's inputs and targets: ``X``'s rows (0), negative samples (1).
 
         The distances of ``X``'s rows (``own`` as in :meth:`_distances`) and
         of as many negative samples drawn around them.
         """
-        normal = self._distances(neighbors, X, own=own)
+        normal = self._distances(neighbors, X, k, own=own)
         negative = self._distances(
-            neighbors, self._negative_samples(X, rng), own=False
+            neighbors, self._negative_samples(X, rng), k, own=False
         )
         targets = np.repeat([0.0, 1.0], [len(normal), len(negative)])
         return np.vstack([normal, negative]), targets.astype(np.float32)
@@ -236,8 +239,8 @@ class LUNAR(BaseDeepDetector):
             drawn = drawn[rng.randint(len(drawn), size=n_rows)]
         return drawn.astype(np.float32)
 
-    def _distances(self, neighbors, X, *, own=None):
-        """The sorted distances of ``X``'s rows to their nearest training rows.
+    def _distances(self, neighbors, X, k, *, own=None):
+        """The sorted distances of ``X``'s rows to their ``k`` nearest training rows.
 
         A training row's distance to itself is left out of its description
         (unless it is the only training row): ``own=True`` says every row of
@@ -245,31 +248,32 @@ class LUNAR(BaseDeepDetector):
         a row equal to a training row (value for value, in the network's
         units) leaving one such row out, so that the training data scored
         again (the unsupervised setting) are described as in training.
-        ``n_neighbors`` columns; with fewer training rows the last distance
-        is repeated.
+        ``k`` columns; with fewer training rows the last distance is
+        repeated.
         """
         if own is None:
             own = _rows_in(X, neighbors_training_rows(neighbors))
         if np.all(own) or not np.any(own):
-            return self._sorted_distances(neighbors, X, bool(np.all(own)))
-        distances = np.empty((len(X), self.n_neighbors), dtype=np.float32)
+            return self._sorted_distances(neighbors, X, k, bool(np.all(own)))
+        distances = np.empty((len(X), k), dtype=np.float32)
         for mine in (False, True):
             rows = own == mine
             if rows.any():
-                distances[rows] = self._sorted_distances(neighbors, X[rows], mine)
+                distances[rows] = self._sorted_distances(neighbors, X[rows], k, mine)
         return distances
 
-    def _sorted_distances(self, neighbors, X, own):
+    @staticmethod
+    def _sorted_distances(neighbors, X, n_neighbors, own):
         own = own and neighbors.n_samples_fit_ > 1  # a lone row: itself only
-        k = min(self.n_neighbors, neighbors.n_samples_fit_ - own)
+        k = min(n_neighbors, neighbors.n_samples_fit_ - own)
         # a row that overflowed float32 is infinitely far from every other
         distances = np.full((len(X), k + own), np.inf)
         finite = np.isfinite(X).all(axis=1)
         if finite.any():
             distances[finite] = neighbors.kneighbors(X[finite], k + own)[0]
         distances = distances[:, own:]
-        if k < self.n_neighbors:
-            last = np.repeat(distances[:, -1:], self.n_neighbors - k, axis=1)
+        if k < n_neighbors:
+            last = np.repeat(distances[:, -1:], n_neighbors - k, axis=1)
             distances = np.hstack([distances, last])
         with np.errstate(over="ignore"):  # beyond float32: inf, scored as overflow
             return distances.astype(np.float32)
@@ -277,7 +281,10 @@ class LUNAR(BaseDeepDetector):
     def _score_batch(self, X):
         from ..core._training import forward
 
-        return forward(self.network_, self._distances(self.neighbors_, X))
+        # as many neighbours as the network was trained on: an n_neighbors
+        # set after fit waits for the next fit
+        k = self.network_.input_shape[-1]
+        return forward(self.network_, self._distances(self.neighbors_, X, k))
 
 
 def _rows_in(X, rows):
