@@ -98,3 +98,33 @@ def test_bad_sparse_input_gets_the_clear_errors():
         detector.score_samples(sp.csr_matrix(np.ones((3, 5))))
     with pytest.raises(TypeError, match="dense data is required"):
         LSTMAutoEncoder(epochs=1).fit(X)
+
+
+@pytest.mark.parametrize("cls", [AutoEncoder, DeepSVDD])
+def test_a_sparse_data_frame_keeps_its_column_names(cls):
+    X = np.random.default_rng(0).standard_normal((40, 5))
+    X[X < 0.5] = 0.0
+    frame = pd.DataFrame(X, columns=list("abcde")).astype(pd.SparseDtype(float, 0.0))
+    detector = cls(hidden_units=(4, 2), epochs=2, random_state=0).fit(frame)
+    assert list(detector.feature_names_in_) == list("abcde")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "fitted without feature names"
+        detector.score_samples(frame)
+    with pytest.raises(ValueError, match="feature names"):
+        detector.score_samples(frame[list("bacde")])
+
+
+def test_sparse_input_holds_out_the_dense_fit_s_rows_for_early_stopping():
+    X = _data()
+    params = dict(
+        hidden_units=(4, 2),
+        epochs=4,
+        early_stopping=True,
+        validation_fraction=0.2,
+        patience=1,
+        random_state=0,
+    )
+    dense = AutoEncoder(**params).fit(X)
+    sparse = AutoEncoder(**params).fit(sp.csr_matrix(X))
+    np.testing.assert_allclose(sparse.score_samples(X), dense.score_samples(X))
+    assert sparse.history_["val_loss"] == pytest.approx(dense.history_["val_loss"])

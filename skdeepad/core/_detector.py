@@ -212,7 +212,11 @@ class BaseDetector(
         if sp.issparse(X) and self._can_stream():
             from ._streaming import SparseRows
 
-            return self._fit_streamed(SparseRows(X, self._chunk_rows(X)))
+            names = getattr(self, "feature_names_in_", None)  # of a sparse frame
+            self._fit_streamed(SparseRows(X, self._chunk_rows(X)))
+            if names is not None:  # the streamed fit sees the rows, not the frame
+                self.feature_names_in_ = names
+            return self
         y = self._validate_labels(y, X)
         rng = check_random_state(self.random_state)
         if sp.issparse(X):

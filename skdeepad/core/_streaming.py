@@ -8,7 +8,7 @@ SciPy sparse matrix too.
 
 import numpy as np
 
-from .._utils import draw_seed
+from .._utils import draw_seed, is_dask_array
 
 __all__ = ["SparseRows", "held_out_rows", "row_blocks", "streamed_batches"]
 
@@ -63,6 +63,8 @@ def held_out_rows(X, fraction, rng):
     size = min(int(fraction * n_rows), max(X.chunks[0]))
     if size == 0:
         return np.empty(0, dtype=int)
+    if not is_dask_array(X):  # rows in memory (sparse): drawn as a dense fit's
+        return np.sort(rng.permutation(n_rows)[:size])
     # a Generator draws `size` of `n_rows` without permuting all of them
     draws = np.random.default_rng(draw_seed(rng)).choice(n_rows, size, replace=False)
     return np.sort(draws)
