@@ -158,3 +158,36 @@ def test_finds_a_spike_in_a_series():
     labels = np.zeros(2000)
     labels[1500] = 1
     assert roc_auc_score(labels, -scores) > 0.95
+
+
+def test_a_series_with_missing_values_reaches_donut_through_the_windows():
+    from sklearn.base import clone
+
+    from skdeepad import ConvAutoEncoder
+    from skdeepad.timeseries import StreamScorer, sliding_windows
+
+    series = np.sin(np.arange(300) / 5.0)[:, None]
+    series[100:103] = np.nan  # a gap: missing values
+    assert np.isnan(sliding_windows(series, 16)).any()  # passed through
+    params = {"hidden_units": (8,), "latent_dim": 2, "n_samples": 2, "epochs": 2}
+    windowed = WindowedDetector(Donut(**params, random_state=0), window=16)
+    assert windowed.__sklearn_tags__().input_tags.allow_nan
+    scores = clone(windowed).fit(series).score_samples(series)
+    assert scores.shape == (300,) and np.all(np.isfinite(scores))
+    # live scoring takes the gap as batch scoring does
+    windowed.set_params(aggregate="first").fit(series)
+    live = StreamScorer(windowed)
+    steps = [live.update(series[:150])]
+    steps += [live.update(series[i : i + 1]) for i in range(150, 300)]
+    np.testing.assert_allclose(
+        np.concatenate(steps), windowed.score_samples(series), rtol=1e-5
+    )
+    with pytest.raises(ValueError, match="infinity"):
+        windowed.score_samples(np.where(np.isnan(series), np.inf, series))
+    # a detector that does not take missing values refuses them, by name
+    conv = WindowedDetector(ConvAutoEncoder(epochs=1), window=16)
+    assert not conv.__sklearn_tags__().input_tags.allow_nan
+    with pytest.raises(ValueError, match="NaN"):
+        conv.fit(series)
+    with pytest.raises(ValueError, match="infinity"):
+        sliding_windows(np.where(np.isnan(series), np.inf, series), 16)

@@ -52,9 +52,14 @@ def test_window_and_stride_must_be_positive(kwargs):
         sliding_windows(np.ones(5), **kwargs)
 
 
-def test_windows_reject_nan_and_3d_series():
-    with pytest.raises(ValueError, match="NaN"):
-        sliding_windows([1.0, np.nan, 2.0], window=2)
+def test_windows_pass_nan_and_reject_infinity_and_3d_series():
+    # NaN is a missing value, for a detector that takes them (Donut)
+    np.testing.assert_array_equal(
+        sliding_windows([1.0, np.nan, 2.0], window=2)[..., 0],
+        [[1.0, np.nan], [np.nan, 2.0]],
+    )
+    with pytest.raises(ValueError, match="infinity"):
+        sliding_windows([1.0, np.inf, 2.0], window=2)
     with pytest.raises(ValueError, match="3"):
         sliding_windows(np.ones((5, 2, 2)), window=2)
 

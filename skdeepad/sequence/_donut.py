@@ -93,6 +93,9 @@ class Donut(BaseLabelledDetector, BaseSequenceDetector):
     the values of a window labelled -1 are all left out of the
     reconstruction term (the paper excludes labelled anomalous *points*: to
     exclude single points, set them to NaN). Labels +1 and 0 change nothing.
+    A whole series with gaps goes as it is to
+    ``WindowedDetector(Donut(...))``, which passes its NaN on to the windows
+    (and :class:`~skdeepad.timeseries.StreamScorer` to the live ones).
 
     The paper scores the last point of each window; here a window's score
     covers all its observed values, as for the other sequence detectors

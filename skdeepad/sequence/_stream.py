@@ -207,7 +207,12 @@ class StreamScorer:
         ):
             X = X.astype(np.float64, copy=False)
         else:  # anything else gets check_array's conversion and errors
-            X = check_array(X, dtype=np.float64, input_name="X")
+            X = check_array(
+                X,
+                dtype=np.float64,
+                ensure_all_finite=self.detector._finite(),
+                input_name="X",
+            )
         if X.shape[1] != n_channels:
             raise ValueError(
                 f"X has {X.shape[1]} channel(s) per step; the detector was "

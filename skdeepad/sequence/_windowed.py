@@ -10,6 +10,7 @@ from numbers import Integral
 
 import numpy as np
 from sklearn.base import BaseEstimator, OutlierMixin, clone
+from sklearn.utils import get_tags
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._compat import HasMethods, Interval, StrOptions, _fit_context
@@ -26,7 +27,7 @@ from ..persistence import SaveMixin
 from ._windows import (
     AGGREGATES,
     check_stride,
-    sliding_windows,
+    cut_windows,
     window_scores_to_points,
 )
 
@@ -192,7 +193,9 @@ class WindowedDetector(
         """
         lengths = self._lengths()
         check_stride(self.stride, min(lengths))
-        X = validate_data(self, _as_channels(X), dtype=np.float64)
+        X = validate_data(
+            self, _as_channels(X), dtype=np.float64, ensure_all_finite=self._finite()
+        )
         self._check_length(X, lengths)
         # Scoring cuts and aggregates windows as the fit did, which offset_
         # was learnt from: a stride or aggregate set later waits for a refit.
@@ -235,6 +238,15 @@ class WindowedDetector(
             state["stride_"], state["aggregate_"] = state["stride"], state["aggregate"]
         super().__setstate__(state)
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = _takes_nan(self.detector)
+        return tags
+
+    def _finite(self):
+        """``ensure_all_finite`` for the series: NaN where the detector takes it."""
+        return "allow-nan" if _takes_nan(self.detector) else True
+
     def _lengths(self):
         """``window`` as a tuple of window lengths, checked."""
         if isinstance(self.window, Integral) and not isinstance(self.window, bool):
@@ -259,7 +271,7 @@ class WindowedDetector(
             )
 
     def _windows(self, X, detector, length):
-        windows = sliding_windows(X, length, self.stride_)
+        windows = cut_windows(X, length, self.stride_)  # of X checked in full
         if detector.__sklearn_tags__().input_tags.three_d_array:
             return windows
         return windows.reshape(len(windows), -1)
@@ -296,7 +308,13 @@ class WindowedDetector(
             One score per step; the lower, the more abnormal.
         """
         check_is_fitted(self)
-        X = validate_data(self, _as_channels(X), dtype=np.float64, reset=False)
+        X = validate_data(
+            self,
+            _as_channels(X),
+            dtype=np.float64,
+            reset=False,
+            ensure_all_finite=self._finite(),
+        )
         lengths = self.windows_
         self._check_length(X, lengths)
         return self._combined(
@@ -307,6 +325,16 @@ class WindowedDetector(
                 for detector, length in zip(self.detectors_, lengths, strict=True)
             ]
         )
+
+
+def _takes_nan(detector):
+    """Whether ``detector`` takes NaN (a missing value) in its windows: Donut."""
+    if detector is None:  # the default ConvAutoEncoder
+        return False
+    try:
+        return bool(get_tags(detector).input_tags.allow_nan)
+    except Exception:  # no scikit-learn tags at all
+        return False
 
 
 def _as_channels(X):

@@ -41,7 +41,8 @@ def sliding_windows(series, window, stride=1):
     Parameters
     ----------
     series : array-like of shape (n_steps,) or (n_steps, n_channels)
-        The series, one row per time step.
+        The series, one row per time step. NaN, a missing value, passes
+        through (:class:`~skdeepad.Donut` takes it); infinities are refused.
     window : int
         The number of steps per window.
     stride : int, default=1
@@ -65,7 +66,14 @@ def sliding_windows(series, window, stride=1):
     array([[0., 1., 2.],
            [2., 3., 4.]])
     """
-    series = check_array(series, ensure_2d=False, dtype=np.float64, input_name="series")
+    # NaN passes (a missing value, for a detector that takes them: Donut)
+    series = check_array(
+        series,
+        ensure_2d=False,
+        dtype=np.float64,
+        ensure_all_finite="allow-nan",
+        input_name="series",
+    )
     if series.ndim == 1:
         series = series[:, np.newaxis]
     if len(series) < window:
