@@ -5,12 +5,14 @@ Nothing here imports Keras or another skdeepad module.
 
 import numpy as np
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils import get_tags
 
 __all__ = [
     "FLOAT_DTYPES",
     "MAX_SEED",
     "by_channel",
     "draw_seed",
+    "inner_input_tags",
     "is_dask_array",
     "rows_are_steps",
     "scaler_from_chunks",
@@ -61,6 +63,21 @@ def checked_scaler(scaler):
             "float64. Rescale X (divide it by a large constant) first."
         )
     return scaler
+
+
+def inner_input_tags(estimators):
+    """``(allow_nan, sparse)``: what every one of ``estimators`` takes as input.
+
+    An object without scikit-learn tags is taken to refuse both.
+    """
+    allow_nan = sparse = True
+    for estimator in estimators:
+        try:
+            tags = get_tags(estimator).input_tags
+        except Exception:  # no scikit-learn tags at all
+            return False, False
+        allow_nan, sparse = allow_nan and tags.allow_nan, sparse and tags.sparse
+    return allow_nan, sparse
 
 
 def is_dask_array(X):

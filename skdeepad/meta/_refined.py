@@ -10,7 +10,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._compat import HasMethods, Interval, _fit_context, _num_samples, _safe_indexing
 from .._config import DocLinkMixin
 from .._docstrings import fill_doc
-from .._utils import rows_are_steps
+from .._utils import inner_input_tags, rows_are_steps
 from ..core import (
     CONTAMINATION_CONSTRAINT,
     ThresholdMixin,
@@ -20,7 +20,6 @@ from ..core import (
 )
 from ..persistence import SaveMixin
 from ._utils import (
-    inner_input_tags,
     last_step,
     row_indexable,
     seeded_clones,

@@ -17,12 +17,11 @@ from .._compat import (
 )
 from .._config import DocLinkMixin
 from .._labels import check_partial_labels
-from .._utils import rows_are_steps
+from .._utils import inner_input_tags, rows_are_steps
 from .._warnings import warn_at_caller
 from ..core import ThresholdMixin, atomic_fit
 from ..persistence import SaveMixin
 from ._utils import (
-    inner_input_tags,
     last_step,
     row_indexable,
     validate_passed_through,

@@ -3,13 +3,12 @@
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import clone
-from sklearn.utils import check_random_state, get_tags
+from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_array, validate_data
 
 from .._utils import draw_seed
 
 __all__ = [
-    "inner_input_tags",
     "last_step",
     "row_indexable",
     "seeded_clones",
@@ -48,21 +47,6 @@ def row_indexable(X):
     if not hasattr(X, "__getitem__"):
         return np.asarray(X)
     return X
-
-
-def inner_input_tags(estimators):
-    """``(allow_nan, sparse)``: what every one of ``estimators`` takes as input.
-
-    An object without scikit-learn tags is taken to refuse both.
-    """
-    allow_nan = sparse = True
-    for estimator in estimators:
-        try:
-            tags = get_tags(estimator).input_tags
-        except Exception:  # no scikit-learn tags at all
-            return False, False
-        allow_nan, sparse = allow_nan and tags.allow_nan, sparse and tags.sparse
-    return allow_nan, sparse
 
 
 def training_scores(detector, X):

@@ -10,11 +10,11 @@ from numbers import Integral
 
 import numpy as np
 from sklearn.base import BaseEstimator, OutlierMixin, clone
-from sklearn.utils import get_tags
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._compat import HasMethods, Interval, StrOptions, _fit_context
 from .._config import DocLinkMixin
+from .._utils import inner_input_tags
 from ..core import (
     CONTAMINATION_CONSTRAINT,
     ThresholdMixin,
@@ -331,10 +331,7 @@ def _takes_nan(detector):
     """Whether ``detector`` takes NaN (a missing value) in its windows: Donut."""
     if detector is None:  # the default ConvAutoEncoder
         return False
-    try:
-        return bool(get_tags(detector).input_tags.allow_nan)
-    except Exception:  # no scikit-learn tags at all
-        return False
+    return inner_input_tags([detector])[0]
 
 
 def _as_channels(X):

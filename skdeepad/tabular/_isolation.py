@@ -187,14 +187,12 @@ class DeepIsolationForest(BaseDetector):
                 max_samples=self.max_samples,
                 random_state=draw_seed(rng),
             ).fit(view)
-            for view in self._views(X, representations)
+            for view in self._views(X, representations, self.concat_input)
         ]
         return {"estimators_": forests}
 
-    def _views(self, X, representations, concat_input=None):
+    def _views(self, X, representations, concat_input):
         """Yield each member's view of ``X``: what its forest isolates."""
-        if concat_input is None:
-            concat_input = self.concat_input
         for member in range(representations.shape[1]):
             if concat_input:
                 yield np.hstack([X, representations[:, member]])
