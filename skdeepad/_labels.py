@@ -24,12 +24,20 @@ def check_partial_labels(y, n_samples):
     """
     if y is None:
         return np.zeros(n_samples, dtype=np.int8)
+    # a pandas nullable "boolean" column is bool by its dtype's kind only:
+    # column_or_1d makes floats of it
+    of_bools = getattr(getattr(y, "dtype", None), "kind", None) == "b"
     y = column_or_1d(y, warn=True)
     check_consistent_length(np.empty(n_samples), y)
-    if y.dtype.kind == "b":
+    if of_bools or _is_boolean(y):
         raise ValueError(
             f"y is boolean, which is ambiguous for labels ({_CONVENTION}); "
             "pass integers, e.g. np.where(is_anomaly, -1, 0)."
+        )
+    if y.dtype.kind in "mM":  # NumPy would read times as integers
+        raise ValueError(
+            f"y must hold integer labels ({_CONVENTION}); got values of "
+            f"dtype {y.dtype}."
         )
     try:
         values = y.astype(np.float64)
@@ -44,6 +52,21 @@ def check_partial_labels(y, n_samples):
     labels = np.sign(values).astype(np.int8)
     _warn_if_zero_one(labels)
     return labels
+
+
+def _is_boolean(y):
+    """Whether ``y`` holds booleans: of a bool dtype, or objects all bools.
+
+    NumPy would read an object array of bools' True as 1, a known normal
+    sample.
+    """
+    if y.dtype.kind == "b":
+        return True
+    return (
+        y.dtype.kind == "O"
+        and len(y) > 0
+        and all(isinstance(value, bool | np.bool_) for value in y)
+    )
 
 
 def _warn_if_zero_one(labels):

@@ -32,6 +32,8 @@ def test_labels_by_sign(y, expected):
         ([0.5, 0, 1, -1], "integer labels"),
         ([np.nan, 0, 1, -1], "integer labels"),
         ([True, False, False, False], "boolean"),
+        (np.array([True, False, False, False], dtype=object), "boolean"),
+        (np.array(["2020-01-01"] * 4, dtype="datetime64[ns]"), "integer labels"),
         ([0, 1, -1], "inconsistent numbers of samples"),
     ],
 )
@@ -110,3 +112,10 @@ def test_detectors_taking_y_warn_at_the_callers_line_on_zero_one_labels(name):
             pass  # TunedThresholdDetector: no -1 to tune on and no threshold
     ours = [w for w in record if "np.where(y == 1" in str(w.message)]
     assert ours[0].filename == __file__
+
+
+def test_a_pandas_boolean_column_is_refused_as_boolean():
+    pd = pytest.importorskip("pandas")
+    y = pd.Series([True, False, False, False], dtype="boolean")
+    with pytest.raises(ValueError, match="boolean"):
+        check_partial_labels(y, 4)

@@ -151,3 +151,29 @@ def test_grid_search_with_partial_labels_in_a_pipeline(cls, task):
     ).fit(X, y)
     assert set(search.cv_results_["mean_test_score"].round(6)) != {np.nan}
     assert search.best_estimator_.predict(X).shape == (len(X),)
+
+
+@pytest.mark.parametrize("batch_size", [2, 4, 5, 6])
+def test_small_batches_still_show_a_labelled_anomaly(batch_size):
+    """A rounded fraction of synthetic anomalies must not fill every slot."""
+    from skdeepad.core._batches import BalancedBatches
+
+    X = np.arange(40, dtype=np.float32).reshape(20, 2)
+    anomalous = np.zeros(20)
+    anomalous[:3] = 1
+    batches = BalancedBatches(X, anomalous, batch_size, seed=0, synthetic=0.8)
+    for i in range(len(batches)):
+        inputs, targets = batches[i]
+        drawn = inputs[targets == 1, 0]
+        assert np.isin(drawn, X[:3, 0]).any()  # a labelled anomaly
+        if len(drawn) > 1:
+            assert not np.isin(drawn, X[:3, 0]).all()  # and a synthetic one
+
+
+def test_devnet_on_values_beyond_float32_is_a_clear_value_error():
+    X = np.random.RandomState(0).normal(size=(60, 3))
+    y = np.zeros(60, dtype=int)
+    y[:3] = -1
+    X[10, 0] = 1e39  # inf in the network's float32 input
+    with pytest.raises(ValueError, match="more than float32.*standardize=True"):
+        DevNet(epochs=2, standardize=False, random_state=0).fit(X, y)

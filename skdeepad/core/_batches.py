@@ -194,7 +194,10 @@ class BalancedBatches(keras.utils.PyDataset):
     ``synthetic`` fraction of them drawn uniformly from the bounding box of
     the data, widened by 10% of its range on each side, the rest labelled
     anomalies drawn with replacement. Without any labelled anomaly, all are
-    synthetic. Targets are 1 for an anomaly, 0 otherwise.
+    synthetic. With labelled anomalies and ``synthetic < 1``, each batch
+    holds at least one of them, and with ``synthetic > 0`` at least one
+    synthetic anomaly where it has room for both. Targets are 1 for an
+    anomaly, 0 otherwise.
 
     Every draw comes from a private generator seeded by ``(seed, epoch,
     batch)``, so a batch does not depend on the order Keras asks for them.
@@ -226,10 +229,21 @@ class BalancedBatches(keras.utils.PyDataset):
         if not anomalous.any():
             synthetic = 1.0
         self.n_synthetic = int(round(synthetic * self.n_anomalous))
+        if synthetic < 1:  # a small batch still shows a labelled anomaly
+            self.n_synthetic = min(self.n_synthetic, self.n_anomalous - 1)
+            if synthetic > 0 and self.n_anomalous > 1:  # and a synthetic one
+                self.n_synthetic = max(self.n_synthetic, 1)
         self.epoch = 0
-        low, high = inputs.min(axis=0), inputs.max(axis=0)
+        low = inputs.min(axis=0).astype(np.float64)
+        high = inputs.max(axis=0).astype(np.float64)
         margin = 0.1 * (high - low)
         self.box = (low - margin, high + margin)
+        if self.n_synthetic and not np.all(np.isfinite(self.box)):
+            raise ValueError(
+                "The network's inputs span more than float32 holds, so the "
+                "synthetic anomalies drawn from their range would be infinite; "
+                "use standardize=True."
+            )
         self._order = self._permutation()
 
     def _permutation(self):

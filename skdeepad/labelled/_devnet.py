@@ -49,7 +49,9 @@ class DevNet(BaseLabelledDetector):
         labelled anomalies: synthetic anomalies teach the network what is
         far from all data, the labelled ones what known anomalies look like.
         0 is the paper's DevNet. Without labelled anomalies all are
-        synthetic. See Notes for the measurement behind the default.
+        synthetic. A batch too small for the fraction still holds one
+        labelled anomaly (and, with ``synthetic > 0``, one synthetic where
+        there is room). See Notes for the measurement behind the default.
 
     n_members : int, default=5
         The number of scoring networks, each with its own initial weights,
