@@ -6,7 +6,11 @@ return the same kind of collection, lazily: each block (partition) is scored
 where it lives, by :meth:`score_samples` of the detector, which goes into the
 task graph once (one key, sent to each worker once) rather than into every
 task. The results equal in-memory scoring of the same rows: a detector scores
-rows independently, in chunks that do not change the scores.
+rows independently, in chunks that do not change the scores. A detector that
+scores its rows as the steps of one series (a
+:class:`~skdeepad.timeseries.WindowedDetector`, or a Pipeline ending in one)
+needs the series in one block; several are refused, as each block would be
+scored alone.
 
 Searching parameters on a cluster needs nothing from skdeepad: joblib's Dask
 backend runs ``GridSearchCV``'s fits on the workers::
@@ -33,6 +37,8 @@ Dask is imported when these functions are called, not with skdeepad.
 """
 
 import numpy as np
+
+from ._utils import rows_are_steps
 
 __all__ = ["decision_function", "fit", "predict", "score_samples"]
 
@@ -110,6 +116,14 @@ def _apply(detector, X, method, dtype):
     from sklearn.utils.validation import check_is_fitted
 
     check_is_fitted(detector)
+    blocks = X.numblocks[0] if hasattr(X, "numblocks") else getattr(X, "npartitions", 1)
+    if rows_are_steps(detector) and blocks > 1:
+        raise ValueError(
+            f"{type(detector).__name__} scores its rows as the time steps of one "
+            f"series, which the {blocks} blocks of X would cut apart (each "
+            f"scored alone, windows across their edges lost). Score the series "
+            f"whole: detector.{method}(X.compute()), or X in one block."
+        )
     # One graph key for the detector: shipped to each worker once.
     shipped = dask.delayed(detector, pure=True, traverse=False)
     if isinstance(X, da.Array):

@@ -215,3 +215,41 @@ def test_a_streamed_fit_standardises_as_an_in_memory_fit():
     np.testing.assert_allclose(streamed.mean_, in_memory.mean_, rtol=1e-12)
     np.testing.assert_allclose(streamed.scale_, in_memory.scale_, rtol=1e-9)
     assert streamed.n_samples_seen_ == in_memory.n_samples_seen_ == 600
+
+
+def test_a_series_detector_is_refused_across_blocks_and_scores_in_one(fitted):
+    from sklearn.ensemble import IsolationForest
+
+    from skdeepad.timeseries import WindowedDetector
+
+    series = np.random.default_rng(8).standard_normal((300, 2))
+    detector = WindowedDetector(
+        IsolationForest(n_estimators=10, random_state=0), window=8
+    ).fit(series)
+    with pytest.raises(ValueError, match="time steps of one series.*3 blocks"):
+        skdask.score_samples(detector, da.from_array(series, chunks=(100, 2)))
+    whole = skdask.score_samples(detector, da.from_array(series, chunks=(300, 2)))
+    np.testing.assert_array_equal(whole.compute(), detector.score_samples(series))
+
+
+def test_a_streamed_fit_skips_empty_blocks():
+    """A filtered Dask frame leaves empty partitions."""
+    X = np.random.default_rng(9).standard_normal((150, 4))
+    X[50:100, 0] = -5
+    frame = dd.from_pandas(pd.DataFrame(X, columns=list("abcd")), npartitions=3)
+    kept = frame[frame["a"] > -4].to_dask_array(lengths=True)
+    assert 0 in kept.chunks[0]
+    detector = AutoEncoder(hidden_units=(4, 2), epochs=2, random_state=0).fit(kept)
+    assert np.isfinite(detector.offset_)
+    assert len(detector.score_samples(kept.compute())) == 100
+
+
+def test_a_streamed_fit_checks_every_block_before_training():
+    X = np.random.default_rng(10).standard_normal((400, 4))
+    X[390, 2] = np.nan  # in the last block
+    detector = AutoEncoder(
+        hidden_units=(4, 2), epochs=1, standardize=False, random_state=0
+    )
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        detector.fit(da.from_array(X, chunks=100))
+    assert not hasattr(detector, "network_")

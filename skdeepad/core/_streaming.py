@@ -47,10 +47,12 @@ class _Rows:
 
 
 def row_blocks(X):
-    """Yield the blocks of ``X`` along its first axis, computed one at a time."""
+    """Yield the non-empty blocks of ``X`` along its first axis, computed one
+    at a time (a filtered Dask frame leaves empty ones)."""
     starts = np.cumsum([0, *X.chunks[0]])
     for start, stop in zip(starts[:-1], starts[1:], strict=True):
-        yield X[start:stop].compute()
+        if stop > start:
+            yield X[start:stop].compute()
 
 
 def held_out_rows(X, fraction, rng):

@@ -246,20 +246,23 @@ class BaseDeepDetector(BaseDetector):
         fresh order and the rows of a block in a fresh order. With
         ``early_stopping``, a random ``validation_fraction`` of the rows, at
         most as many as the largest block holds, is computed once and held
-        out of training. ``offset_`` comes from the training scores, computed
-        block by block. Called by :meth:`fit`, which makes it atomic.
+        out of training. Every block is checked before training starts.
+        ``offset_`` comes from the training scores, computed block by block.
+        Called by :meth:`fit`, which makes it atomic.
         """
         from ._streaming import held_out_rows, row_blocks, streamed_batches
 
         X = X.rechunk({axis: -1 for axis in range(1, X.ndim)})
         sample = self._validate_input(X[:2].compute(), reset=True)
         rng = check_random_state(self.random_state)
+        # every block checked (NaN, width) before training, standardised or not
+        checked = (self._validate_input(block, reset=False) for block in row_blocks(X))
         scaler = None
         if self.standardize:
-            scaler = scaler_from_chunks(
-                by_channel(self._validate_input(block, reset=False))
-                for block in row_blocks(X)
-            )
+            scaler = scaler_from_chunks(by_channel(block) for block in checked)
+        else:
+            for _ in checked:
+                pass
 
         def network_input(values):
             values = self._validate_input(values, reset=False)
@@ -278,8 +281,12 @@ class BaseDeepDetector(BaseDetector):
         history = self._run_training(network, batches, validation)
         self.scaler_, self.network_ = scaler, network
         self.history_, self.n_iter_ = history, len(history["loss"])
-        scores = [self.score_samples(block) for block in row_blocks(X)]
-        self._set_offset(np.concatenate(scores))
+        # as an in-memory fit's: unclipped, so a diverged network is refused
+        scores = [
+            self._anomaly_scores(self._validate_input(block, reset=False), scaler)
+            for block in row_blocks(X)
+        ]
+        self._set_offset(-np.concatenate(scores))
         return self
 
 
