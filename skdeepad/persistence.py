@@ -27,6 +27,8 @@ import tempfile
 import warnings
 import zipfile
 
+import numpy as np
+
 from ._registry import all_detectors
 
 __all__ = ["SaveMixin", "load", "save"]
@@ -164,14 +166,12 @@ def save(estimator, path):
     True
     """
     import skops.io
-    from sklearn.pipeline import Pipeline
     from sklearn.utils.validation import check_is_fitted
 
-    last = estimator[-1] if isinstance(estimator, Pipeline) else estimator
-    if type(last) not in _trusted_detectors():
+    if not _holds_a_detector(estimator):
         raise TypeError(
             "skdeepad.save saves a skdeepad detector or a Pipeline whose last "
-            f"step is one; got {_name(type(last))}."
+            f"step is one; got {_name(type(_last_step(estimator)))}."
         )
     check_is_fitted(estimator)
     trusted, networks, found = _trusted_types(), {}, {}
@@ -252,15 +252,37 @@ def load(path):
     with archive:
         _check_manifest(archive, where)
         estimator = _skops_loads(data, where)
+        if not _holds_a_detector(estimator):
+            raise ValueError(
+                f"{where} is not a skdeepad model file: it holds a "
+                f"{_name(type(_last_step(estimator)))}, not a skdeepad detector "
+                "or a Pipeline ending in one."
+            )
 
         def decode(value, at):
             if isinstance(value, _Network):
                 return _load_network(archive, value.entry, f"{where}: {at}")
             if _name(type(value)) == _TREE:
                 _check_tree(value, f"{where}: {at}")
+            _check_tree_widths(value, f"{where}: {at}")
             return value
 
         return _map(estimator, decode, type(estimator).__name__)
+
+
+def _last_step(estimator):
+    """A Pipeline's last step (None for none), or ``estimator`` itself."""
+    from sklearn.pipeline import Pipeline
+
+    if isinstance(estimator, Pipeline):
+        steps = getattr(estimator, "steps", None)
+        return steps[-1][1] if isinstance(steps, list) and steps else None
+    return estimator
+
+
+def _holds_a_detector(estimator):
+    """Whether ``estimator`` is a skdeepad detector or a Pipeline ending in one."""
+    return type(_last_step(estimator)) in _trusted_detectors()
 
 
 def _skops_loads(data, where):
@@ -287,6 +309,13 @@ def _map(value, leaf, where):
     from sklearn.base import BaseEstimator
 
     value = leaf(value, where)
+    if type(value) is np.ndarray and value.dtype == object:  # a boosting's trees
+        copy = np.empty(value.shape, dtype=object)
+        for index in np.ndindex(value.shape):
+            copy[index] = _map(
+                value[index], leaf, f"{where}[{', '.join(map(str, index))}]"
+            )
+        return copy
     if type(value) in (list, tuple):
         return type(value)(_map(v, leaf, f"{where}[{i}]") for i, v in enumerate(value))
     if type(value) is dict:
@@ -335,6 +364,43 @@ def _check_tree(tree, where):
         np.where(leaf, right == -1, inner_ok)
     ):
         raise ValueError(f"Refusing to load {where}: a tree's nodes point outside it.")
+
+
+def _check_tree_widths(estimator, where):
+    """Refuse trees whose features reach beyond the columns they are given.
+
+    A tree reads its nodes' features from the rows with no bounds check, and
+    scikit-learn checks the rows' width against the estimator (``n_features_in_``)
+    that holds the tree, not against the tree: a tree estimator's ``tree_``
+    must be as wide as it, and an ensemble's trees as wide as the columns it
+    passes them (all of them, or fewer: a bagging's ``estimators_features_``).
+    """
+    tree = getattr(estimator, "__dict__", {}).get("tree_")
+    if _name(type(tree)) == _TREE and tree.n_features != getattr(
+        estimator, "n_features_in_", None
+    ):
+        raise ValueError(
+            f"Refusing to load {where}: its tree is not as wide as its data."
+        )
+    members = getattr(estimator, "__dict__", {}).get("estimators_")
+    if type(members) not in (list, np.ndarray):
+        return
+    # (not np.asarray of a list: an ensemble member is a sequence of its trees)
+    members = list(members.ravel()) if type(members) is np.ndarray else members
+    trees = [i for i, member in enumerate(members) if hasattr(member, "tree_")]
+    if not trees:
+        return
+    width = getattr(estimator, "n_features_in_", None)
+    features = getattr(estimator, "estimators_features_", None)
+    for i in trees:
+        given = width
+        if width is not None and features is not None:
+            given = min(width, len(features[i])) if i < len(features) else None
+        if given is None or getattr(members[i], "n_features_in_", None) != given:
+            raise ValueError(
+                f"Refusing to load {where}: its trees are not as wide as the "
+                "columns it gives them."
+            )
 
 
 def _network_bytes(network):

@@ -2,6 +2,7 @@
 ``detector.save(path)`` / ``skdeepad.save(pipeline, path)`` /
 ``skdeepad.load(path)``, for every detector and for pipelines."""
 
+import copy
 import io
 import json
 import pickle
@@ -367,6 +368,76 @@ def test_a_tree_pointing_outside_itself_is_refused(tmp_path):
 
     _rewrite(path, out_of_bounds)
     with pytest.raises(ValueError, match="Refusing to load.*nodes point outside it"):
+        load(path)
+
+
+def test_a_file_that_holds_no_detector_is_refused(saved, tmp_path):
+    import skops.io
+
+    with zipfile.ZipFile(saved) as archive:
+        manifest = archive.read("skdeepad.json")
+    path = tmp_path / "dict.zip"
+    path.write_bytes(skops.io.dumps({"not": "a detector"}))
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("skdeepad.json", manifest)
+    message = r"not a skdeepad model file: it holds a builtins\.dict"
+    with pytest.raises(ValueError, match=message):
+        load(path)
+
+
+def _corrupt_first_node(name, data):
+    """Point the first tree's root outside the tree (as the test above)."""
+    if not name.endswith(".npy"):
+        return data
+    array = np.load(io.BytesIO(data), allow_pickle=False)
+    if array.dtype.names is None or "left_child" not in array.dtype.names:
+        return data
+    array["left_child"][0] = 10**6
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)
+    return buffer.getvalue()
+
+
+def test_trees_held_in_an_object_array_are_checked_too(tmp_path):
+    """A gradient boosting keeps its trees in an object array."""
+    from sklearn.ensemble import GradientBoostingRegressor
+    from sklearn.multioutput import MultiOutputRegressor
+
+    from skdeepad import ReconstructionDetector
+
+    boosting = MultiOutputRegressor(GradientBoostingRegressor(n_estimators=2))
+    detector = ReconstructionDetector(regressor=boosting).fit(X_GOOD)
+    path = tmp_path / "d.zip"
+    detector.save(path)
+    np.testing.assert_array_equal(
+        load(path).score_samples(X_GOOD), detector.score_samples(X_GOOD)
+    )
+    _rewrite(path, _corrupt_first_node)
+    with pytest.raises(ValueError, match="Refusing to load.*nodes point outside it"):
+        load(path)
+
+
+@pytest.mark.parametrize("also_the_estimator", [False, True])
+def test_a_tree_wider_than_the_columns_it_gets_is_refused(
+    tmp_path, also_the_estimator
+):
+    """A node's feature is read from the row without a bounds check."""
+    from sklearn.tree._tree import Tree
+
+    detector = copy.deepcopy(fitted("DeepIsolationForest"))  # a shared one
+    member = detector.estimators_[0].estimators_[0]
+    state = member.tree_.__getstate__()
+    state["nodes"] = state["nodes"].copy()
+    state["nodes"]["feature"][0] = 2**40
+    wide = Tree(2**41, np.array([1], dtype=np.intp), 1)
+    wide.__setstate__(state)
+    member.tree_ = wide
+    if also_the_estimator:
+        member.n_features_in_ = 2**41
+    path = tmp_path / "d.zip"
+    detector.save(path)
+    match = "the columns it gives them" if also_the_estimator else "not as wide"
+    with pytest.raises(ValueError, match=f"Refusing to load.*{match}"):
         load(path)
 
 
