@@ -350,23 +350,24 @@ def test_a_class_outside_the_allowed_ones_is_refused(saved):
         load(saved)
 
 
+def _corrupt_first_node(name, data):
+    """Point the first tree's root outside the tree."""
+    if not name.endswith(".npy"):
+        return data
+    array = np.load(io.BytesIO(data), allow_pickle=False)
+    if array.dtype.names is None or "left_child" not in array.dtype.names:
+        return data
+    array["left_child"][0] = 10**6
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)
+    return buffer.getvalue()
+
+
 def test_a_tree_pointing_outside_itself_is_refused(tmp_path):
     """A tree's node indices are read without bounds checks at predict time."""
     path = tmp_path / "d.zip"
     fitted("DeepIsolationForest").save(path)
-
-    def out_of_bounds(name, data):
-        if not name.endswith(".npy"):
-            return data
-        array = np.load(io.BytesIO(data), allow_pickle=False)
-        if array.dtype.names is None or "left_child" not in array.dtype.names:
-            return data
-        array["left_child"][0] = 10**6
-        buffer = io.BytesIO()
-        np.save(buffer, array, allow_pickle=False)
-        return buffer.getvalue()
-
-    _rewrite(path, out_of_bounds)
+    _rewrite(path, _corrupt_first_node)
     with pytest.raises(ValueError, match="Refusing to load.*nodes point outside it"):
         load(path)
 
@@ -383,19 +384,6 @@ def test_a_file_that_holds_no_detector_is_refused(saved, tmp_path):
     message = r"not a skdeepad model file: it holds a builtins\.dict"
     with pytest.raises(ValueError, match=message):
         load(path)
-
-
-def _corrupt_first_node(name, data):
-    """Point the first tree's root outside the tree (as the test above)."""
-    if not name.endswith(".npy"):
-        return data
-    array = np.load(io.BytesIO(data), allow_pickle=False)
-    if array.dtype.names is None or "left_child" not in array.dtype.names:
-        return data
-    array["left_child"][0] = 10**6
-    buffer = io.BytesIO()
-    np.save(buffer, array, allow_pickle=False)
-    return buffer.getvalue()
 
 
 def test_trees_held_in_an_object_array_are_checked_too(tmp_path):
