@@ -25,6 +25,7 @@ __all__ = [
     "_fit_context",
     "_num_samples",
     "_safe_indexing",
+    "is_scorer",
     "neighbors_training_rows",
     "validate_params",
 ]
@@ -37,3 +38,14 @@ def neighbors_training_rows(neighbors):
     ``algorithm="brute"``, in the dtype of the rows fitted).
     """
     return neighbors._fit_X
+
+
+def is_scorer(obj):
+    """Whether ``obj`` is a scorer of ``make_scorer`` or ``get_scorer``.
+
+    Called as ``scorer(estimator, X, y)``; scikit-learn's scorers share the
+    private base class ``_BaseScorer``.
+    """
+    from sklearn.metrics._scorer import _BaseScorer
+
+    return isinstance(obj, _BaseScorer)

@@ -13,6 +13,8 @@ from sklearn.preprocessing import StandardScaler
 
 from skdeepad import AutoEncoder, TunedThresholdDetector, all_detectors
 
+from ._params import fast_params
+
 
 @pytest.fixture(scope="module")
 def data():
@@ -300,3 +302,60 @@ def test_a_series_detector_needs_folds_of_consecutive_steps():
         TunedThresholdDetector(windowed, cv=2).fit(series, y)
     tuned = TunedThresholdDetector(windowed, cv=TimeSeriesSplit(3)).fit(series, y)
     assert np.all(tuned.predict(series)[spikes] == -1)
+
+
+@pytest.mark.parametrize(
+    "scoring",
+    ["f1", "precision", "recall", "accuracy", "balanced_accuracy", "matthews_corrcoef"],
+)
+def test_built_in_metrics_of_every_threshold_equal_scikit_learn_s(scoring):
+    """Computed at once from the confusion counts, equal to one call per threshold."""
+    from skdeepad.meta._threshold import _best_fraction, _metric
+
+    rng = np.random.default_rng(0)
+    for case in range(60):
+        n = int(rng.integers(2, 80))
+        ranks = rng.integers(0, 1 + n // (1 + case % 3), size=n) / n  # with ties
+        labels = np.where(rng.random(n) < rng.uniform(0.05, 0.6), -1, 1)
+        labels[0], labels[-1] = -1, 1  # both classes
+        metric = _metric(scoring)
+        once = _best_fraction(ranks, labels, metric, scoring)
+        each = _best_fraction(ranks, labels, metric)  # a callable: one call each
+        assert once == each, (case, once, each)
+
+
+def test_a_scorer_is_refused_clearly(data):
+    from sklearn.metrics import get_scorer, make_scorer
+
+    X, y = data
+    for scorer in (make_scorer(f1_score, pos_label=-1), get_scorer("f1")):
+        detector = TunedThresholdDetector(IsolationForest(), scoring=scorer)
+        with pytest.raises(ValueError, match="not a scorer.*pos_label=-1"):
+            detector.fit(X, y)
+
+
+def test_a_metric_s_nan_is_never_the_best():
+    from skdeepad.meta._threshold import _best_fraction
+
+    ranks, labels = np.array([0.0, 0.5, 0.9]), np.array([-1, 1, 1])
+
+    def nan_first(y_true, y_pred):
+        flagged = np.sum(y_pred == -1)
+        return np.nan if flagged == 1 else float(flagged)
+
+    assert _best_fraction(ranks, labels, nan_first) == (0.9, 3.0)
+    with pytest.raises(ValueError, match="NaN at every threshold"):
+        _best_fraction(ranks, labels, lambda y_true, y_pred: np.nan)
+
+
+def test_windows_of_a_sequence_detector_pass_through():
+    """3-D input (windows, steps, channels) goes to the inner detector as it is."""
+    from skdeepad import ConvAutoEncoder
+
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((40, 8, 2))
+    X[:4] += 6
+    y = np.r_[-np.ones(4, dtype=int), np.ones(36, dtype=int)]
+    inner = ConvAutoEncoder(**fast_params("ConvAutoEncoder"), random_state=0)
+    detector = TunedThresholdDetector(inner, cv=2).fit(X, y)
+    assert detector.predict(X).shape == (40,)

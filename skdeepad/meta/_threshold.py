@@ -14,6 +14,7 @@ from .._compat import (
     _fit_context,
     _num_samples,
     _safe_indexing,
+    is_scorer,
 )
 from .._config import DocLinkMixin
 from .._labels import check_partial_labels
@@ -45,6 +46,13 @@ _METRICS = {
 def _metric(scoring):
     """The callable ``metric(y_true, y_pred)`` that ``scoring`` names."""
     if callable(scoring):
+        if is_scorer(scoring):
+            raise ValueError(
+                "scoring takes a metric, called as scoring(y_true, y_pred) with "
+                "+1/-1 labels and predictions, not a scorer such as make_scorer "
+                "or get_scorer return (called with an estimator). Pass the metric "
+                "itself, e.g. functools.partial(f1_score, pos_label=-1)."
+            )
         return scoring
     from sklearn import metrics
 
@@ -93,7 +101,11 @@ class TunedThresholdDetector(
         The metric to maximise, of the labels +1/-1 and the predictions:
         "f1", "precision" or "recall" of the anomalies (-1 is the positive
         class), "balanced_accuracy", "accuracy", "matthews_corrcoef", or a
-        callable ``scoring(y_true, y_pred) -> float``, larger is better.
+        callable ``scoring(y_true, y_pred) -> float``, larger is better (a
+        metric such as ``functools.partial(fbeta_score, beta=2,
+        pos_label=-1)``, not a scorer of ``make_scorer``). A name is
+        computed for every threshold at once; a callable is called once per
+        distinct threshold, as many as the labelled samples.
 
     cv : int, cross-validation generator, iterable or "prefit", default=5
         An int is the number of folds of a
@@ -222,9 +234,9 @@ class TunedThresholdDetector(
         prefit = isinstance(self.cv, str)  # "prefit"
         if prefit:
             check_is_fitted(self.detector)
+        metric = _metric(self.scoring)
         if not np.any(labels == -1):
             return self._fit_without_anomalies(X, y, prefit)
-        metric = _metric(self.scoring)
         X = row_indexable(X)
         if prefit:
             self._check_label_counts(labels, 1, "")
@@ -237,7 +249,7 @@ class TunedThresholdDetector(
             scores = np.asarray(detector.score_samples(X), dtype=np.float64)
         labelled = labels[rows] != 0
         fraction, best_score = _best_fraction(
-            ranks[labelled], labels[rows][labelled], metric
+            ranks[labelled], labels[rows][labelled], metric, self.scoring
         )
         self.detector_ = detector
         self.offset_ = _offset_flagging(scores, fraction)
@@ -367,17 +379,62 @@ def _fractions_below(reference, scores):
     return np.searchsorted(np.sort(reference), scores, side="left") / len(reference)
 
 
-def _best_fraction(ranks, labels, metric):
+def _best_fraction(ranks, labels, metric, scoring=None):
     """The fraction of training scores below a sample that flags it, best by ``metric``.
 
     A sample is flagged (-1) when its rank is at most the fraction. The
     candidates are the distinct ranks, from the lowest; the first best (the
-    smallest fraction) wins. Returns ``(fraction, score)``.
+    smallest fraction) wins. Returns ``(fraction, score)``. A built-in
+    ``scoring`` (its name) is computed for every candidate at once, equal to
+    ``metric``'s values; a callable is called once per candidate.
     """
     candidates = np.unique(ranks)
-    values = [metric(labels, np.where(ranks <= rank, -1, 1)) for rank in candidates]
-    best = int(np.argmax(values))
+    values = _metric_of_every_candidate(scoring, candidates, ranks, labels)
+    if values is None:
+        values = [metric(labels, np.where(ranks <= rank, -1, 1)) for rank in candidates]
+    values = np.asarray(values, dtype=np.float64)
+    if np.all(np.isnan(values)):
+        raise ValueError("scoring returned NaN at every threshold tried.")
+    best = int(np.nanargmax(values))  # a NaN is no best
     return float(candidates[best]), float(values[best])
+
+
+def _metric_of_every_candidate(scoring, candidates, ranks, labels):
+    """The built-in metric ``scoring`` of flagging ``ranks <= c``, for each c.
+
+    From the confusion counts of every candidate at once, by the formulas
+    scikit-learn's metrics use on them, so the values equal theirs exactly
+    (the counts are integers). None for a callable, or labels of one class.
+    """
+    if not isinstance(scoring, str):
+        return None
+    anomalous = labels[np.argsort(ranks, kind="stable")] == -1
+    n, positives = len(labels), int(anomalous.sum())
+    negatives = n - positives
+    if positives == 0 or negatives == 0:
+        return None
+    flagged = np.searchsorted(np.sort(ranks), candidates, side="right")
+    tp = np.cumsum(anomalous)[flagged - 1].astype(np.float64)
+    fp = flagged - tp
+    tn = negatives - fp
+    flagged = flagged.astype(np.float64)
+    if scoring == "f1":
+        return 2 * tp / (positives + flagged)
+    if scoring == "precision":
+        return tp / flagged
+    if scoring == "recall":
+        return tp / positives
+    if scoring == "accuracy":
+        return (tp + tn) / n
+    if scoring == "balanced_accuracy":
+        return (tp / positives + tn / negatives) / 2
+    # matthews_corrcoef
+    cov_true_pred = (tp + tn) * n - (positives * flagged + negatives * (n - flagged))
+    cov_pred = n**2 - (flagged**2 + (n - flagged) ** 2)
+    cov_true = n**2 - float(positives**2 + negatives**2)
+    product = cov_pred * cov_true
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(product == 0, 0.0, cov_true_pred / np.sqrt(product))
 
 
 def _offset_flagging(scores, fraction):

@@ -30,6 +30,7 @@ def validate_passed_through(estimator, X, *, min_samples):
         accept_sparse=True,
         ensure_all_finite=False,
         dtype=None,
+        allow_nd=True,  # a sequence detector's (windows, steps, channels)
         ensure_min_samples=min_samples,
     )
     validate_data(estimator, X, skip_check_array=True)
