@@ -359,3 +359,19 @@ def test_windows_of_a_sequence_detector_pass_through():
     inner = ConvAutoEncoder(**fast_params("ConvAutoEncoder"), random_state=0)
     detector = TunedThresholdDetector(inner, cv=2).fit(X, y)
     assert detector.predict(X).shape == (40,)
+
+
+def test_a_threshold_flagging_every_sample_warns():
+    class Inverted(BaseEstimator):  # ranks the anomalies as the most normal
+        def fit(self, X, y=None):
+            return self
+
+        def score_samples(self, X):
+            return np.abs(X[:, 0])
+
+    rng = np.random.default_rng(2)
+    X = np.r_[rng.normal(size=(40, 1)), rng.normal(8, 1, size=(6, 1))]
+    y = np.r_[np.ones(40, dtype=int), -np.ones(6, dtype=int)]
+    with pytest.warns(UserWarning, match="flags every training sample"):
+        tuned = TunedThresholdDetector(Inverted(), cv=2).fit(X, y)
+    assert tuned.contamination_ == 1.0

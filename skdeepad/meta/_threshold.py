@@ -255,6 +255,14 @@ class TunedThresholdDetector(
         self.offset_ = _offset_flagging(scores, fraction)
         self.contamination_ = float(np.mean(scores < self.offset_))
         self.best_score_ = best_score
+        if self.contamination_ == 1.0:
+            warn_at_caller(
+                f"{type(self).__name__}: the tuned threshold flags every training "
+                f"sample ({self.scoring!r} {best_score:.3g}): no threshold on the "
+                "held-out scores did better, which happens when they rank the "
+                "labelled anomalies as normal. Check the detector (more epochs, "
+                "another detector) before using its predictions."
+            )
         return self
 
     def _fit_without_anomalies(self, X, y, prefit):
