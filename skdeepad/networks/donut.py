@@ -92,6 +92,7 @@ def build_donut(
 
 def gaussian_log_density(x, mean, std):
     """``log N(x | mean, std^2)``, value by value, on Keras tensors."""
+    mean, std = (ops.convert_to_tensor(v, dtype=x.dtype) for v in (mean, std))
     return (
         -0.5 * math.log(2 * math.pi) - ops.log(std) - 0.5 * ops.square((x - mean) / std)
     )
@@ -134,7 +135,9 @@ class DonutTrainer(keras.Model):
         z_mean, z_std = self.network.get_layer("encoder")(x, training=training)
         z = z_mean
         if training:
-            noise = keras.random.normal(ops.shape(z_mean), seed=self.seed_generator)
+            noise = keras.random.normal(
+                ops.shape(z_mean), dtype=z_mean.dtype, seed=self.seed_generator
+            )
             z = z_mean + z_std * noise
         x_mean, x_std = self.network.get_layer("decoder")(z, training=training)
         return x, ops.cast(kept, x.dtype), x_mean, x_std, z, z_mean, z_std

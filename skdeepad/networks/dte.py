@@ -129,7 +129,8 @@ class DiffusionTimeTrainer(keras.Model):
             (n_rows,), 0, self.n_steps, dtype="int32", seed=self.seed_generator
         )
         eps = keras.random.normal(ops.shape(x), dtype=x.dtype, seed=self.seed_generator)
-        sigma = ops.expand_dims(ops.take(ops.convert_to_tensor(self._noise), t), -1)
+        noise = ops.convert_to_tensor(self._noise, dtype=x.dtype)  # any dtype policy
+        sigma = ops.expand_dims(ops.take(noise, t), -1)
         logits = self.network(x + sigma * eps, training=training)
         bins = ops.minimum((t * self.n_bins) // self.n_steps, self.n_bins - 1)
         return logits, bins

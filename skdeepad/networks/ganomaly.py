@@ -144,6 +144,7 @@ class GANomalyTrainer(keras.Model):
 
     def _generator_loss(self, x, training):
         x_hat, z, z_hat = self.generator(x, training=training)
+        x = ops.cast(x, x_hat.dtype)  # the input, as the layers saw it
         _, real_features = self.discriminator(x, training=training)
         _, fake_features = self.discriminator(x_hat, training=training)
         w_adv, w_con, w_enc = self._loss_weights

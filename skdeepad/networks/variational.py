@@ -37,10 +37,13 @@ class GaussianSampling(keras.layers.Layer):
     def call(self, inputs, training=False):
         mean, log_var = inputs
         kl = 0.5 * ops.sum(ops.exp(log_var) + ops.square(mean) - 1.0 - log_var, axis=-1)
-        self.add_loss(self.kl_weight * ops.mean(kl))
+        # in floatx, as Keras sums the losses (kl is half under mixed precision)
+        self.add_loss(ops.cast(self.kl_weight * ops.mean(kl), keras.config.floatx()))
         if not training:
             return mean
-        eps = keras.random.normal(ops.shape(mean), seed=self.seed_generator)
+        eps = keras.random.normal(
+            ops.shape(mean), dtype=mean.dtype, seed=self.seed_generator
+        )
         return mean + ops.exp(0.5 * log_var) * eps
 
     def compute_output_shape(self, input_shape):

@@ -22,11 +22,13 @@ class Donut(BaseLabelledDetector, BaseSequenceDetector):
     low-dimensional code, the decoder maps a code to a Gaussian (mean and
     standard deviation) over every value of the window. It is trained on the
     *modified* ELBO: values that are missing (NaN) or belong to known
-    anomalies are left out of the reconstruction term, the prior term is
-    weighted by the fraction of values kept, and a small fraction of the
-    observed values is dropped at random in every step (missing data
-    injection), so that the model learns to reconstruct normal patterns from
-    incomplete windows.
+    anomalies are left out of the reconstruction term, the code's KL term
+    (``log p(z) - log q(z | x)``) is weighted by the fraction of values kept
+    (the paper weights ``log p(z)`` alone; weighting both keeps a window
+    with no value kept from rewarding an ever wider ``q``), and a small
+    fraction of the observed values is dropped at random in every step
+    (missing data injection), so that the model learns to reconstruct normal
+    patterns from incomplete windows.
 
     At scoring, the missing values of a window are first imputed by
     ``n_mcmc`` rounds of reconstruction (the paper's MCMC imputation, with

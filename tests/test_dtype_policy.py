@@ -1,0 +1,46 @@
+"""Every deep detector under a global Keras dtype policy other than float32.
+
+A user who set ``keras.config.set_floatx("float64")`` or the
+``mixed_float16`` dtype policy for other models fits skdeepad's detectors too: the
+custom training steps must not mix dtypes (a TensorFlow error), and DAGMM's
+Cholesky must not run in half precision.
+"""
+
+import warnings
+
+import keras
+import numpy as np
+import pytest
+
+from skdeepad import all_detectors
+from skdeepad.core import BaseDetector
+
+from ._params import fast_params
+
+DEEP = [(name, cls) for name, cls in all_detectors() if issubclass(cls, BaseDetector)]
+
+
+@pytest.fixture(params=["float64", "mixed_float16"])
+def policy(request):
+    floatx, before = keras.config.floatx(), keras.config.dtype_policy()
+    if request.param == "float64":
+        keras.config.set_floatx("float64")  # the policy follows floatx
+    keras.config.set_dtype_policy(request.param)
+    try:
+        yield request.param
+    finally:
+        keras.config.set_floatx(floatx)
+        keras.config.set_dtype_policy(before)
+
+
+@pytest.mark.parametrize("name, cls", DEEP, ids=[name for name, _ in DEEP])
+def test_detectors_fit_and_score_under_the_policy(name, cls, policy):
+    if name == "GANomaly" and keras.backend.backend() != "tensorflow":
+        pytest.skip("GANomaly trains on TensorFlow only")
+    X = np.random.default_rng(0).standard_normal((60, 6))
+    detector = cls(**fast_params(name), random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # DevNet and DeepSAD without labels
+        scores = detector.fit(X).score_samples(X)
+    assert scores.dtype == np.float64
+    assert np.all(np.isfinite(scores))
