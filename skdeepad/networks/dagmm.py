@@ -205,9 +205,7 @@ class DAGMMTrainer(keras.Model):
     ):
         """The reconstruction error, weighted energy and covariance penalty."""
         # in floatx: a Cholesky in half precision fails (mixed precision)
-        x, x_hat, z, gamma = (
-            ops.cast(v, keras.config.floatx()) for v in (x, *y_pred)
-        )
+        x, x_hat, z, gamma = (ops.cast(v, keras.config.floatx()) for v in (x, *y_pred))
         phi, mu, cov = mixture_parameters(z, gamma)
         penalty = ops.sum(1.0 / ops.diagonal(cov, axis1=-2, axis2=-1))
         return (
