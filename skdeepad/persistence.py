@@ -303,30 +303,41 @@ def _skops_loads(data, where):
     raise ValueError(f"Refusing to load {where}: {refused}")
 
 
-def _map(value, leaf, where):
+def _map(value, leaf, where, memo=None):
     """Copy ``value``, descending into containers and estimators, with ``leaf``
-    applied to every object met (``where`` names its place)."""
+    applied to every object met (``where`` names its place).
+
+    An object met twice is copied once, so the copy shares it where the
+    original does (a prefit detector that is also the fitted one: one
+    network in the file, one object after loading).
+    """
     from sklearn.base import BaseEstimator
 
-    value = leaf(value, where)
+    memo = {} if memo is None else memo
+    if id(value) in memo:
+        return memo[id(value)][1]
+    original, value = value, leaf(value, where)
+
+    def inner(item, at):
+        return _map(item, leaf, at, memo)
+
     if type(value) is np.ndarray and value.dtype == object:  # a boosting's trees
         copy = np.empty(value.shape, dtype=object)
         for index in np.ndindex(value.shape):
-            copy[index] = _map(
-                value[index], leaf, f"{where}[{', '.join(map(str, index))}]"
-            )
-        return copy
-    if type(value) in (list, tuple):
-        return type(value)(_map(v, leaf, f"{where}[{i}]") for i, v in enumerate(value))
-    if type(value) is dict:
-        return {k: _map(v, leaf, f"{where}[{k!r}]") for k, v in value.items()}
-    if isinstance(value, BaseEstimator):
+            copy[index] = inner(value[index], f"{where}[{', '.join(map(str, index))}]")
+    elif type(value) in (list, tuple):
+        copy = type(value)(inner(v, f"{where}[{i}]") for i, v in enumerate(value))
+    elif type(value) is dict:
+        copy = {k: inner(v, f"{where}[{k!r}]") for k, v in value.items()}
+    elif isinstance(value, BaseEstimator):
         copy = type(value).__new__(type(value))
-        copy.__dict__.update(
-            (k, _map(v, leaf, f"{where}.{k}")) for k, v in vars(value).items()
-        )
-        return copy
-    return value
+        memo[id(original)] = (original, copy)  # before its attributes: cycles
+        attributes = vars(value).items()
+        copy.__dict__.update((k, inner(v, f"{where}.{k}")) for k, v in attributes)
+    else:
+        copy = value
+    memo[id(original)] = (original, copy)  # the original kept: its id stays its
+    return copy
 
 
 def _trusted_detectors():

@@ -478,3 +478,23 @@ def test_a_missing_entry_is_a_clear_error(saved, suffix, message):
                 archive.writestr(name, data)
     with pytest.raises(ValueError, match=message):
         load(saved)
+
+
+def test_an_object_met_twice_is_saved_once_and_loads_shared(tmp_path):
+    """A prefit TunedThresholdDetector's detector is its detector_."""
+    from skdeepad import TunedThresholdDetector
+
+    y = np.ones(len(X_GOOD), dtype=int)
+    y[:4] = -1
+    tuned = TunedThresholdDetector(fitted("AutoEncoder"), cv="prefit").fit(X_GOOD, y)
+    path = tmp_path / "d.zip"
+    tuned.save(path)
+    with zipfile.ZipFile(path) as archive:
+        assert [n for n in archive.namelist() if n.startswith("networks/")] == [
+            "networks/0.keras"
+        ]
+    loaded = load(path)
+    assert loaded.detector is loaded.detector_
+    np.testing.assert_array_equal(
+        loaded.score_samples(X_GOOD), tuned.score_samples(X_GOOD)
+    )
