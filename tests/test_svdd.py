@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from skdeepad import DeepSVDD
+from skdeepad import DeepSAD, DeepSVDD, networks
 
 
 @pytest.fixture(scope="module")
@@ -14,16 +14,71 @@ def _codes(det, X):
     return det.network_.get_layer("encoder").predict(Z, verbose=0)
 
 
+def _pushed(mean):
+    """Deep SVDD's centre rule: no coordinate within 0.1 of zero."""
+    return np.where(np.abs(mean) < 0.1, np.where(mean < 0, -0.1, 0.1), mean)
+
+
 def test_center_is_the_mean_initial_code_pushed_away_from_zero(X):
     # A vanishing learning rate keeps the network at its initialisation.
     det = DeepSVDD(
-        hidden_units=(8, 16), epochs=1, learning_rate=1e-12, random_state=0
+        hidden_units=(8, 16),
+        epochs=1,
+        learning_rate=1e-12,
+        early_stopping=False,  # every row trains
+        random_state=0,
     ).fit(X)
     mean = _codes(det, X).mean(axis=0)
-    expected = np.where(np.abs(mean) < 0.1, np.where(mean < 0, -0.1, 0.1), mean)
-    np.testing.assert_allclose(det.center_, expected, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(det.center_, _pushed(mean), rtol=1e-4, atol=1e-6)
     assert np.any(np.abs(mean) < 0.1)  # the rule was exercised
     assert np.all(np.abs(det.center_) >= 0.1)
+
+
+@pytest.mark.parametrize(
+    "cls, params",
+    [
+        (DeepSVDD, {"objective": "one-class"}),
+        (DeepSVDD, {"objective": "soft-boundary"}),
+        (DeepSAD, {}),
+    ],
+)
+def test_center_and_radius_leave_out_the_validation_rows(X, monkeypatch, cls, params):
+    # The rows held out for early stopping only measure the loss: the centre
+    # (and the soft boundary's radius) come from the training rows.
+    splits = []
+    split = cls._split
+
+    def spy(self, *args):
+        splits.append(split(self, *args))
+        return splits[-1]
+
+    monkeypatch.setattr(cls, "_split", spy)
+    radius_rows = []
+
+    class RadiusSpy(networks.RadiusUpdate):
+        def __init__(self, X, nu):
+            radius_rows.append(X)
+            super().__init__(X, nu)
+
+    monkeypatch.setattr(networks, "RadiusUpdate", RadiusSpy)
+    det = cls(
+        hidden_units=(8, 16),
+        **params,
+        epochs=10,
+        learning_rate=1e-12,  # the network stays at its initialisation
+        random_state=0,
+    ).fit(X)
+    ((train, validation),) = splits
+    assert len(validation) == 20
+    codes = _codes(det, X)
+    expected = _pushed(codes[train].mean(axis=0))
+    np.testing.assert_allclose(det.center_, expected, rtol=1e-4, atol=1e-6)
+    assert not np.allclose(det.center_, _pushed(codes.mean(axis=0)), rtol=1e-4)
+    if params.get("objective") == "soft-boundary":
+        # the radius is a quantile of the training rows
+        (rows,) = radius_rows
+        Z = det.scaler_.transform(X[train]).astype(np.float32)
+        np.testing.assert_array_equal(rows, Z)
 
 
 def test_network_has_no_bias_and_no_offset(X):

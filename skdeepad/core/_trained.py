@@ -135,15 +135,17 @@ class BaseDeepDetector(BaseDetector):
         return self._train(network, X, y, rng)
 
     # --------------------------------------------------------------- training
-    def _train(self, model, X, y, rng, *, loss=None, callbacks=()):
+    def _train(self, model, X, y, rng, *, loss=None, callbacks=(), split=None):
         """Run the shared Keras training loop on ``model``.
 
-        Splits off the early-stopping validation set, trains on
+        Splits off the early-stopping validation set (or takes ``split``, the
+        ``(train, validation)`` rows of :meth:`_split`, for a detector that
+        initialises its network from the training rows alone), trains on
         ``_training_data`` with ``loss`` (default: the class's ``_loss``) and
         the extra ``callbacks``, and returns ``{"history_": ...,
         "n_iter_": ...}``. Raises ValueError when the loss diverges.
         """
-        train, validation = self._split(len(X), y, rng)
+        train, validation = split or self._split(len(X), y, rng)
         inputs, targets = self._training_data(X[train], _take(y, train))
         batches = self._batches(
             inputs,

@@ -24,8 +24,9 @@ class DeepSAD(HypersphereMixin, BaseLabelledDetector):
     the squared distance to the centre. Without labels (``y=None`` or all
     zeros) it is exactly :class:`DeepSVDD` with the one-class objective.
 
-    The centre is the mean code of the samples not labelled anomalous under
-    the initial network. The network has no bias and the centre no
+    The centre is the mean code, under the initial network, of the training
+    samples not labelled anomalous (the rows held out for early stopping
+    excluded). The network has no bias and the centre no
     coordinate near 0, which prevents the collapse to a constant map.
 
     Parameters
@@ -150,6 +151,11 @@ class DeepSAD(HypersphereMixin, BaseLabelledDetector):
     def _fit_network(self, network, X, y, rng):
         from ..networks import DeepSADLoss
 
-        center = initial_center(network, X[y >= 0])
-        fitted = self._train(network, X, y, rng, loss=DeepSADLoss(self.eta))
+        # the centre comes from the training rows alone, as in DeepSVDD
+        split = self._split(len(X), y, rng)
+        train = split[0][y[split[0]] >= 0]
+        center = initial_center(network, X[train])
+        fitted = self._train(
+            network, X, y, rng, loss=DeepSADLoss(self.eta), split=split
+        )
         return {**fitted, "center_": center.astype(np.float64)}

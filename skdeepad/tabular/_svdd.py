@@ -62,9 +62,10 @@ class DeepSVDD(HypersphereMixin, BaseDeepDetector):
     Deep SVDD trains a network to map the training data into a hypersphere of
     minimum volume around a centre ``c``: the one-class objective minimises
     the mean squared distance ``||phi(x) - c||^2``. The centre is the mean
-    code of the training data under the initial network, fixed before
-    training. The anomaly score is the squared distance to the centre (minus
-    the squared radius for the soft-boundary objective).
+    code of the training rows under the initial network (not the rows held
+    out for early stopping), fixed before training. The anomaly score is the
+    squared distance to the centre (minus the squared radius for the
+    soft-boundary objective).
 
     Deep SVDD's known failure is the collapse to a constant map, every input
     sent to ``c``. It is prevented as in the paper: no layer has a bias, batch
@@ -204,12 +205,18 @@ class DeepSVDD(HypersphereMixin, BaseDeepDetector):
     def _fit_network(self, network, X, y, rng):
         from ..networks import RadiusUpdate, SoftBoundaryLoss
 
-        center = initial_center(network, X)
+        # the centre and the radius come from the training rows alone: the
+        # early-stopping validation rows only measure the loss
+        split = self._split(len(X), y, rng)
+        center = initial_center(network, X[split[0]])
         distance = network.get_layer("distance")
         if self.objective == "soft-boundary":
-            loss, callbacks = SoftBoundaryLoss(self.nu), [RadiusUpdate(X, self.nu)]
+            radius_update = RadiusUpdate(X[split[0]], self.nu)
+            loss, callbacks = SoftBoundaryLoss(self.nu), [radius_update]
         else:
             loss, callbacks = SoftBoundaryLoss(1.0), []
-        fitted = self._train(network, X, y, rng, loss=loss, callbacks=callbacks)
+        fitted = self._train(
+            network, X, y, rng, loss=loss, callbacks=callbacks, split=split
+        )
         radius = float(np.asarray(distance.radius))
         return {**fitted, "center_": center.astype(np.float64), "radius_": radius}
