@@ -375,3 +375,23 @@ def test_a_threshold_flagging_every_sample_warns():
     with pytest.warns(UserWarning, match="flags every training sample"):
         tuned = TunedThresholdDetector(Inverted(), cv=2).fit(X, y)
     assert tuned.contamination_ == 1.0
+
+
+def test_groups_reach_a_group_splitter(data):
+    from sklearn.model_selection import GroupKFold
+
+    X, y = data
+    groups = np.arange(len(X)) % 8  # eight machines, say
+    splitter = GroupKFold(n_splits=4)
+    by_groups = TunedThresholdDetector(_forest(), cv=splitter).fit(X, y, groups=groups)
+    folds = list(splitter.split(X, y, groups))
+    by_folds = TunedThresholdDetector(_forest(), cv=folds).fit(X, y)
+    assert by_groups.offset_ == by_folds.offset_
+    assert by_groups.best_score_ == by_folds.best_score_
+    with pytest.raises(ValueError, match="groups"):  # scikit-learn's own error
+        TunedThresholdDetector(_forest(), cv=splitter).fit(X, y)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        TunedThresholdDetector(_forest(), cv=splitter).fit(X, y, groups=groups[:-1])
+    prefit = TunedThresholdDetector(_forest().fit(X), cv="prefit")
+    with pytest.raises(ValueError, match="takes no groups"):
+        prefit.fit(X, y, groups=groups)

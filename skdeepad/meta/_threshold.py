@@ -5,7 +5,11 @@ from numbers import Integral
 
 import numpy as np
 from sklearn.base import BaseEstimator, OutlierMixin, clone
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import (
+    check_consistent_length,
+    check_is_fitted,
+    column_or_1d,
+)
 
 from .._compat import (
     HasMethods,
@@ -212,7 +216,7 @@ class TunedThresholdDetector(
 
     @_fit_context(prefer_skip_nested_validation=False)
     @atomic_fit
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, *, groups=None):
         """Fit the detector and tune its threshold on the labels ``y``.
 
         Parameters
@@ -223,6 +227,12 @@ class TunedThresholdDetector(
             -1 a known anomaly, +1 a known normal sample, 0 unlabelled.
             Without any -1 (or None), the threshold is not tuned: it is the
             inner detector's own, with a ``UserWarning``.
+        groups : array-like of shape (n_samples,), default=None
+            Each sample's group, for a ``cv`` that splits by group (such as
+            :class:`~sklearn.model_selection.GroupKFold`), so that the
+            samples of one group (a machine, a patient) are never both fitted
+            on and held out. An int ``cv`` (a stratified split) does not use
+            it; ``cv="prefit"`` refuses it.
 
         Returns
         -------
@@ -234,6 +244,15 @@ class TunedThresholdDetector(
         prefit = isinstance(self.cv, str)  # "prefit"
         if prefit:
             check_is_fitted(self.detector)
+            if groups is not None:
+                raise ValueError(
+                    f"{type(self).__name__}(cv='prefit') splits no folds, so it "
+                    "takes no groups; pass groups with a cv that splits by "
+                    "group, such as GroupKFold."
+                )
+        elif groups is not None:
+            groups = column_or_1d(groups, warn=True)
+            check_consistent_length(labels, groups)
         metric = _metric(self.scoring)
         if not np.any(labels == -1):
             return self._fit_without_anomalies(X, y, prefit)
@@ -244,7 +263,7 @@ class TunedThresholdDetector(
             scores = np.asarray(detector.score_samples(X), dtype=np.float64)
             ranks, rows = _fractions_below(scores, scores), np.arange(len(labels))
         else:
-            ranks, rows = self._held_out_fractions(X, y, labels)
+            ranks, rows = self._held_out_fractions(X, y, labels, groups)
             detector = clone(self.detector).fit(X, y)
             scores = np.asarray(detector.score_samples(X), dtype=np.float64)
         labelled = labels[rows] != 0
@@ -300,7 +319,7 @@ class TunedThresholdDetector(
                     "cv=TimeSeriesSplit(...) or cv='prefit'."
                 )
 
-    def _held_out_fractions(self, X, y, labels):
+    def _held_out_fractions(self, X, y, labels, groups):
         """Each held-out sample's fraction of its fold's training scores below it.
 
         Returns the fractions and the rows they belong to.
@@ -309,12 +328,12 @@ class TunedThresholdDetector(
 
         cv = check_cv(self.cv, labels, classifier=True)
         if isinstance(self.cv, Integral):  # stratified: one of each per fold
-            n_splits = cv.get_n_splits(X, labels)
+            n_splits = cv.get_n_splits(X, labels, groups)
             self._check_label_counts(labels, n_splits, ", one per fold of cv")
         else:
             self._check_label_counts(labels, 1, "")
         ranks, rows = [], []
-        for train, test in cv.split(X, labels):
+        for train, test in cv.split(X, labels, groups):
             if self._rows_are_steps:
                 self._check_consecutive(train, test)
             X_train = _safe_indexing(X, train)
