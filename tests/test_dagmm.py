@@ -145,3 +145,20 @@ def test_a_covariance_gone_nan_is_reported_as_divergence():
     with pytest.raises(ValueError, match="DAGMM diverged.*standardize=True"):
         detector.fit(X)
     assert not hasattr(detector, "offset_")
+
+
+def test_training_loss_sums_the_squared_error_over_the_features():
+    # The paper's reconstruction term: ||x - x_hat||^2 per sample, averaged
+    # over the batch (a mean over the features too would weigh it 1/d).
+    from skdeepad.networks import DAGMMTrainer, build_dagmm
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(40, 5)).astype("float32")
+    network = build_dagmm(5, hidden_units=(4, 1), estimation_units=(3,))
+    trainer = DAGMMTrainer(network, energy_weight=0.0, covariance_weight=0.0)
+    outputs = network(x)
+    loss = keras.ops.convert_to_numpy(trainer.compute_loss(x, y_pred=outputs))
+    x_hat = keras.ops.convert_to_numpy(outputs[0])
+    np.testing.assert_allclose(
+        loss, np.mean(np.sum((x - x_hat) ** 2, axis=1)), rtol=1e-5
+    )

@@ -176,10 +176,11 @@ def mixture_energy(z, phi, mu, cov):
 class DAGMMTrainer(keras.Model):
     """Train a DAGMM network end to end on its mixture objective.
 
-    The loss of a batch is ``mean((x - x_hat)^2) + energy_weight *
-    mean(energy) + covariance_weight * sum_k sum_j 1 / cov_k[j, j]``, the
-    mixture being estimated from the batch's ``z`` and ``gamma``
-    (:func:`mixture_parameters`). Every backend.
+    The loss of a batch is the paper's, ``mean(||x - x_hat||^2) +
+    energy_weight * mean(energy) + covariance_weight * sum_k sum_j 1 /
+    cov_k[j, j]`` (each sample's squared error summed over its features,
+    then averaged over the batch), the mixture being estimated from the
+    batch's ``z`` and ``gamma`` (:func:`mixture_parameters`). Every backend.
 
     Parameters
     ----------
@@ -209,7 +210,7 @@ class DAGMMTrainer(keras.Model):
         phi, mu, cov = mixture_parameters(z, gamma)
         penalty = ops.sum(1.0 / ops.diagonal(cov, axis1=-2, axis2=-1))
         return (
-            ops.mean(ops.square(ops.subtract(x, x_hat)))
+            ops.mean(ops.sum(ops.square(ops.subtract(x, x_hat)), axis=-1))
             + self.energy_weight * ops.mean(mixture_energy(z, phi, mu, cov))
             + self.covariance_weight * penalty
         )

@@ -21,9 +21,10 @@ class DAGMM(BaseDeepDetector):
     cosine similarity between the sample and its reconstruction form the
     sample's features ``z``. An estimation network predicts each sample's
     memberships of ``n_components`` Gaussians from ``z``. Both are trained
-    end to end on the reconstruction error plus ``energy_weight`` times the
-    samples' energy under the mixture estimated from the batch's memberships,
-    plus ``covariance_weight`` times the sum of the inverse variances (which
+    end to end on the squared reconstruction error (summed over the
+    features, as in the paper) plus ``energy_weight`` times the samples'
+    energy under the mixture estimated from the batch's memberships, plus
+    ``covariance_weight`` times the sum of the inverse variances (which
     keeps a component from collapsing onto a point). After training, the
     mixture's weights, means and covariances are estimated once from the
     whole training set. The anomaly score of a sample is its energy, ``-log
