@@ -119,3 +119,26 @@ def test_soft_boundary_keeps_about_nu_outside(X):
     np.testing.assert_allclose(
         -det.score_samples(X), distance - det.radius_**2, rtol=1e-3, atol=1e-5
     )
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_soft_boundary_radius_is_that_of_the_fitted_network(X, early_stopping):
+    # 3 epochs, before the radius's warm-up (10): it was left at 0, as it was
+    # when early stopping restored an epoch before the warm-up.
+    det = DeepSVDD(
+        hidden_units=(8, 4),
+        objective="soft-boundary",
+        nu=0.2,
+        epochs=3,
+        early_stopping=early_stopping,
+        random_state=0,
+    ).fit(X)
+    squared = np.sum((_codes(det, X) - det.center_) ** 2, axis=1)
+    if not early_stopping:  # every row trains
+        expected = np.sqrt(np.quantile(squared, 1 - det.nu))
+        np.testing.assert_allclose(det.radius_, expected, rtol=1e-4)
+    assert det.radius_ > 0
+    np.testing.assert_allclose(
+        -det.score_samples(X), squared - det.radius_**2, rtol=1e-3, atol=1e-5
+    )
+    assert np.mean(squared > det.radius_**2) == pytest.approx(0.2, abs=0.06)

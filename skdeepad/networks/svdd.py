@@ -96,6 +96,8 @@ class RadiusUpdate(keras.callbacks.Callback):
 
     Called after every epoch from ``warmup`` epochs on (Ruff et al. fix the
     radius during the first epochs, then solve for it between epochs).
+    :meth:`solve` sets it for any weights, such as those early stopping
+    restores at the end of training.
     """
 
     def __init__(self, X, nu, warmup=10):
@@ -105,12 +107,13 @@ class RadiusUpdate(keras.callbacks.Callback):
         self.warmup = warmup
 
     def on_epoch_end(self, epoch, logs=None):
-        if epoch + 1 < self.warmup:
-            return
-        distance = self.model.get_layer("distance")
-        codes = self.model.get_layer("encoder").predict(
-            self.X, batch_size=8192, verbose=0
-        )
+        if epoch + 1 >= self.warmup:
+            self.solve(self.model)
+
+    def solve(self, model):
+        """Set the radius of ``model`` (a Deep SVDD network) for its weights."""
+        distance = model.get_layer("distance")
+        codes = model.get_layer("encoder").predict(self.X, batch_size=8192, verbose=0)
         center = keras.ops.convert_to_numpy(distance.center)
         squared = np.sum((codes - center) ** 2, axis=1)
         distance.radius.assign(float(np.sqrt(np.quantile(squared, 1 - self.nu))))

@@ -85,7 +85,8 @@ class DeepSVDD(HypersphereMixin, BaseDeepDetector):
         "soft-boundary" learns a radius ``R`` too and penalises only the
         distances beyond it: ``R^2 + mean(max(0, ||phi(x) - c||^2 - R^2)) /
         nu``; ``R`` is set between epochs to the ``1 - nu`` quantile of the
-        training distances, from epoch 10 on.
+        training distances, from epoch 10 on, and once more for the weights
+        kept at the end of training.
 
     nu : float, default=0.1
         The soft-boundary objective's bound on the fraction of training
@@ -114,7 +115,9 @@ class DeepSVDD(HypersphereMixin, BaseDeepDetector):
         The centre ``c`` of the hypersphere, in code space.
 
     radius_ : float
-        The radius ``R`` of the soft-boundary objective; 0 for "one-class".
+        The radius ``R`` of the soft-boundary objective, the ``1 - nu``
+        quantile of the training rows' distances to the centre under the
+        fitted network; 0 for "one-class".
 
     %(training_attributes)s
 
@@ -218,5 +221,9 @@ class DeepSVDD(HypersphereMixin, BaseDeepDetector):
         fitted = self._train(
             network, X, y, rng, loss=loss, callbacks=callbacks, split=split
         )
+        if self.objective == "soft-boundary":
+            # the radius of the weights kept: early stopping restores the best
+            # epoch's weights with that epoch's radius, 0 before the warm-up
+            radius_update.solve(network)
         radius = float(np.asarray(distance.radius))
         return {**fitted, "center_": center.astype(np.float64), "radius_": radius}
