@@ -40,6 +40,7 @@ def test_center_is_the_mean_initial_code_pushed_away_from_zero(X):
         (DeepSVDD, {"objective": "one-class"}),
         (DeepSVDD, {"objective": "soft-boundary"}),
         (DeepSAD, {}),
+        (DeepSAD, {"labelled": True}),  # and the labelled anomalies
     ],
 )
 def test_center_and_radius_leave_out_the_validation_rows(X, monkeypatch, cls, params):
@@ -61,15 +62,23 @@ def test_center_and_radius_leave_out_the_validation_rows(X, monkeypatch, cls, pa
             super().__init__(X, nu)
 
     monkeypatch.setattr(networks, "RadiusUpdate", RadiusSpy)
+    params = dict(params)
+    y = None
+    if params.pop("labelled", False):
+        y = np.zeros(len(X), dtype=int)
+        y[:30] = -1  # 30 labelled anomalies, 3 of them held out
     det = cls(
         hidden_units=(8, 16),
         **params,
         epochs=10,
         learning_rate=1e-12,  # the network stays at its initialisation
         random_state=0,
-    ).fit(X)
+    ).fit(X, y)
     ((train, validation),) = splits
     assert len(validation) == 20
+    if y is not None:
+        assert np.sum(y[train] == -1) == 27
+        train = train[y[train] >= 0]
     codes = _codes(det, X)
     expected = _pushed(codes[train].mean(axis=0))
     np.testing.assert_allclose(det.center_, expected, rtol=1e-4, atol=1e-6)

@@ -395,3 +395,35 @@ def test_groups_reach_a_group_splitter(data):
     prefit = TunedThresholdDetector(_forest().fit(X), cv="prefit")
     with pytest.raises(ValueError, match="takes no groups"):
         prefit.fit(X, y, groups=groups)
+    # a stratified split would ignore them: refused, not leaked
+    with pytest.raises(ValueError, match="ignores groups.*StratifiedGroupKFold"):
+        TunedThresholdDetector(_forest(), cv=4).fit(X, y, groups=groups)
+    with pytest.raises(ValueError, match="groups must be 1-D"):
+        TunedThresholdDetector(_forest(), cv=splitter).fit(X, y, groups=groups[:, None])
+
+
+@pytest.mark.parametrize("routing", [False, True])
+def test_an_outer_search_s_groups_reach_only_a_group_splitter(data, routing):
+    # With metadata routing on, the outer search's groups go to this
+    # detector's fit only when its own cv splits by group (as RFECV's do).
+    import sklearn
+    from sklearn.model_selection import GroupKFold, KFold
+
+    X, y = data
+    rows = np.random.RandomState(0).permutation(len(X))
+    X, y, groups = X[rows], y[rows], np.arange(len(X)) % 6
+    assert not hasattr(TunedThresholdDetector, "set_fit_request")
+    with sklearn.config_context(enable_metadata_routing=routing):
+        for inner in [KFold(4), GroupKFold(3)]:
+            search = GridSearchCV(
+                TunedThresholdDetector(_forest(), cv=inner),
+                {"scoring": ["f1", "recall"]},
+                cv=GroupKFold(2),
+                scoring="roc_auc",
+            )
+            if routing or isinstance(inner, KFold):
+                search.fit(X, y, groups=groups)
+                assert search.best_score_ > 0.9
+            else:  # without routing the search keeps its groups
+                with pytest.raises(ValueError, match="'groups' parameter"):
+                    search.fit(X, y, groups=groups)

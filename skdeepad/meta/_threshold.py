@@ -5,11 +5,14 @@ from numbers import Integral
 
 import numpy as np
 from sklearn.base import BaseEstimator, OutlierMixin, clone
-from sklearn.utils.validation import (
-    check_consistent_length,
-    check_is_fitted,
-    column_or_1d,
+from sklearn.utils.metadata_routing import (
+    UNUSED,
+    MetadataRouter,
+    MethodMapping,
+    _routing_enabled,
+    process_routing,
 )
+from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
 from .._compat import (
     HasMethods,
@@ -195,6 +198,11 @@ class TunedThresholdDetector(
         ],
     }
 
+    # groups are the splitter's, passed on by hand or by metadata routing (as
+    # RFECV's): this class does not request them for itself, so an outer
+    # search's groups do not reach it unless its own cv splits by group
+    __metadata_request__fit = {"groups": UNUSED}
+
     def __init__(self, detector, *, scoring="f1", cv=5):
         self.detector = detector
         self.scoring = scoring
@@ -231,8 +239,11 @@ class TunedThresholdDetector(
             Each sample's group, for a ``cv`` that splits by group (such as
             :class:`~sklearn.model_selection.GroupKFold`), so that the
             samples of one group (a machine, a patient) are never both fitted
-            on and held out. An int ``cv`` (a stratified split) does not use
-            it; ``cv="prefit"`` refuses it.
+            on and held out. An int ``cv`` (a stratified split, which would
+            ignore them) and ``cv="prefit"`` refuse it. With scikit-learn's
+            metadata routing on, groups reach ``cv`` as routed metadata, and
+            an outer search passes its groups here only when ``cv`` splits by
+            group.
 
         Returns
         -------
@@ -251,8 +262,7 @@ class TunedThresholdDetector(
                     "group, such as GroupKFold."
                 )
         elif groups is not None:
-            groups = column_or_1d(groups, warn=True)
-            check_consistent_length(labels, groups)
+            groups = self._check_groups(groups, labels)
         metric = _metric(self.scoring)
         if not np.any(labels == -1):
             return self._fit_without_anomalies(X, y, prefit)
@@ -307,6 +317,43 @@ class TunedThresholdDetector(
         self.best_score_ = float("nan")
         return self
 
+    def _check_groups(self, groups, labels):
+        if isinstance(self.cv, Integral):
+            raise ValueError(
+                f"{type(self).__name__}(cv={self.cv}) splits by a StratifiedKFold, "
+                "which ignores groups; pass a splitter that keeps each group on "
+                f"one side, such as cv=StratifiedGroupKFold({self.cv}) or "
+                f"GroupKFold({self.cv})."
+            )
+        values = np.asarray(groups)
+        if values.ndim != 1:
+            raise ValueError(
+                f"groups must be 1-D, one group per sample; got shape {values.shape}."
+            )
+        check_consistent_length(labels, values)
+        return groups
+
+    def get_metadata_routing(self):
+        """Get the metadata routing of this object: ``fit``'s groups go to ``cv``.
+
+        See scikit-learn's User Guide on metadata routing.
+
+        Returns
+        -------
+        routing : MetadataRouter
+            The routing of ``fit``'s ``groups`` to ``cv.split`` (none with
+            ``cv="prefit"``).
+        """
+        from sklearn.model_selection import check_cv
+
+        router = MetadataRouter(owner=type(self).__name__)
+        if not isinstance(self.cv, str):  # "prefit" splits nothing
+            router.add(
+                splitter=check_cv(self.cv),
+                method_mapping=MethodMapping().add(caller="fit", callee="split"),
+            )
+        return router
+
     def _check_consecutive(self, *folds):
         for rows in folds:
             rows = np.asarray(rows)
@@ -328,12 +375,17 @@ class TunedThresholdDetector(
 
         cv = check_cv(self.cv, labels, classifier=True)
         if isinstance(self.cv, Integral):  # stratified: one of each per fold
-            n_splits = cv.get_n_splits(X, labels, groups)
+            n_splits = cv.get_n_splits(X, labels)
             self._check_label_counts(labels, n_splits, ", one per fold of cv")
         else:
             self._check_label_counts(labels, 1, "")
+        if _routing_enabled():
+            given = {} if groups is None else {"groups": groups}
+            split_params = process_routing(self, "fit", **given).splitter.split
+        else:
+            split_params = {"groups": groups}
         ranks, rows = [], []
-        for train, test in cv.split(X, labels, groups):
+        for train, test in cv.split(X, labels, **split_params):
             if self._rows_are_steps:
                 self._check_consecutive(train, test)
             X_train = _safe_indexing(X, train)
