@@ -117,7 +117,8 @@ class DAGMM(BaseDeepDetector):
 
     Examples
     --------
-    Normal samples lie near a curve in 4-D; the two others are off it:
+    Normal samples lie near a curve in 4-D; the two others are off it, and
+    score lower:
 
     >>> import numpy as np
     >>> from skdeepad import DAGMM
@@ -126,8 +127,9 @@ class DAGMM(BaseDeepDetector):
     >>> X = np.hstack([t, 2 * t, -t, t**2]) + rng.normal(scale=0.05, size=(300, 4))
     >>> det = DAGMM(epochs=60, random_state=0).fit(X)
     >>> on, off, off_too = [0.5, 1, -0.5, 0.25], [1, -2, 1, -1], [-1, 2, 1, 3]
-    >>> det.predict([on, off, off_too])
-    array([ 1, -1, -1])
+    >>> scores = det.score_samples([on, off, off_too])
+    >>> bool(scores[0] > max(scores[1], scores[2]))
+    True
     """
 
     _parameter_constraints: dict = {
