@@ -7,7 +7,7 @@ import numpy as np
 from .._compat import Interval, StrOptions
 from .._docstrings import fill_doc
 from ..core import BaseLabelledDetector
-from ..tabular._svdd import HypersphereMixin, initial_center
+from ..tabular._svdd import HypersphereMixin
 
 __all__ = ["DeepSAD"]
 
@@ -151,10 +151,7 @@ class DeepSAD(HypersphereMixin, BaseLabelledDetector):
     def _fit_network(self, network, X, y, rng):
         from ..networks import DeepSADLoss
 
-        # the centre comes from the training rows alone, as in DeepSVDD
-        split = self._split(len(X), y, rng)
-        train = split[0][y[split[0]] >= 0]
-        center = initial_center(network, X[train])
+        split, center = self._split_and_center(network, X, y, rng)
         fitted = self._train(
             network, X, y, rng, loss=DeepSADLoss(self.eta), split=split
         )

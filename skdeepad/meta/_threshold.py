@@ -255,14 +255,8 @@ class TunedThresholdDetector(
         prefit = isinstance(self.cv, str)  # "prefit"
         if prefit:
             check_is_fitted(self.detector)
-            if groups is not None:
-                raise ValueError(
-                    f"{type(self).__name__}(cv='prefit') splits no folds, so it "
-                    "takes no groups; pass groups with a cv that splits by "
-                    "group, such as GroupKFold."
-                )
-        elif groups is not None:
-            groups = self._check_groups(groups, labels)
+        if groups is not None:
+            self._check_groups(groups, labels)
         metric = _metric(self.scoring)
         if not np.any(labels == -1):
             return self._fit_without_anomalies(X, y, prefit)
@@ -318,6 +312,13 @@ class TunedThresholdDetector(
         return self
 
     def _check_groups(self, groups, labels):
+        """Refuse groups that ``cv`` would not split by, or not one per sample."""
+        if isinstance(self.cv, str):  # "prefit"
+            raise ValueError(
+                f"{type(self).__name__}(cv='prefit') splits no folds, so it "
+                "takes no groups; pass groups with a cv that splits by "
+                "group, such as GroupKFold."
+            )
         if isinstance(self.cv, Integral):
             raise ValueError(
                 f"{type(self).__name__}(cv={self.cv}) splits by a StratifiedKFold, "
@@ -331,7 +332,6 @@ class TunedThresholdDetector(
                 f"groups must be 1-D, one group per sample; got shape {values.shape}."
             )
         check_consistent_length(labels, values)
-        return groups
 
     def get_metadata_routing(self):
         """Get the metadata routing of this object: ``fit``'s groups go to ``cv``.

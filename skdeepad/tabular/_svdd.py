@@ -54,6 +54,17 @@ class HypersphereMixin:
 
         return forward(self.network_, X)
 
+    def _split_and_center(self, network, X, y, rng):
+        """Draw the early-stopping split and set the centre from its training rows.
+
+        The rows held out for early stopping only measure the loss, and rows
+        labelled anomalous (``y == -1``) are not normal: neither is in the
+        centre. Returns the split, for :meth:`_train`, and the centre.
+        """
+        split = self._split(len(X), y, rng)
+        train = split[0] if y is None else split[0][y[split[0]] >= 0]
+        return split, initial_center(network, X[train])
+
 
 @fill_doc
 class DeepSVDD(HypersphereMixin, BaseDeepDetector):
@@ -208,10 +219,8 @@ class DeepSVDD(HypersphereMixin, BaseDeepDetector):
     def _fit_network(self, network, X, y, rng):
         from ..networks import RadiusUpdate, SoftBoundaryLoss
 
-        # the centre and the radius come from the training rows alone: the
-        # early-stopping validation rows only measure the loss
-        split = self._split(len(X), y, rng)
-        center = initial_center(network, X[split[0]])
+        # the radius, as the centre, comes from the training rows alone
+        split, center = self._split_and_center(network, X, y, rng)
         distance = network.get_layer("distance")
         if self.objective == "soft-boundary":
             radius_update = RadiusUpdate(X[split[0]], self.nu)
