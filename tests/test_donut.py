@@ -191,3 +191,40 @@ def test_a_series_with_missing_values_reaches_donut_through_the_windows():
         conv.fit(series)
     with pytest.raises(ValueError, match="infinity"):
         sliding_windows(np.where(np.isnan(series), np.inf, series), 16)
+
+
+def test_scoring_takes_missing_values_as_the_fitted_detector_does():
+    from skdeepad import ConvAutoEncoder
+    from skdeepad.timeseries import StreamScorer
+
+    series = np.sin(np.arange(200) / 5.0)[:, None]
+    gappy = series.copy()
+    gappy[50:52] = np.nan
+    params = {"hidden_units": (8,), "latent_dim": 2, "n_samples": 2, "epochs": 2}
+    windowed = WindowedDetector(
+        Donut(**params, random_state=0), window=16, aggregate="first"
+    ).fit(series)
+    expected = windowed.score_samples(gappy)
+    # a detector set after the fit does not change what the fitted one takes
+    windowed.set_params(detector=ConvAutoEncoder(epochs=1))
+    np.testing.assert_array_equal(windowed.score_samples(gappy), expected)
+    assert np.isfinite(StreamScorer(windowed).update(gappy)).all()
+    conv = WindowedDetector(ConvAutoEncoder(epochs=1), window=16).fit(series)
+    conv.set_params(detector=Donut(**params))
+    with pytest.raises(ValueError, match="NaN"):
+        conv.score_samples(gappy)
+
+
+def test_n_mcmc_is_read_when_scoring():
+    X = np.sin(np.arange(16) / 3.0 + np.random.RandomState(0).uniform(0, 6, (100, 1)))
+    det = Donut(**FAST, random_state=0).fit(X)
+    gappy = X[:5].copy()
+    gappy[:, 3:6] = np.nan
+    offset, imputed = det.offset_, det.score_samples(gappy)
+    det.set_params(n_mcmc=0)
+    assert not np.allclose(det.score_samples(gappy), imputed)
+    assert det.offset_ == offset
+    # windows without a gap are not imputed: n_mcmc leaves their scores alone
+    complete = det.score_samples(X[:5])
+    det.set_params(n_mcmc=10)
+    np.testing.assert_array_equal(det.score_samples(X[:5]), complete)

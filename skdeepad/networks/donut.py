@@ -108,6 +108,9 @@ class DonutTrainer(keras.Model):
     ``alpha`` the 0/1 mask of kept values and ``beta = mean(alpha)``, the loss
     of a window is ``-(sum(alpha * log p(x | z)) + beta * (log p(z) - log
     q(z | x))) / n_values`` for one code ``z`` drawn from ``q(z | x)``.
+    Outside training (the early-stopping validation loss), ``z`` is the mean
+    of ``q(z | x)`` and no value is dropped, so the validation loss does not
+    move with random draws from one epoch to the next.
 
     Parameters
     ----------

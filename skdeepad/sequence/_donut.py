@@ -53,7 +53,9 @@ class Donut(BaseLabelledDetector, BaseSequenceDetector):
 
     n_mcmc : int, default=10
         The rounds of imputation of a window's missing values at scoring
-        (0 leaves them at the mean).
+        (0 leaves them at the mean). It is read when scoring, so setting it
+        after :meth:`fit` changes the scores of windows with missing values
+        at once, without a new fit; ``offset_`` keeps the value of the fit.
 
     missing_injection : float, default=0.01
         The fraction of observed values dropped at random in every training

@@ -210,7 +210,7 @@ class StreamScorer:
             X = check_array(
                 X,
                 dtype=np.float64,
-                ensure_all_finite=self.detector._finite(),
+                ensure_all_finite=self.detector._finite(fitted=True),
                 input_name="X",
             )
         if X.shape[1] != n_channels:

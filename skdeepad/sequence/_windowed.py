@@ -243,9 +243,14 @@ class WindowedDetector(
         tags.input_tags.allow_nan = _takes_nan(self.detector)
         return tags
 
-    def _finite(self):
-        """``ensure_all_finite`` for the series: NaN where the detector takes it."""
-        return "allow-nan" if _takes_nan(self.detector) else True
+    def _finite(self, *, fitted=False):
+        """``ensure_all_finite`` for the series: NaN where the detector takes it.
+
+        ``fitted=True`` asks the fitted detectors, so that scoring follows the
+        fit even if ``detector`` was set again since.
+        """
+        detector = self.detectors_[0] if fitted else self.detector
+        return "allow-nan" if _takes_nan(detector) else True
 
     def _lengths(self):
         """``window`` as a tuple of window lengths, checked."""
@@ -313,7 +318,7 @@ class WindowedDetector(
             _as_channels(X),
             dtype=np.float64,
             reset=False,
-            ensure_all_finite=self._finite(),
+            ensure_all_finite=self._finite(fitted=True),
         )
         lengths = self.windows_
         self._check_length(X, lengths)
