@@ -354,9 +354,12 @@ def _unsaveable(where, name):
     return (
         f"Cannot save {where} safely: a {name} is not one of the types "
         "skdeepad's format rebuilds (data, NumPy arrays, skdeepad's detectors, "
-        "and the scikit-learn estimators and objects skops.io trusts). Set it to "
-        "a plain value before saving (parameters such as callbacks only matter "
-        "during fit), or use pickle/joblib, whose files run code when loaded."
+        "and the scikit-learn estimators and objects skops.io trusts). If it is "
+        "a parameter, set it to a plain value before saving (parameters such as "
+        "callbacks only matter during fit). If it is fitted state, such as the "
+        "KD-tree or ball tree of a LocalOutlierFactor or a NearestNeighbors "
+        "(algorithm='brute' keeps none) or a fitted optimizer, use pickle or "
+        "joblib, whose files run code when loaded (open only trusted files)."
     )
 
 

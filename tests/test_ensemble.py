@@ -279,3 +279,14 @@ def test_an_ensemble_pickled_before_weights_were_kept_still_scores():
     old = DetectorEnsemble.__new__(DetectorEnsemble)
     old.__setstate__(state)
     np.testing.assert_array_equal(old.score_samples(X_NORMAL), scores)
+
+
+def test_weights_are_copied_at_fit():
+    X = np.random.RandomState(0).normal(size=(100, 3))
+    weights = np.array([1.0, 1.0])
+    members = [("a", IsolationForest(random_state=0)), ("b", EllipticEnvelope())]
+    det = DetectorEnsemble(members, weights=weights).fit(X)
+    scores = det.score_samples(X)
+    weights[1] = 0.0  # the caller's array changes after the fit
+    np.testing.assert_array_equal(det.score_samples(X), scores)
+    np.testing.assert_array_equal(det.weights_, [1.0, 1.0])

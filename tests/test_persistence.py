@@ -498,3 +498,24 @@ def test_an_object_met_twice_is_saved_once_and_loads_shared(tmp_path):
     np.testing.assert_array_equal(
         loaded.score_samples(X_GOOD), tuned.score_samples(X_GOOD)
     )
+
+
+def test_a_fitted_kd_tree_is_refused_with_the_way_round_it(tmp_path):
+    from sklearn.ensemble import IsolationForest
+    from sklearn.neighbors import LocalOutlierFactor
+
+    X = np.random.RandomState(0).normal(size=(60, 3))
+
+    def ensemble(algorithm):
+        members = [
+            ("lof", LocalOutlierFactor(novelty=True, algorithm=algorithm)),
+            ("if", IsolationForest(random_state=0)),
+        ]
+        return skdeepad.DetectorEnsemble(members).fit(X)
+
+    with pytest.raises(TypeError, match="fitted state.*algorithm='brute'"):
+        skdeepad.save(ensemble("auto"), tmp_path / "tree.skops")
+    brute = ensemble("brute")
+    skdeepad.save(brute, tmp_path / "brute.skops")
+    loaded = load(tmp_path / "brute.skops")
+    np.testing.assert_array_equal(loaded.score_samples(X), brute.score_samples(X))

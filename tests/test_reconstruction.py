@@ -189,3 +189,15 @@ def test_overflowed_errors_are_flagged_and_nan_reconstructions_refused(data):
     with pytest.raises(ValueError, match="310 training sample.*NaN"):
         refused.fit(X)
     assert not hasattr(refused, "offset_")
+
+
+def test_a_regressor_that_does_not_reconstruct_x_is_named():
+    from sklearn.linear_model import LinearRegression
+
+    class OneOutput(LinearRegression):  # predicts one value per sample
+        def predict(self, X):
+            return super().predict(X)[:, 0]
+
+    X = np.random.RandomState(0).normal(size=(50, 3))
+    with pytest.raises(ValueError, match="OneOutput predicts an array of shape"):
+        ReconstructionDetector(OneOutput()).fit(X)

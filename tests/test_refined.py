@@ -186,3 +186,15 @@ def test_without_random_state_the_inner_seeds_stay_and_numpy_is_untouched():
 def test_bad_drop_fraction_is_refused(fraction):
     with pytest.raises((ValueError, TypeError), match="drop_fraction"):
         RefinedDetector(drop_fraction=fraction).fit(X)
+
+
+def test_offset_of_a_novelty_lof_scores_its_kept_rows_without_themselves():
+    rng = np.random.RandomState(0)
+    X_train, X_new = rng.normal(size=(400, 3)), rng.normal(size=(4000, 3))
+    det = RefinedDetector(
+        LocalOutlierFactor(novelty=True), drop_fraction=0.0, contamination=0.1
+    ).fit(X_train)
+    lof = det.detector_
+    assert det.offset_ == pytest.approx(np.percentile(lof.negative_outlier_factor_, 10))
+    # about 10% of new rows from the training distribution flagged, not twice that
+    assert np.mean(det.predict(X_new) == -1) < 0.15

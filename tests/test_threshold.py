@@ -243,6 +243,18 @@ def test_fallback_threshold_of_prefit_pipeline_and_decision_only_detectors(data)
         TunedThresholdDetector(ScoresOnly()).fit(X)
 
 
+def test_fallback_threshold_of_a_one_class_svm(data):
+    from sklearn.svm import OneClassSVM
+
+    X, _ = data
+    svm = OneClassSVM(nu=0.1).fit(X)
+    assert np.shape(svm.offset_) == (1,)  # an array of one value, not a float
+    with pytest.warns(UserWarning, match=_NO_ANOMALIES):
+        tuned = TunedThresholdDetector(OneClassSVM(nu=0.1), cv=3).fit(X)
+    assert tuned.offset_ == pytest.approx(svm.offset_[0])
+    np.testing.assert_array_equal(tuned.predict(X), svm.predict(X))
+
+
 def _raise_attribute_error(self):
     raise AttributeError("decision_function")
 

@@ -347,7 +347,8 @@ class DetectorEnsemble(
         if self.weights is None:
             return None
         try:
-            weights = np.asarray(self.weights, dtype=np.float64)
+            # a copy: the weights of the fit, whatever becomes of the array passed
+            weights = np.array(self.weights, dtype=np.float64)
         except (TypeError, ValueError) as error:
             raise ValueError(
                 f"weights must be numbers, one per member; got {self.weights!r}."

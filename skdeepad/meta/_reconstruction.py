@@ -155,6 +155,14 @@ class ReconstructionDetector(
     def _errors(self, X):
         with _process_random_state_kept(self.regressor_):
             reconstruction = np.asarray(self.regressor_.predict(X), dtype=np.float64)
+        if reconstruction.size != X.size:
+            raise ValueError(
+                f"{type(self).__name__}: the regressor "
+                f"{type(self.regressor_).__name__} predicts an array of shape "
+                f"{reconstruction.shape} for X of shape {X.shape}; it must "
+                "reconstruct X, predicting one value per feature of each sample "
+                "(a multi-output regressor)."
+            )
         with np.errstate(over="ignore"):  # see finite_scores
             return np.mean((reconstruction.reshape(X.shape) - X) ** 2, axis=1)
 

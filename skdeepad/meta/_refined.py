@@ -76,9 +76,11 @@ class RefinedDetector(
         The expected proportion of outliers in the training data; it sets
         ``offset_``, the threshold of :meth:`decision_function` and
         :meth:`predict`, from the refined detector's scores of all the
-        training rows: a float in (0, 0.5] takes that percentile of them,
-        'auto' the lower fence of Tukey's boxplot rule, ``Q1 - 1.5 * (Q3 -
-        Q1)``.
+        training rows (for a kept row, the detector's
+        ``negative_outlier_factor_`` where it keeps one, as
+        ``LocalOutlierFactor(novelty=True)`` does): a float in (0, 0.5] takes
+        that percentile of them, 'auto' the lower fence of Tukey's boxplot
+        rule, ``Q1 - 1.5 * (Q3 - Q1)``.
 
     random_state : int, RandomState instance or None, default=None
         With an int or a RandomState, ``refiner`` and ``detector``, if they
@@ -227,7 +229,13 @@ class RefinedDetector(
         n_dropped = math.floor(round(self.drop_fraction * n_rows, 9))
         kept[np.argsort(ranking, kind="stable")[:n_dropped]] = False
         detector.fit(_safe_indexing(X, np.flatnonzero(kept)))
-        scores = finite_scores(np.array(detector.score_samples(X), dtype=np.float64))
+        scores = np.array(detector.score_samples(X), dtype=np.float64)
+        # a kept row as LocalOutlierFactor scores it, left out of its neighbours;
+        # score_samples would score it as its own nearest neighbour
+        own = getattr(last_step(detector), "negative_outlier_factor_", None)
+        if own is not None:
+            scores[kept] = own
+        scores = finite_scores(scores)
         self.refiner_, self.detector_, self.kept_ = refiner, detector, kept
         self.offset_ = offset_from_scores(scores, self.contamination)
         return self

@@ -445,8 +445,8 @@ def _own_threshold(detector, X, scores):
     """
     for candidate in (detector, last_step(detector)):
         offset = getattr(candidate, "offset_", None)
-        if offset is not None:
-            return float(offset)
+        if offset is not None:  # OneClassSVM keeps it as an array of one value
+            return float(np.squeeze(offset))
     if hasattr(detector, "decision_function"):
         shift = scores - np.asarray(detector.decision_function(X), dtype=np.float64)
         return float(np.median(shift))
