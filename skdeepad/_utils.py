@@ -80,6 +80,15 @@ def inner_input_tags(estimators):
     return allow_nan, sparse
 
 
+def takes_sequences(estimator):
+    """Whether ``estimator`` takes 3-D input, one sequence a sample (its
+    ``three_d_array`` tag); an object without scikit-learn tags takes rows."""
+    try:
+        return bool(get_tags(estimator).input_tags.three_d_array)
+    except Exception:  # no scikit-learn tags at all
+        return False
+
+
 def is_dask_array(X):
     """Whether ``X`` is a Dask array, without importing Dask."""
     return type(X).__module__.startswith("dask.") and hasattr(X, "chunks")

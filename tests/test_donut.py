@@ -209,6 +209,16 @@ def test_scoring_takes_missing_values_as_the_fitted_detector_does():
     windowed.set_params(detector=ConvAutoEncoder(epochs=1))
     np.testing.assert_array_equal(windowed.score_samples(gappy), expected)
     assert np.isfinite(StreamScorer(windowed).update(gappy)).all()
+    # a gap as long as a window: refused live as in batch, the stream unchanged
+    hole = series.copy()
+    hole[50:70] = np.nan
+    with pytest.raises(ValueError, match=r"sample\(s\) \[50, 51, 52, 53, 54\]"):
+        windowed.score_samples(hole)
+    live = StreamScorer(windowed)
+    live.update(hole[:60])
+    with pytest.raises(ValueError, match=r"ending at step\(s\) \[65, 66, 67, 68, 69\]"):
+        live.update(hole[60:])
+    assert live.n_steps_seen_ == 60
     conv = WindowedDetector(ConvAutoEncoder(epochs=1), window=16).fit(series)
     conv.set_params(detector=Donut(**params))
     with pytest.raises(ValueError, match="NaN"):

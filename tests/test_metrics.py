@@ -262,6 +262,12 @@ def test_range_metrics_conventions_and_edge_cases():
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # an all-True mask is plainly "all flagged"
         assert range_recall(y_true, np.ones(8, dtype=bool)) == 1.0
+        # a mask is a mask whatever y_true's convention, all True included
+        assert range_recall(pm1, np.ones(8, dtype=bool)) == 1.0
+        assert event_recall(pm1, np.ones(8, dtype=bool)) == 1.0
+        assert range_recall(np.array(y_true, dtype=bool), [0] * 4 + [1] * 4) == 0.25
+        # predict's labels, all -1: every step flagged, and no warning to say so
+        assert range_recall(y_true, [-1] * 8) == 1.0
     assert range_precision_recall_f1(pm1, [1] * 8) == (0.0, 0.0, 0.0)
     assert range_precision_recall_f1(y_true, [0] * 8) == (0.0, 0.0, 0.0)
     assert range_recall(y_true, [0, 0, 0, 0, 1, 0, 0, 0], alpha=0.5) == 0.625

@@ -304,3 +304,23 @@ def test_bad_detectors_and_steps_are_clear_errors(conv):
         StreamScorer(conv).update(np.arange(20)),
         StreamScorer(conv).update(np.arange(20.0, dtype=np.float32)),
     )
+
+
+def test_a_detector_without_scikit_learn_tags_takes_flattened_windows():
+    class Plain:  # fit and score_samples, nothing of scikit-learn's
+        def get_params(self, deep=True):
+            return {}
+
+        def fit(self, X, y=None):
+            self.mean_ = X.mean(axis=0)
+            return self
+
+        def score_samples(self, X):
+            assert X.ndim == 2  # one flattened window a row
+            return -((X - self.mean_) ** 2).sum(axis=1)
+
+    series = np.sin(np.arange(60.0))[:, None]
+    windowed = WindowedDetector(Plain(), window=5, aggregate="first").fit(series)
+    np.testing.assert_allclose(
+        StreamScorer(windowed).update(series), windowed.score_samples(series)
+    )

@@ -89,8 +89,9 @@ def _true_and_predicted(y_true, y_pred, stacklevel):
             "undefined; evaluate on a stretch of the series with anomalies."
         )
     flagged = check_labels(y_pred, "y_pred", convention)[0]
-    boolean = np.asarray(y_pred).dtype.kind == "b"  # a mask: never predict's
-    if convention == "0/1" and flagged.all() and not boolean:
+    values = np.asarray(y_pred)
+    # all 1 (not True: a mask is never predict's), read as anomalies by 0/1
+    if convention == "0/1" and values.dtype.kind != "b" and np.all(values == 1):
         warnings.warn(
             "y_pred holds only the label 1, read in y_true's 0/1 convention: "
             "every step flagged an anomaly. If it comes from predict (+1 = "

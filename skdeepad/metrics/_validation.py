@@ -31,11 +31,13 @@ def check_labels(y, name="y_true", convention=None):
     """Return ``(is_anomaly, convention)`` for labels in either convention.
 
     ``convention`` ("0/1" or "+1/-1") settles labels that are all 1, which
-    either convention could mean; without it they raise ValueError.
+    either convention could mean; without it they raise ValueError. Booleans
+    are a mask, True = anomaly, in either convention (all True included); the
+    convention returned for them is ``convention``, or "0/1" without one.
     """
     y = _one_dimensional(y, name)
     if y.dtype.kind == "b":
-        y = y.astype(np.int8)
+        return y.astype(bool), convention or "0/1"
     try:
         seen = np.unique(y)
         values = set(seen.astype(np.float64).tolist())

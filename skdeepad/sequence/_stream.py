@@ -6,6 +6,7 @@ import numpy as np
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_array, check_is_fitted
 
+from .._utils import takes_sequences
 from ..core import BaseDetector, finite_scores
 from ._windowed import WindowedDetector
 from ._windows import cut_windows
@@ -83,8 +84,9 @@ class StreamScorer:
     ``ai-edge-litert`` (the ``live`` extra) for LiteRT's interpreter;
     without it TensorFlow's own serves. The network's float32 outputs then
     differ from the batch pass's in their last digits, and so do the scores,
-    by a relative 1e-6 or less for the autoencoders and more where a score
-    amplifies them (DAGMM's energy: up to 3e-4). A detector that is not a
+    by a relative 1e-6 or less for the dense, convolutional and recurrent
+    autoencoders, a few 1e-6 for the Transformer's (its attention), and more
+    where a score amplifies them (DAGMM's energy: up to 3e-4). A detector that is not a
     network detector (a scikit-learn one, a meta-detector) scores exactly as
     in batch. The detector given is not changed: the scorer keeps a shallow
     copy of its fitted network detector, rebuilt if the detector is refitted
@@ -143,7 +145,7 @@ class StreamScorer:
         ):
             self._live, self._live_source = _live_detector(inner), source
             # windows as the inner detector takes them: 3-D, or flattened rows
-            self._flat = not inner.__sklearn_tags__().input_tags.three_d_array
+            self._flat = not takes_sequences(inner)
         return self._live
 
     def update(self, X):
@@ -173,13 +175,15 @@ class StreamScorer:
         steps = self._steps(X)
         (window,) = self.detector.windows_
         recent = np.concatenate([self._recent, steps])
+        windows = cut_windows(recent, window) if len(recent) >= window else None
+        if windows is not None and np.isnan(steps).any():
+            self._check_observed(windows, len(self._recent))
         started = self.n_steps_seen_ >= window
         self.n_steps_seen_ += len(steps)
         self._recent = recent[-(window - 1) :] if window > 1 else recent[:0]
-        if len(recent) < window:
+        if windows is None:
             return np.empty(0)
         live = self._live_scorer()
-        windows = cut_windows(recent, window)  # of checked steps: no second check
         if self._flat:
             windows = windows.reshape(len(windows), -1)
         if live is not self.detector.detector_:  # a live copy: no second check
@@ -190,6 +194,22 @@ class StreamScorer:
         if not started:  # the first window's steps take its score
             scores = np.concatenate([np.repeat(scores[0], window - 1), scores])
         return scores
+
+    def _check_observed(self, windows, n_kept):
+        """Refuse, as batch scoring does, a window with no observed value.
+
+        ``n_kept``: the steps seen before, held in front of the new ones.
+        """
+        empty = np.flatnonzero(np.isnan(windows).all(axis=(1, 2)))
+        if len(empty):
+            # the step each window ends at, counted from the stream's start
+            start = self.n_steps_seen_ - n_kept  # of the first window
+            ends = (start + empty + windows.shape[1] - 1).tolist()
+            raise ValueError(
+                f"{type(self).__name__}: the window(s) ending at step(s) "
+                f"{ends[:5]} are all NaN; the detector needs an observed value "
+                "in every window. The steps were not added to the stream."
+            )
 
     def _steps(self, X):
         n_channels = self.detector.n_features_in_

@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._compat import HasMethods, Interval, StrOptions, _fit_context
 from .._config import DocLinkMixin
-from .._utils import inner_input_tags
+from .._utils import inner_input_tags, takes_sequences
 from ..core import (
     CONTAMINATION_CONSTRAINT,
     ThresholdMixin,
@@ -277,7 +277,7 @@ class WindowedDetector(
 
     def _windows(self, X, detector, length):
         windows = cut_windows(X, length, self.stride_)  # of X checked in full
-        if detector.__sklearn_tags__().input_tags.three_d_array:
+        if takes_sequences(detector):
             return windows
         return windows.reshape(len(windows), -1)
 
