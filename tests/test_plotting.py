@@ -133,6 +133,16 @@ def test_a_pipeline_is_plotted_with_its_last_steps_threshold(fitted):
     plt.close("all")
 
 
+def test_a_one_class_svm_is_plotted_with_its_threshold(fitted):
+    from sklearn.svm import OneClassSVM
+
+    _, frame, y = fitted
+    svm = OneClassSVM(nu=0.1).fit(frame)  # its offset_ is an array of one value
+    display = ScoreDistributionDisplay.from_estimator(svm, frame, y)
+    assert display.threshold == pytest.approx(svm.offset_[0])
+    plt.close("all")
+
+
 def test_a_one_step_anomaly_is_shaded_one_step_wide():
     y = np.ones(50, dtype=int)
     y[20] = -1

@@ -192,9 +192,11 @@ def test_offset_of_a_novelty_lof_scores_its_kept_rows_without_themselves():
     rng = np.random.RandomState(0)
     X_train, X_new = rng.normal(size=(400, 3)), rng.normal(size=(4000, 3))
     det = RefinedDetector(
-        LocalOutlierFactor(novelty=True), drop_fraction=0.0, contamination=0.1
+        LocalOutlierFactor(novelty=True, n_neighbors=5),
+        drop_fraction=0.0,
+        contamination=0.1,
     ).fit(X_train)
     lof = det.detector_
     assert det.offset_ == pytest.approx(np.percentile(lof.negative_outlier_factor_, 10))
-    # about 10% of new rows from the training distribution flagged, not twice that
-    assert np.mean(det.predict(X_new) == -1) < 0.15
+    # about 10% of new rows from the training distribution flagged (19% before)
+    assert np.mean(det.predict(X_new) == -1) < 0.14

@@ -324,3 +324,15 @@ def test_a_detector_without_scikit_learn_tags_takes_flattened_windows():
     np.testing.assert_allclose(
         StreamScorer(windowed).update(series), windowed.score_samples(series)
     )
+
+
+def test_a_detector_taking_nan_scores_a_gap_live_as_in_batch():
+    series = np.sin(np.arange(120) / 3.0)[:, None]
+    hole = series.copy()
+    hole[50:70] = np.nan  # windows of nothing but NaN, which IsolationForest takes
+    windowed = WindowedDetector(
+        IsolationForest(random_state=0), window=8, aggregate="first"
+    ).fit(series)
+    np.testing.assert_allclose(
+        StreamScorer(windowed).update(hole), windowed.score_samples(hole)
+    )

@@ -305,8 +305,8 @@ class DetectorEnsemble(
         if "reference_scores_" in state and "weights_" not in state:
             state = {**state, "_normalization": state["normalization"]}
             weights = state["weights"]
-            state["weights_"] = None if weights is None else np.asarray(
-                weights, dtype=np.float64
+            state["weights_"] = (  # a copy, as fit makes
+                None if weights is None else np.array(weights, dtype=np.float64)
             )
         super().__setstate__(state)
 

@@ -32,8 +32,8 @@ def _scores_and_threshold(estimator, X):
     decision_function``, the same for every sample.
     """
     scores = np.asarray(estimator.score_samples(X), dtype=np.float64)
-    if hasattr(estimator, "offset_"):
-        return scores, estimator.offset_
+    if hasattr(estimator, "offset_"):  # OneClassSVM's is an array of one value
+        return scores, float(np.squeeze(estimator.offset_))
     decision = np.asarray(estimator.decision_function(X), dtype=np.float64)
     return scores, float(np.median(scores - decision))
 

@@ -196,12 +196,23 @@ class StreamScorer:
         return scores
 
     def _check_observed(self, windows, n_kept):
-        """Refuse, as batch scoring does, a window with no observed value.
+        """Refuse a window with no observed value where batch scoring does.
 
+        That is where the fitted detector's own check (Donut's) refuses it;
+        a detector scored through its ``score_samples`` checks them itself.
         ``n_kept``: the steps seen before, held in front of the new ones.
         """
         empty = np.flatnonzero(np.isnan(windows).all(axis=(1, 2)))
-        if len(empty):
+        inner = self.detector.detectors_[0]
+        validate = getattr(inner, "_validate_input", None)
+        if not len(empty) or validate is None:
+            return
+        sample = windows[empty]
+        if not takes_sequences(inner):
+            sample = sample.reshape(len(sample), -1)
+        try:
+            validate(sample, reset=False)
+        except ValueError:
             # the step each window ends at, counted from the stream's start
             start = self.n_steps_seen_ - n_kept  # of the first window
             ends = (start + empty + windows.shape[1] - 1).tolist()
@@ -209,7 +220,7 @@ class StreamScorer:
                 f"{type(self).__name__}: the window(s) ending at step(s) "
                 f"{ends[:5]} are all NaN; the detector needs an observed value "
                 "in every window. The steps were not added to the stream."
-            )
+            ) from None
 
     def _steps(self, X):
         n_channels = self.detector.n_features_in_
