@@ -49,7 +49,8 @@ def load_nab(path, windows=None):
         windows file has no entry for the series.
     """
     path = Path(path)
-    name = f"{path.parent.name}/{path.name}"
+    where = path.resolve()  # "s.csv" run from its folder has that folder's name
+    name = f"{where.parent.name}/{where.name}"
     with open(path, newline="", encoding="utf-8-sig") as file:  # BOM or not
         rows = [row for row in csv.reader(file) if row]  # blank lines skipped
     if not rows or [cell.strip() for cell in rows[0]] != ["timestamp", "value"]:
@@ -70,7 +71,7 @@ def load_nab(path, windows=None):
         timestamp=timestamp, X=values[:, np.newaxis], y=None, windows=None, name=name
     )
     if windows is None:  # the first labels file found that names the series
-        for folder in (path.parent.parent, path.parent.parent.parent):
+        for folder in (where.parent.parent, where.parent.parent.parent):
             candidate = folder / "labels" / "combined_windows.json"
             if candidate.exists() and name in _read_windows(candidate):
                 windows = candidate
@@ -100,5 +101,9 @@ def load_nab(path, windows=None):
 def _read_windows(path):
     """The windows file's mapping of series names to windows; {} if not one."""
     with open(path) as file:
-        windows = json.load(file)
+        try:
+            windows = json.load(file)
+        except json.JSONDecodeError as error:
+            message = f"{path} is not a JSON file of windows ({error})."
+            raise ValueError(message) from None
     return windows if isinstance(windows, dict) else {}

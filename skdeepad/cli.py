@@ -19,8 +19,9 @@
   The model does not remember the id column: name it again with ``--id`` at
   score time.
 
-Exit status: 0 on success, 1 when the data or the model cannot be used (the
-message says why, on standard error), 2 for a wrong command line.
+Exit status: 0 on success, 1 when the data, the model or an output file
+cannot be used or a detector fails on the data (the message says why, on
+standard error), 2 for a wrong command line.
 """
 
 import argparse
@@ -188,10 +189,10 @@ def _benchmark(args, parser):
         )
         for setting in settings
     }
-    if args.output and not Path(args.output).resolve().parent.is_dir():
-        parser.error(f"--output {args.output}: no such folder")
+    if args.output:
+        _check_writable(args.output)
     if args.data:
-        tasks = _data_tasks(args.data, args.label, parser)
+        tasks = _data_tasks(args.data, args.label)
     else:
         tasks = builtin_tasks(args.random_state)
 
@@ -225,7 +226,21 @@ def _benchmark(args, parser):
     return 0
 
 
-def _data_tasks(paths, label, parser):
+def _check_writable(output):
+    """Refuse, before the run, an ``--output`` that could not be written."""
+    import os
+
+    path = Path(output)
+    if path.is_dir():
+        raise _UsageError(f"--output {output}: a folder, not a file")
+    if not path.resolve().parent.is_dir():
+        raise _UsageError(f"--output {output}: no such folder")
+    target = path if path.exists() else path.resolve().parent
+    if not os.access(target, os.W_OK):
+        raise _UsageError(f"--output {output}: not writable")
+
+
+def _data_tasks(paths, label):
     """The tasks of ``--data``: each file by its name, with both classes."""
     import numpy as np
 
@@ -234,18 +249,15 @@ def _data_tasks(paths, label, parser):
     names = [Path(p).stem for p in paths]
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
-        parser.error(
+        raise _UsageError(
             f"--data names two files {repeated[0]!r}: the tables name each data "
             "set by its file name; rename one"
         )
     tasks = {}
     for name, path in zip(names, paths, strict=True):
-        try:
-            tasks[name] = data = load_file(path, label)
-        except (OSError, ValueError) as exc:
-            parser.error(str(exc))
+        tasks[name] = data = load_file(path, label)  # its errors: exit status 1
         if len(np.unique(data.y)) < 2:
-            parser.error(
+            raise _UsageError(
                 f"{path}: the labels hold one class only; a benchmark needs "
                 "anomalies and normal rows"
             )
@@ -391,10 +403,13 @@ def main(argv=None):
     """Run the command line; return the exit status."""
     parser = _build_parser()
     args = parser.parse_args(argv)
-    if args.command == "benchmark":
-        return _benchmark(args, parser)
+    commands = {
+        "benchmark": lambda args: _benchmark(args, parser),
+        "fit": _fit,
+        "score": _score,
+    }
     try:
-        return {"fit": _fit, "score": _score}[args.command](args)
+        return commands[args.command](args)
     except (_UsageError, ValueError, TypeError, OSError) as error:
         print(f"skdeepad {args.command}: error: {error}", file=sys.stderr)
         return 1

@@ -133,10 +133,16 @@ def _to_inlier_labels(labels, source):
     """Map anomaly labels to +1 inlier / -1 outlier.
 
     ``{0, 1}`` labels are ADBench's (1 = anomaly); ``{-1, 1}`` labels are
-    already skdeepad's (-1 = anomaly).
+    already skdeepad's (-1 = anomaly). Labels all 1 could be either: refused.
     """
     labels = np.asarray(labels)
     values = set(np.unique(labels).tolist())
+    if values == {1}:
+        raise ValueError(
+            f"{source}: the labels are all 1, which is ambiguous: every row an "
+            "anomaly with 0/1 labels (1 = anomaly), none with +1/-1 labels (-1 = "
+            "anomaly). Label normal rows 0 with 0/1 labels."
+        )
     if values <= {0, 1}:
         return np.where(labels == 1, -1, 1)
     if values <= {-1, 1}:

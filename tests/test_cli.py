@@ -144,9 +144,6 @@ def test_benchmark_reads_csv_with_a_label_column(tmp_path):
     "args, message",
     [
         (["benchmark", "--detectors", "NoSuchDetector"], "unknown detector"),
-        (["benchmark", "--data", "missing.npz"], "missing.npz"),
-        (["benchmark", "--data", "data.csv", "--detectors", "IsolationForest"],
-         "label column"),
         (["frobnicate"], "invalid choice"),
     ],
 )
@@ -184,16 +181,21 @@ def _bad_data(tmp_path):
     inf.write_text("a,b,label\n1.0,inf,0\n2.0,1.0,1\n")
     cases.append((["--data", str(inf), "--label", "label"], "NaN or infinite"))
     cases += [
+        (["--data", str(tmp_path / "missing.npz")], "missing.npz"),
+        (["--data", str(inf)], "label column"),  # a CSV without --label
         (["--output", str(tmp_path / "nowhere" / "rows.csv")], "no such folder"),
-        (["--detectors", ","], "names no detector"),
-        (["--random-state", "-1"], "non-negative integer"),
-        (["--seed", "-3"], "non-negative integer"),
-        (["--random-state", str(2**32)], "below 2**32"),
+        (["--output", str(tmp_path)], "a folder, not a file"),
     ]
-    return cases
+    # the rest are command lines argparse refuses: exit status 2
+    return [(args, message, 1) for args, message in cases] + [
+        (["--detectors", ","], "names no detector", 2),
+        (["--random-state", "-1"], "non-negative integer", 2),
+        (["--seed", "-3"], "non-negative integer", 2),
+        (["--random-state", str(2**32)], "below 2**32", 2),
+    ]
 
 
-def test_benchmark_data_it_cannot_use_exits_2_before_fitting(
+def test_benchmark_data_it_cannot_use_exits_1_before_fitting(
     tmp_path, capsys, monkeypatch
 ):
     import skdeepad.benchmark
@@ -202,12 +204,25 @@ def test_benchmark_data_it_cannot_use_exits_2_before_fitting(
         raise AssertionError("the benchmark ran")
 
     monkeypatch.setattr(skdeepad.benchmark, "run_benchmark", no_run)
-    for args, message in _bad_data(tmp_path):
-        with pytest.raises(SystemExit) as exit_:
-            main(["benchmark", "--no-progress", "--detectors", "IsolationForest",
-                  *args])
-        assert exit_.value.code == 2, args
-        assert message in capsys.readouterr().err, args
+    for args, message, expected in _bad_data(tmp_path):
+        command = ["benchmark", "--no-progress", "--detectors", "IsolationForest"]
+        try:
+            status = main([*command, *args])
+        except SystemExit as exit_:  # argparse's refusal
+            status = exit_.code
+        assert status == expected, args
+        error = capsys.readouterr().err
+        assert message in error and "Traceback" not in error, args
+
+
+def test_benchmark_reports_a_detector_failing_on_the_data(tmp_path, capsys):
+    rng = np.random.RandomState(0)
+    np.savez(tmp_path / "tiny.npz", X=rng.normal(size=(4, 2)), y=[0, 0, 1, 1])
+    command = ["benchmark", "--data", str(tmp_path / "tiny.npz"), "--no-progress"]
+    # two normal rows: half of them trains, too few for 5 neighbours
+    status = main([*command, "--detectors", "kNN", "--setting", "clean"])
+    error = capsys.readouterr().err
+    assert status == 1 and error.startswith("skdeepad benchmark: error:")
 
 
 def test_score_a_saved_pipeline(tmp_path, capsys):

@@ -183,3 +183,14 @@ def test_load_kddcup99_from_a_local_cache_file(tmp_path):
     assert everything.X.shape[0] == 6
     assert "service=ftp" in everything.feature_names
     np.testing.assert_array_equal(everything.y, [1, 1, -1, 1, 1, -1])
+
+
+def test_labels_all_1_are_refused_as_ambiguous(tmp_path):
+    X = np.random.RandomState(0).normal(size=(5, 2))
+    np.savez(tmp_path / "ones.npz", X=X, y=np.ones(5, dtype=int))
+    with pytest.raises(ValueError, match="all 1, which is ambiguous"):
+        datasets.load_npz(tmp_path / "ones.npz")
+    np.savez(tmp_path / "zeros.npz", X=X, y=np.zeros(5, dtype=int))
+    np.testing.assert_array_equal(datasets.load_npz(tmp_path / "zeros.npz").y, 1)
+    np.savez(tmp_path / "minus.npz", X=X, y=-np.ones(5, dtype=int))
+    np.testing.assert_array_equal(datasets.load_npz(tmp_path / "minus.npz").y, -1)

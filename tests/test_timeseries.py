@@ -414,6 +414,20 @@ def test_load_nab_labels_steps_inside_windows(tmp_path):
     assert len(data.windows) == 1
 
 
+def test_load_nab_of_a_bare_file_name_run_from_its_folder(tmp_path, monkeypatch):
+    _write_nab(
+        tmp_path,
+        {"realTest/series.csv": [["2020-01-01 00:02:00", "2020-01-01 00:04:00"]]},
+    )
+    monkeypatch.chdir(tmp_path / "realTest")
+    data = load_nab("series.csv")  # its folder's name from the resolved path
+    assert data.name == "realTest/series.csv" and (data.y == -1).sum() == 3
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    with pytest.raises(ValueError, match="bad.json is not a JSON file of windows"):
+        load_nab("series.csv", windows=bad)
+
+
 def test_load_nab_without_labels_and_with_an_explicit_file(tmp_path):
     folder = tmp_path / "data" / "x"
     folder.mkdir(parents=True)
