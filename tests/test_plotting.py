@@ -193,3 +193,19 @@ def test_the_gallery_example_writes_every_plot(tmp_path):
         "series_scores.png",
         "training_history.png",
     ]
+
+
+def test_bad_time_axes_and_scores_are_refused_by_name():
+    steps = np.arange(3.0)
+    with pytest.raises(TypeError, match="numbers or timestamps"):
+        SeriesScoresDisplay(steps, steps, y=[1, 1, -1], time=["a", "b", "c"])
+    days = SeriesScoresDisplay(
+        steps, steps, time=["2020-01-01", "2020-01-02", "2020-01-03"]
+    )
+    assert days.time.dtype.kind == "M"  # date strings read as timestamps
+    _, ax = plt.subplots()
+    with pytest.raises(ValueError, match="axes must be two Axes"):
+        SeriesScoresDisplay(steps, steps).plot(axes=ax)
+    with pytest.raises(ValueError, match="NaN or inf"):
+        ScoreDistributionDisplay.from_predictions([0.0, np.nan, 1.0])
+    plt.close("all")

@@ -51,6 +51,8 @@ class ScoreDistributionDisplay:
 
     def __init__(self, scores, threshold=None, y=None, estimator_name=None):
         self.scores = np.asarray(scores, dtype=np.float64).reshape(-1)
+        if not np.isfinite(self.scores).all():
+            raise ValueError("scores must be finite numbers; they hold NaN or inf.")
         self.threshold = threshold
         self.y = _checked_labels(y, len(self.scores))
         self.estimator_name = estimator_name

@@ -59,6 +59,14 @@ class SeriesScoresDisplay:
                 f"time must hold one value per step ({n_steps}); got shape "
                 f"{self.time.shape}."
             )
+        if self.time.dtype.kind not in "iufmM":  # datetime objects, date strings
+            try:
+                self.time = self.time.astype("datetime64[ns]")
+            except (TypeError, ValueError):
+                raise TypeError(
+                    "time must hold numbers or timestamps; got values such as "
+                    f"{self.time[0]!r}."
+                ) from None
 
     @classmethod
     def from_estimator(cls, estimator, X, y=None, *, time=None, axes=None):
@@ -102,7 +110,12 @@ class SeriesScoresDisplay:
 
         if axes is None:
             _, axes = plt.subplots(2, 1, sharex=True, figsize=(8, 4.5))
-        top, bottom = axes
+        if len(np.ravel(axes)) != 2:
+            raise ValueError(
+                "axes must be two Axes, the series' above the scores'; got "
+                f"{axes!r}."
+            )
+        top, bottom = np.ravel(axes)
         series = self.series.reshape(len(self.series), -1)
         self.lines_ = {}
         (self.lines_["series"],) = top.plot(self.time, series[:, 0], lw=0.8)
