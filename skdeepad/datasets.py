@@ -63,11 +63,17 @@ def make_outlier_task(X, y, anomaly_classes, *, anomaly_fraction=0.05, random_st
     if not 0 < anomaly_fraction < 1:
         raise ValueError(f"anomaly_fraction must be in (0, 1); got {anomaly_fraction}.")
     rng = check_random_state(random_state)
+    X, y = np.asarray(X), np.asarray(y)
+    if y.ndim != 1 or len(X) != len(y):
+        raise ValueError(
+            f"y must hold one label per row of X ({len(X)}); got shape {y.shape}."
+        )
     is_anomaly = np.isin(y, anomaly_classes)
     normal, anomalies = X[~is_anomaly], X[is_anomaly]
     if len(anomalies) == 0 or len(normal) == 0:
         raise ValueError(
-            f"anomaly_classes={list(anomaly_classes)} must select some, not all, rows."
+            f"anomaly_classes={np.ravel(anomaly_classes).tolist()} must select "
+            "some, not all, rows."
         )
     n_anomalies = max(1, round(anomaly_fraction / (1 - anomaly_fraction) * len(normal)))
     n_anomalies = min(n_anomalies, len(anomalies))

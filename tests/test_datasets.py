@@ -194,3 +194,15 @@ def test_labels_all_1_are_refused_as_ambiguous(tmp_path):
     np.testing.assert_array_equal(datasets.load_npz(tmp_path / "zeros.npz").y, 1)
     np.savez(tmp_path / "minus.npz", X=X, y=-np.ones(5, dtype=int))
     np.testing.assert_array_equal(datasets.load_npz(tmp_path / "minus.npz").y, -1)
+
+
+def test_make_outlier_task_names_bad_classes_and_lengths():
+    from skdeepad.datasets import make_outlier_task
+
+    X, y = np.zeros((6, 2)), np.array([0, 0, 0, 1, 1, 1])
+    with pytest.raises(ValueError, match=r"anomaly_classes=\[7\] must select"):
+        make_outlier_task(X, y, 7)  # a single class, matching no row
+    with pytest.raises(ValueError, match="one label per row of X"):
+        make_outlier_task(X, y[:4], [1])
+    X_task, y_task = make_outlier_task(X, y, 1, anomaly_fraction=0.25)
+    assert (y_task == -1).sum() == 1 and len(X_task) == 4
