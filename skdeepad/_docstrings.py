@@ -57,7 +57,11 @@ epochs : int, default=100
 
     callbacks : list of keras.callbacks.Callback, default=None
         Extra Keras callbacks passed to ``keras.Model.fit``, e.g.
-        ``keras.callbacks.CSVLogger``.
+        ``keras.callbacks.CSVLogger``. After each fit their ``model`` is
+        None again (the fitted network is ``network_``). DTE, GANomaly,
+        DAGMM and Donut train a wrapper around ``network_``, which Keras
+        cannot save whole: for them, a ``ModelCheckpoint`` needs
+        ``save_weights_only=True``.
 
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, dropout, the validation split and the

@@ -164,6 +164,23 @@ def test_user_callbacks_are_called(data):
     assert epochs_seen == list(range(det.n_iter_))
 
 
+def test_callbacks_let_go_of_the_network_after_fit(data):
+    import keras
+    from sklearn.base import clone
+
+    from skdeepad import DTE
+
+    history = keras.callbacks.History()
+    det = DTE(epochs=1, callbacks=[history], random_state=0).fit(data[0])
+    assert history.model is None and history.history  # kept what it recorded
+    # a trainer wrapper Keras cannot serialise was held: pickle and clone failed
+    copy = pickle.loads(pickle.dumps(det))
+    np.testing.assert_array_equal(
+        copy.score_samples(data[0]), det.score_samples(data[0])
+    )
+    assert clone(det).callbacks[0] is not history
+
+
 @pytest.mark.parametrize("callback", ["EarlyStopping", "a class"])
 def test_callbacks_must_be_keras_callback_instances(data, callback):
     import keras
@@ -478,3 +495,26 @@ def test_epochs_of_a_fixed_number_of_rows_as_a_tf_dataset():
     assert len(got) == 160
     np.testing.assert_array_equal(np.sort(got[:80]), expected[0])
     np.testing.assert_array_equal(np.sort(got[80:]), expected[1])
+
+
+def test_float32_input_scores_as_the_same_values_in_float64():
+    from skdeepad import LUNAR
+
+    X = np.random.RandomState(0).normal(size=(200, 4)).astype(np.float32)
+    det = LUNAR(epochs=2, random_state=0).fit(X)
+    # standardised in float64 both times: the same network input, so LUNAR
+    # finds its training rows in either (it scored 160 of 200 apart)
+    np.testing.assert_array_equal(
+        det.score_samples(X), det.score_samples(X.astype(np.float64))
+    )
+
+
+def test_training_values_beyond_float32_are_a_clear_value_error():
+    X = np.random.RandomState(0).normal(size=(50, 3))
+    X[0, 0] = 1e39  # a float64, inf in the network's float32
+    det = AutoEncoder(**FAST, standardize=False, random_state=0)
+    with pytest.raises(ValueError, match="beyond float32's range.*standardize=True"):
+        det.fit(X)  # was reported as a divergence, to cure by a smaller learning rate
+    det.fit(X[1:])
+    with pytest.raises(ValueError, match="beyond float32's range"):
+        det.partial_fit(X[:5])

@@ -174,5 +174,5 @@ def test_devnet_on_values_beyond_float32_is_a_clear_value_error():
     y = np.zeros(60, dtype=int)
     y[:3] = -1
     X[10, 0] = 1e39  # inf in the network's float32 input
-    with pytest.raises(ValueError, match="more than float32.*standardize=True"):
+    with pytest.raises(ValueError, match="beyond float32.*standardize=True"):
         DevNet(epochs=2, standardize=False, random_state=0).fit(X, y)

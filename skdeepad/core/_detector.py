@@ -227,7 +227,7 @@ class BaseDetector(
                 if self.standardize
                 else None
             )
-        X = self._network_input(X, scaler)
+        X = self._training_input(X, scaler)
 
         network = self._build_network(X.shape[1:], seed=draw_seed(rng))
         fitted = {"scaler_": scaler, "network_": network}
@@ -284,9 +284,28 @@ class BaseDetector(
         if sp.issparse(X):  # one chunk: see _chunks
             X = X.toarray()
         if scaler is not None:
-            X = scaler.transform(by_channel(X)).reshape(X.shape)
+            # in float64, as the scaler was fitted: float32 values and the same
+            # values as float64 become the same network input
+            channels = by_channel(X).astype(np.float64, copy=False)
+            X = scaler.transform(channels).reshape(X.shape)
         with np.errstate(over="ignore"):  # beyond float32: inf, scored as overflow
             return np.ascontiguousarray(X, dtype=np.float32)
+
+    def _training_input(self, X, scaler):
+        """The network input of training rows; ValueError for any beyond float32.
+
+        Scoring takes such a row as the most abnormal; training on it would
+        only end in a loss of inf or NaN, reported as a divergence.
+        """
+        X = self._network_input(X, scaler)
+        if np.isinf(X).any():
+            remedy = "rescale X" if self.standardize else "use standardize=True"
+            raise ValueError(
+                f"{type(self).__name__}: X holds values beyond float32's range "
+                f"(about 3.4e38 in magnitude), in which the network computes; "
+                f"{remedy}."
+            )
+        return X
 
     def _chunk_rows(self, X):
         """Rows of ``X`` per chunk: ``_predict_batch_values``, ``_predict_max_rows``."""

@@ -77,7 +77,7 @@ class IncrementalMixin:
             for part in parts:
                 self.scaler_.partial_fit(part)
             checked_scaler(self.scaler_)
-        X = self._network_input(X, self.scaler_)
+        X = self._training_input(X, self.scaler_)
         if getattr(self.network_, "optimizer", None) is None:
             from ._training import new_optimizer
 

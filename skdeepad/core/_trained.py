@@ -205,6 +205,12 @@ class BaseDeepDetector(BaseDetector):
             )
         except TrainingDiverged as diverged:
             raise self._divergence_error(str(diverged)) from None
+        finally:
+            # Keras leaves each callback holding the model it trained: let
+            # go, so that the detector (whose parameter they are) pickles and
+            # clones without a second copy of the network
+            for callback in self.callbacks or ():
+                callback.set_model(None)
 
     def _divergence_hint(self):
         remedy = "" if self.standardize else ", or standardize=True"
@@ -268,7 +274,7 @@ class BaseDeepDetector(BaseDetector):
 
         def network_input(values):
             values = self._validate_input(values, reset=False)
-            return self._as_network_input(values, scaler)
+            return self._training_input(values, scaler)
 
         network = self._build_network(sample.shape[1:], seed=draw_seed(rng))
         fraction = self.validation_fraction if self.early_stopping else 0.0
