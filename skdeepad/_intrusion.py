@@ -102,12 +102,16 @@ def encode_columns(columns, names, categorical_names, categorical, categories):
 
 def _numeric(values, name):
     try:
-        return np.asarray(values, dtype=np.float64)
+        numbers = np.asarray(values, dtype=np.float64)
     except ValueError:
         bad = str(next(v for v in values if not _is_number(v)))
         raise ValueError(
             f"column {name!r} must be numeric; it holds {bad!r}."
         ) from None
+    if not np.isfinite(numbers).all():  # "nan" and "inf" parse as floats
+        bad = str(values[int(np.flatnonzero(~np.isfinite(numbers))[0])])
+        raise ValueError(f"column {name!r} must hold finite numbers; it holds {bad!r}.")
+    return numbers
 
 
 def _is_number(text):

@@ -107,6 +107,10 @@ def test_load_nsl_kdd_test_file_takes_the_training_columns(nsl_files):
             _kdd_line("tcp", "http", "SF", "normal", 20).replace("181", "lots", 1),
             "column 'src_bytes' must be numeric; it holds 'lots'",
         ),
+        (
+            _kdd_line("tcp", "http", "SF", "normal", 20).replace("181", "nan", 1),
+            "column 'src_bytes' must hold finite numbers; it holds 'nan'",
+        ),
         ("", "empty"),
         (_kdd_line("tcp", "http", "SF", "normal", "2.0"), "difficulty.*integer"),
     ],
@@ -206,6 +210,10 @@ def test_load_unsw_nb15(unsw_file):
         (
             [UNSW_HEADER, "1,fast,tcp,-,FIN,6,258,74,0,Normal,0"],
             "column 'dur' must be numeric",
+        ),
+        (
+            [UNSW_HEADER, "1,inf,tcp,-,FIN,6,258,74,0,Normal,0"],
+            "column 'dur' must hold finite numbers; it holds 'inf'",
         ),
         ([UNSW_HEADER], "a header but no data row"),
     ],
