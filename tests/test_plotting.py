@@ -209,3 +209,22 @@ def test_bad_time_axes_and_scores_are_refused_by_name():
     with pytest.raises(ValueError, match="NaN or inf"):
         ScoreDistributionDisplay.from_predictions([0.0, np.nan, 1.0])
     plt.close("all")
+
+
+def test_feature_scores_must_match_the_names():
+    with pytest.raises(ValueError, match=r"shape \(2, 3\); got \(2, 2\)"):
+        FeatureScoresDisplay(np.eye(2), ["a", "b", "c"], ["row 0", "row 1"])
+
+
+def test_feature_scores_of_a_pipeline_ending_in_a_reconstruction_detector(fitted):
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    _, frame, _ = fitted
+    pipe = make_pipeline(StandardScaler(), AutoEncoder(epochs=1, random_state=0))
+    display = FeatureScoresDisplay.from_estimator(pipe.fit(frame), frame, samples=2)
+    assert display.feature_names == [str(c) for c in frame.columns]
+    expected = pipe[-1].feature_scores(pipe[0].transform(frame))
+    rows = np.argsort(expected.sum(axis=1))[::-1][:2]
+    np.testing.assert_allclose(display.feature_scores, expected[rows])
+    plt.close("all")

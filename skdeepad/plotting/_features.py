@@ -38,6 +38,12 @@ class FeatureScoresDisplay:
         self.feature_scores = np.asarray(feature_scores, dtype=np.float64)
         self.feature_names = list(feature_names)
         self.sample_names = list(sample_names)
+        shape = (len(self.sample_names), len(self.feature_names))
+        if self.feature_scores.shape != shape:
+            raise ValueError(
+                "feature_scores must have one row per sample name and one column "
+                f"per feature name, shape {shape}; got {self.feature_scores.shape}."
+            )
 
     @classmethod
     def from_estimator(cls, estimator, X, *, samples=3, ax=None):
@@ -46,8 +52,10 @@ class FeatureScoresDisplay:
         Parameters
         ----------
         estimator : fitted skdeepad detector
-            A reconstruction detector (it has ``feature_scores``); sequences
-            and images are flattened (time steps x channels, pixels).
+            A reconstruction detector (it has ``feature_scores``), or a
+            Pipeline ending in one, whose other steps transform ``X`` first;
+            sequences and images are flattened (time steps x channels,
+            pixels).
         X : array-like or pandas DataFrame
             The samples; a DataFrame's columns name the features.
         samples : int or list of int, default=3
@@ -59,6 +67,17 @@ class FeatureScoresDisplay:
         -------
         display : FeatureScoresDisplay
         """
+        names = getattr(X, "columns", None)
+        index = getattr(X, "index", None)
+        steps = getattr(estimator, "steps", None)
+        if steps and not hasattr(estimator, "feature_scores"):  # a Pipeline
+            transforms = estimator[:-1]
+            X = transforms.transform(X)
+            try:  # the features the detector sees, named by the transforms
+                names = transforms.get_feature_names_out()
+            except (AttributeError, ValueError):
+                names = getattr(X, "columns", None)
+            estimator = steps[-1][1]
         if not hasattr(estimator, "feature_scores"):
             raise ValueError(
                 f"{type(estimator).__name__} has no feature_scores: it is not a "
@@ -82,13 +101,11 @@ class FeatureScoresDisplay:
                     f"samples must be row numbers from 0 to {len(shares) - 1}; got "
                     f"{rows.tolist()}."
                 )
-        names = getattr(X, "columns", None)
         names = (
             [str(c) for c in names]
-            if names is not None
+            if names is not None and len(names) == shares.shape[1]
             else [f"x{j}" for j in range(shares.shape[1])]
         )
-        index = getattr(X, "index", None)
         labels = [f"row {index[r] if index is not None else r}" for r in rows]
         return cls(shares[rows], names, labels).plot(ax=ax)
 
