@@ -5,6 +5,7 @@ Public through :mod:`skdeepad.timeseries` and :mod:`skdeepad.datasets`.
 
 import csv
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -49,7 +50,8 @@ def load_nab(path, windows=None):
         windows file has no entry for the series.
     """
     path = Path(path)
-    where = path.resolve()  # "s.csv" run from its folder has that folder's name
+    # "s.csv" run from its folder has that folder's name; a link keeps its own
+    where = Path(os.path.abspath(path))
     name = f"{where.parent.name}/{where.name}"
     with open(path, newline="", encoding="utf-8-sig") as file:  # BOM or not
         rows = [row for row in csv.reader(file) if row]  # blank lines skipped

@@ -142,6 +142,11 @@ def run_benchmark(tasks, methods, *, setting="unsupervised", seed=0, progress=No
     rows : list of dict
         One per (task, method): ``setting``, ``dataset``, ``method``,
         ``roc_auc``, ``average_precision`` and ``fit_seconds``.
+
+    Raises
+    ------
+    ValueError or TypeError
+        A method's own, its message led by the method, task and setting.
     """
     _check_setting(setting)
     rows = []
@@ -156,13 +161,19 @@ def run_benchmark(tasks, methods, *, setting="unsupervised", seed=0, progress=No
         is_anomaly = y_test == -1
         for method_name, factory in methods.items():
             method = factory()
-            start = time.perf_counter()
-            method.fit(X_train)
-            seconds = time.perf_counter() - start
-            if setting == "clean":
-                anomaly_score = -method.score_samples(X_test)
-            else:
-                anomaly_score = -_training_scores(method, X_train)
+            try:
+                start = time.perf_counter()
+                method.fit(X_train)
+                seconds = time.perf_counter() - start
+                if setting == "clean":
+                    anomaly_score = -method.score_samples(X_test)
+                else:
+                    anomaly_score = -_training_scores(method, X_train)
+            except (ValueError, TypeError) as error:  # the traceback chained
+                kind = TypeError if isinstance(error, TypeError) else ValueError
+                raise kind(
+                    f"{method_name} on {task_name} ({setting} setting): {error}"
+                ) from error
             rows.append(
                 {
                     "setting": setting,

@@ -9,6 +9,7 @@ scikit-learn's ``fetch_kddcup99`` and its cache; :func:`load_nsl_kdd` and
 """
 
 import numbers
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -166,21 +167,25 @@ def load_npz(path):
     ----------
     path : str or path-like
         A NumPy ``.npz`` archive holding ``X`` (n x d) and ``y`` (n labels,
-        1 = anomaly and 0 = normal, or skdeepad's +1/-1).
+        1 = anomaly and 0 = normal, or skdeepad's +1/-1; labels all 1, which
+        could be either, are a ValueError).
 
     Returns
     -------
     data : Bunch
         ``X`` (float64) and ``y`` (+1 normal, -1 anomaly).
     """
-    with np.load(path, allow_pickle=False) as archive:
-        missing = {"X", "y"} - set(archive.files)
-        if missing:
-            raise ValueError(
-                f"{path}: an .npz data file needs arrays 'X' and 'y'; "
-                f"missing {sorted(missing)}, found {archive.files}."
-            )
-        X, y = archive["X"], archive["y"]
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            missing = {"X", "y"} - set(archive.files)
+            if missing:
+                raise ValueError(
+                    f"{path}: an .npz data file needs arrays 'X' and 'y'; "
+                    f"missing {sorted(missing)}, found {archive.files}."
+                )
+            X, y = archive["X"], archive["y"]
+    except (zipfile.BadZipFile, EOFError) as error:
+        raise ValueError(f"{path}: not a readable .npz archive ({error}).") from None
     X, y = _checked_arrays(X, y, path)
     return Bunch(X=X, y=_to_inlier_labels(y, path))
 
@@ -215,7 +220,8 @@ def load_csv(path, label):
     path : str or path-like
         The CSV file; every column but ``label`` is a numeric feature.
     label : str
-        The name of the label column (1 = anomaly and 0 = normal, or +1/-1).
+        The name of the label column (1 = anomaly and 0 = normal, or +1/-1;
+        labels all 1, which could be either, are a ValueError).
 
     Returns
     -------

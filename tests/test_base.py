@@ -518,3 +518,30 @@ def test_training_values_beyond_float32_are_a_clear_value_error():
     det.fit(X[1:])
     with pytest.raises(ValueError, match="beyond float32's range"):
         det.partial_fit(X[:5])
+
+
+def test_callbacks_are_let_go_without_set_model():
+    import keras
+
+    class Records(keras.callbacks.Callback):  # as TensorBoard, set_model works
+        def __init__(self):
+            super().__init__()
+            self.given = []
+
+        def set_model(self, model):
+            self.given.append(model)
+            super().set_model(model)
+
+    callback = Records()
+    X = np.random.RandomState(0).normal(size=(40, 3))
+    AutoEncoder(**FAST, callbacks=[callback], random_state=0).fit(X)
+    assert callback.given and None not in callback.given
+    assert callback.model is None
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_fit_leaves_the_callers_array_alone(dtype):
+    X = np.random.RandomState(0).normal(5.0, 2.0, size=(40, 3)).astype(dtype)
+    before = X.copy()
+    AutoEncoder(**FAST, random_state=0).fit(X).score_samples(X)
+    np.testing.assert_array_equal(X, before)

@@ -222,7 +222,8 @@ def test_benchmark_reports_a_detector_failing_on_the_data(tmp_path, capsys):
     # two normal rows: half of them trains, too few for 5 neighbours
     status = main([*command, "--detectors", "kNN", "--setting", "clean"])
     error = capsys.readouterr().err
-    assert status == 1 and error.startswith("skdeepad benchmark: error:")
+    assert status == 1
+    assert error.startswith("skdeepad benchmark: error: kNN on tiny (clean setting): ")
 
 
 def test_score_a_saved_pipeline(tmp_path, capsys):

@@ -206,3 +206,10 @@ def test_make_outlier_task_names_bad_classes_and_lengths():
         make_outlier_task(X, y[:4], [1])
     X_task, y_task = make_outlier_task(X, y, 1, anomaly_fraction=0.25)
     assert (y_task == -1).sum() == 1 and len(X_task) == 4
+
+
+def test_a_truncated_npz_file_is_named(tmp_path):
+    np.savez(tmp_path / "whole.npz", X=np.zeros((50, 3)), y=np.zeros(50))
+    (tmp_path / "cut.npz").write_bytes((tmp_path / "whole.npz").read_bytes()[:200])
+    with pytest.raises(ValueError, match="cut.npz: not a readable .npz archive"):
+        datasets.load_npz(tmp_path / "cut.npz")

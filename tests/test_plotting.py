@@ -1,5 +1,7 @@
 """skdeepad.plotting: each display drawn with Agg, its artists checked."""
 
+import warnings
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -203,6 +205,13 @@ def test_bad_time_axes_and_scores_are_refused_by_name():
         steps, steps, time=["2020-01-01", "2020-01-02", "2020-01-03"]
     )
     assert days.time.dtype.kind == "M"  # date strings read as timestamps
+    numbers = SeriesScoresDisplay(steps, steps, time=np.array([0, 1, 2], dtype=object))
+    assert numbers.time.dtype == np.float64  # not read as nanoseconds since 1970
+    zoned = pd.date_range("2020-01-01", periods=3, tz="Europe/Paris")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no timezone dropped with a warning
+        aware = SeriesScoresDisplay(steps, steps, y=[1, 1, -1], time=zoned).plot()
+    assert aware.time[0].tzinfo is not None
     _, ax = plt.subplots()
     with pytest.raises(ValueError, match="axes must be two Axes"):
         SeriesScoresDisplay(steps, steps).plot(axes=ax)

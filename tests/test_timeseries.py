@@ -422,6 +422,11 @@ def test_load_nab_of_a_bare_file_name_run_from_its_folder(tmp_path, monkeypatch)
     monkeypatch.chdir(tmp_path / "realTest")
     data = load_nab("series.csv")  # its folder's name from the resolved path
     assert data.name == "realTest/series.csv" and (data.y == -1).sum() == 3
+    # a link to the file elsewhere keeps its own folder's name
+    (tmp_path / "store").mkdir()
+    (tmp_path / "realTest" / "series.csv").rename(tmp_path / "store" / "blob.csv")
+    (tmp_path / "realTest" / "series.csv").symlink_to(tmp_path / "store" / "blob.csv")
+    assert load_nab("series.csv").name == "realTest/series.csv"
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
     with pytest.raises(ValueError, match="bad.json is not a JSON file of windows"):

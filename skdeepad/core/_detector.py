@@ -286,8 +286,12 @@ class BaseDetector(
         if scaler is not None:
             # in float64, as the scaler was fitted: float32 values and the same
             # values as float64 become the same network input
-            channels = by_channel(X).astype(np.float64, copy=False)
-            X = scaler.transform(channels).reshape(X.shape)
+            channels = by_channel(X)
+            if channels.dtype == np.float64:  # the caller's: copied by transform
+                X = scaler.transform(channels).reshape(X.shape)
+            else:  # a float64 copy already: standardised in place
+                channels = channels.astype(np.float64)
+                X = scaler.transform(channels, copy=False).reshape(X.shape)
         with np.errstate(over="ignore"):  # beyond float32: inf, scored as overflow
             return np.ascontiguousarray(X, dtype=np.float32)
 

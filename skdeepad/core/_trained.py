@@ -208,9 +208,10 @@ class BaseDeepDetector(BaseDetector):
         finally:
             # Keras leaves each callback holding the model it trained: let
             # go, so that the detector (whose parameter they are) pickles and
-            # clones without a second copy of the network
+            # clones without a second copy of the network. Not by set_model,
+            # which does more in some callbacks (TensorBoard's opens writers).
             for callback in self.callbacks or ():
-                callback.set_model(None)
+                callback._model = None
 
     def _divergence_hint(self):
         remedy = "" if self.standardize else ", or standardize=True"

@@ -1,5 +1,8 @@
 """A time series above its per-step scores."""
 
+import datetime
+import numbers
+
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
@@ -59,14 +62,7 @@ class SeriesScoresDisplay:
                 f"time must hold one value per step ({n_steps}); got shape "
                 f"{self.time.shape}."
             )
-        if self.time.dtype.kind not in "iufmM":  # datetime objects, date strings
-            try:
-                self.time = self.time.astype("datetime64[ns]")
-            except (TypeError, ValueError):
-                raise TypeError(
-                    "time must hold numbers or timestamps; got values such as "
-                    f"{self.time[0]!r}."
-                ) from None
+        self.time = _time_axis(self.time)
 
     @classmethod
     def from_estimator(cls, estimator, X, y=None, *, time=None, axes=None):
@@ -161,3 +157,27 @@ class SeriesScoresDisplay:
         if len(self.time) > 1:
             return self.time[-1] + (self.time[-1] - self.time[-2])
         return self.time[-1]
+
+
+def _time_axis(time):
+    """``time`` as matplotlib plots it: numbers, datetime64 or datetime objects.
+
+    Date strings become datetime64; numbers held as objects become floats;
+    datetime objects (timezone-aware ones too) stay as they are. Other text
+    is a TypeError.
+    """
+    if time.dtype.kind in "iufmM":
+        return time
+    values = time.tolist()
+    if all(isinstance(v, numbers.Real) for v in values):
+        return time.astype(np.float64)
+    if all(isinstance(v, (datetime.date, np.datetime64)) for v in values):
+        return time
+    if all(isinstance(v, str) for v in values):
+        try:
+            return time.astype("datetime64[ns]")
+        except ValueError:
+            pass
+    raise TypeError(
+        f"time must hold numbers or timestamps; got values such as {values[0]!r}."
+    )
