@@ -27,6 +27,7 @@ standard error), 2 for a wrong command line.
 import argparse
 import ast
 import csv
+import os
 import sys
 from pathlib import Path
 
@@ -228,14 +229,13 @@ def _benchmark(args, parser):
 
 def _check_writable(output):
     """Refuse, before the run, an ``--output`` that could not be written."""
-    import os
-
     path = Path(output)
+    folder = path.resolve().parent
     if path.is_dir():
         raise _UsageError(f"--output {output}: a folder, not a file")
-    if not path.resolve().parent.is_dir():
+    if not folder.is_dir():
         raise _UsageError(f"--output {output}: no such folder")
-    target = path if path.exists() else path.resolve().parent
+    target = path if path.exists() else folder
     if not os.access(target, os.W_OK):
         raise _UsageError(f"--output {output}: not writable")
 

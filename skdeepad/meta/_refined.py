@@ -228,13 +228,15 @@ class RefinedDetector(
         # the fraction's rows, rounded down (0.29 of 100 rows is 29, not 28)
         n_dropped = math.floor(round(self.drop_fraction * n_rows, 9))
         kept[np.argsort(ranking, kind="stable")[:n_dropped]] = False
-        detector.fit(_safe_indexing(X, np.flatnonzero(kept)))
-        scores = np.array(detector.score_samples(X), dtype=np.float64)
-        # a kept row as LocalOutlierFactor scores it, left out of its neighbours;
-        # score_samples would score it as its own nearest neighbour
-        own = getattr(last_step(detector), "negative_outlier_factor_", None)
-        if own is not None:
-            scores[kept] = own
+        X_kept = _safe_indexing(X, np.flatnonzero(kept))
+        detector.fit(X_kept)
+        # a kept row as the detector scores its training rows (LocalOutlierFactor
+        # leaves it out of its neighbours); a dropped one as a new row
+        scores = np.empty(n_rows)
+        scores[kept] = training_scores(detector, X_kept)
+        if not kept.all():
+            dropped = _safe_indexing(X, np.flatnonzero(~kept))
+            scores[~kept] = detector.score_samples(dropped)
         scores = finite_scores(scores)
         self.refiner_, self.detector_, self.kept_ = refiner, detector, kept
         self.offset_ = offset_from_scores(scores, self.contamination)

@@ -86,13 +86,13 @@ class StreamScorer:
     differ from the batch pass's in their last digits, and so do the scores,
     by a relative 1e-6 or less for the dense, convolutional and recurrent
     autoencoders, a few 1e-6 for the Transformer's (its attention), and more
-    where a score amplifies them (DAGMM's energy: up to 3e-4). A detector that is not a
-    network detector (a scikit-learn one, a meta-detector) scores exactly as
-    in batch. The detector given is not changed: the scorer keeps a shallow
-    copy of its fitted network detector, rebuilt if the detector is refitted
-    or partially fitted. Weights changed in place any other way (the
-    network's ``set_weights``, say) are not seen by one-step updates: make a
-    new scorer after such a change.
+    where a score amplifies them (DAGMM's energy: up to 3e-4). A detector
+    that is not a network detector (a scikit-learn one, a meta-detector)
+    scores exactly as in batch. The detector given is not changed: the
+    scorer keeps a shallow copy of its fitted network detector, rebuilt if
+    the detector is refitted or partially fitted. Weights changed in place
+    any other way (the network's ``set_weights``, say) are not seen by
+    one-step updates: make a new scorer after such a change.
 
     Examples
     --------
