@@ -12,14 +12,18 @@ from pathlib import Path
 __all__ = ["read_table"]
 
 
-def read_table(path, *, label=None, drop=(), id_column=None, columns=None):
+def read_table(
+    path, *, label=None, drop=(), id_column=None, columns=None, with_labels=False
+):
     """The features and ids of a .csv, .parquet or .npz file.
 
     Returns ``(X, ids)``: ``X`` a DataFrame (an array from .npz, or from CSV
     without pandas), ``ids`` the ``id_column`` values as a list, or None. The
     ``label``, ``drop`` and ``id_column`` columns are left out of ``X``;
     ``columns`` (a saved model's ``feature_names_in_``) selects and orders
-    the features by name.
+    the features by name. ``with_labels=True`` returns ``(X, ids, labels)``,
+    ``labels`` the ``label`` column's values as a list (None for an empty
+    cell), or None without a ``label``.
     """
     path = Path(path)
     if not path.exists():
@@ -39,7 +43,7 @@ def read_table(path, *, label=None, drop=(), id_column=None, columns=None):
         with np.load(path, allow_pickle=False) as archive:
             if "X" not in archive.files:
                 raise ValueError(f"{path}: an .npz file needs an array 'X'.")
-            return archive["X"], None
+            return (archive["X"], None, None)[: 3 if with_labels else 2]
     if suffix not in (".csv", ".parquet", ".pq"):
         raise ValueError(
             f"{path}: unsupported file type {suffix!r}; use .csv, .parquet or .npz."
@@ -51,7 +55,10 @@ def read_table(path, *, label=None, drop=(), id_column=None, columns=None):
             raise ValueError(
                 f"{path}: reading Parquet needs pandas and pyarrow."
             ) from None
-        return _read_csv_without_pandas(path, excluded, id_column, columns)
+        X, ids, labels = _read_csv_without_pandas(
+            path, excluded, id_column, columns, label
+        )
+        return (X, ids, labels)[: 3 if with_labels else 2]
     if suffix == ".csv":
         # The id column as written: "007" stays "007".
         frame = pd.read_csv(path, dtype=None if id_column is None else {id_column: str})
@@ -65,14 +72,15 @@ def read_table(path, *, label=None, drop=(), id_column=None, columns=None):
     if frame.empty and len(frame.columns):
         raise ValueError(f"{path}: the file has a header but no data row.")
     names = _feature_names(path, list(frame.columns), excluded, columns)
-    ids = None
-    if id_column is not None:
-        ids = [None if pd.isna(v) else v for v in frame[id_column].tolist()]
+    ids, labels = (
+        None if column is None else [None if pd.isna(v) else v for v in frame[column]]
+        for column in (id_column, label)
+    )
     X = frame[names]
     text = [c for c in names if not pd.api.types.is_numeric_dtype(X[c])]
     if text:
         raise ValueError(_text_columns(path, {c: X[c].tolist() for c in text}))
-    return X, ids
+    return (X, ids, labels)[: 3 if with_labels else 2]
 
 
 def _feature_names(path, header, excluded, columns):
@@ -116,7 +124,7 @@ def _text_columns(path, values):
     )
 
 
-def _read_csv_without_pandas(path, excluded, id_column, columns):
+def _read_csv_without_pandas(path, excluded, id_column, columns, label):
     import numpy as np
 
     with open(path, newline="", encoding="utf-8-sig") as fh:  # BOM or not
@@ -135,6 +143,9 @@ def _read_csv_without_pandas(path, excluded, id_column, columns):
     names = _feature_names(path, header, excluded, columns)
     position = {c: header.index(c) for c in header}
     ids = None if id_column is None else [r[position[id_column]] for r in rows]
+    labels = None
+    if label is not None:  # an empty cell is no label
+        labels = [r[position[label]].strip() or None for r in rows]
     X = np.empty((len(rows), len(names)), dtype=np.float64)
     text = {}
     for j, name in enumerate(names):
@@ -145,4 +156,4 @@ def _read_csv_without_pandas(path, excluded, id_column, columns):
             text[name] = column
     if text:
         raise ValueError(_text_columns(path, text))
-    return X, ids
+    return X, ids, labels

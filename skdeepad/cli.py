@@ -11,6 +11,9 @@
   ``--drop`` columns (repeatable) and the ``--id`` column; features must be
   numeric: text columns are refused with their names listed, not one-hot
   encoded (leave them out with ``--drop``, or encode them as numbers first).
+  A detector that learns from labels (DevNet, DeepSAD, Donut,
+  TunedThresholdDetector) is fitted on the ``--label`` column: 1 = anomaly
+  and 0 = normal, or -1 anomaly and +1 normal; an empty cell is unlabelled.
 - ``skdeepad score MODEL DATA --output scores.csv`` scores a file with a saved
   detector: one row per sample with ``score`` (``score_samples``),
   ``decision`` and ``label`` (+1 inlier, -1 outlier), preceded by the
@@ -100,7 +103,10 @@ def _build_parser():
         "--label, --drop and --id is a feature and must be numeric: text "
         "columns are refused with their names listed, not one-hot encoded "
         "(leave them out with --drop, or encode them as numbers first). .npz "
-        "files take none of these options.",
+        "files take none of these options. A detector that learns from labels "
+        "(DevNet, DeepSAD, Donut, TunedThresholdDetector) is fitted on the "
+        "--label column: 1 = anomaly and 0 = normal, or -1 anomaly and +1 "
+        "normal; an empty cell is unlabelled. Other detectors ignore it.",
     )
     fit.add_argument("data", metavar="DATA", help="a .csv, .parquet or .npz file")
     fit.add_argument(
@@ -350,18 +356,75 @@ def _fit(args):
         detector = cls(**params).set_params(**nested)
     except TypeError as error:  # a required parameter (a meta-detector's)
         raise _UsageError(f"{args.detector}: {error}") from None
-    X, _ = read_table(args.data, label=args.label, drop=args.drop, id_column=args.id)
-    detector.fit(X)
+    learns = args.label is not None and _learns_from_labels(detector)
+    X, _, column = read_table(
+        args.data,
+        label=args.label,
+        drop=args.drop,
+        id_column=args.id,
+        with_labels=True,
+    )
+    y = None
+    if learns:
+        y = _partial_labels(column, f"{args.data}: --label {args.label}")
+    detector.fit(X, y)
     # The saved detector is quiet wherever it is loaded, whatever --quiet said.
     detector.set_params(
         **{k: 0 for k in detector.get_params() if k.split("__")[-1] == "verbose"}
     )
     detector.save(args.save)
+    learned = ""
+    if y is not None:
+        counts = [int((y == value).sum()) for value in (-1, 1, 0)]
+        learned = " ({} labelled anomalies, {} labelled normal, {} unlabelled)".format(
+            *counts
+        )
     print(
-        f"fitted {args.detector} on {len(X)} rows; saved to {args.save}",
+        f"fitted {args.detector} on {len(X)} rows{learned}; saved to {args.save}",
         file=sys.stderr,
     )
     return 0
+
+
+def _learns_from_labels(detector):
+    """Whether ``detector.fit(X, y)`` learns from partial labels ``y``."""
+    from .base import BaseLabelledDetector
+    from .meta import TunedThresholdDetector
+
+    return isinstance(detector, BaseLabelledDetector | TunedThresholdDetector)
+
+
+def _partial_labels(values, source):
+    """A label column as partial labels: -1 anomaly, +1 normal, 0 unlabelled.
+
+    The column holds 1 = anomaly and 0 = normal, or -1 anomaly and +1 normal,
+    as the benchmark's files do; an empty cell is unlabelled.
+    """
+    import numpy as np
+
+    from .datasets import _to_inlier_labels
+
+    known = [value is not None for value in values]
+    labelled = [value for value in values if value is not None]
+    try:
+        given = np.array([float(value) for value in labelled])
+    except (TypeError, ValueError):
+        examples = labelled[:5]
+        raise ValueError(
+            f"{source}: labels must be numbers (1 = anomaly and 0 = normal, or -1 "
+            f"anomaly and +1 normal; an empty cell is unlabelled); got {examples}."
+        ) from None
+    if given.size and np.all(given == 1):
+        raise ValueError(
+            f"{source}: every labelled row is 1, which is ambiguous: 1 is an anomaly "
+            "next to 0 = normal, a normal row next to -1 = anomaly. Write -1 for the "
+            "known anomalies (leave unlabelled rows empty), or label known normal "
+            "rows 0."
+        )
+    y = np.zeros(len(values), dtype=np.int8)
+    if given.size:
+        y[np.flatnonzero(known)] = _to_inlier_labels(given, source)
+    return y
 
 
 def _score(args):

@@ -8,7 +8,9 @@ scikit-learn's ``fetch_kddcup99`` and its cache; :func:`load_nsl_kdd` and
 :func:`load_unsw_nb15` read files the user already has.
 """
 
+import csv
 import numbers
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -228,28 +230,48 @@ def load_csv(path, label):
     data : Bunch
         ``X`` (float64), ``y`` (+1 normal, -1 anomaly) and ``feature_names``.
     """
-    table = np.genfromtxt(  # the column names as written ("is-anomaly")
-        path,
-        delimiter=",",
-        names=True,
-        dtype=np.float64,
-        deletechars="",
-        replace_space=" ",
-        encoding="utf-8-sig",
-    )
-    table = np.atleast_1d(table)  # one data row reads as a 0-d record
-    if table.size == 0:
-        raise ValueError(f"{path}: the file has a header but no data row.")
-    names = list(table.dtype.names or ())
+    # The header is read as written: genfromtxt's names=True would rename
+    # "return", "file" and "print" (Python words) and repeated names.
+    with open(path, newline="", encoding="utf-8-sig") as fh:  # BOM or not
+        names = [name.strip() for name in next(csv.reader(fh), [])]
+    if not names:
+        raise ValueError(f"{path}: an empty file; a CSV file needs a header.")
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise ValueError(
+            f"{path}: the header names {', '.join(map(repr, repeated))} more than "
+            "once; each column needs its own name."
+        )
     if label not in names:
         raise ValueError(f"{path}: no label column {label!r}; the columns are {names}.")
     features = [name for name in names if name != label]
     if not features:
         raise ValueError(f"{path}: no feature column besides the label {label!r}.")
-    X = np.column_stack([table[name] for name in features]).reshape(len(table), -1)
+    try:
+        with warnings.catch_warnings():  # a header alone: "Empty input file"
+            warnings.simplefilter("ignore", UserWarning)
+            table = np.genfromtxt(
+                path,
+                delimiter=",",
+                skip_header=1,
+                dtype=np.float64,
+                encoding="utf-8-sig",
+                ndmin=2,
+            )
+    except ValueError as error:  # rows of different lengths
+        raise ValueError(f"{path}: {' '.join(str(error).split())}") from None
+    if table.size == 0:
+        raise ValueError(f"{path}: the file has a header but no data row.")
+    if table.shape[1] != len(names):
+        raise ValueError(
+            f"{path}: the rows have {table.shape[1]} fields; the header has "
+            f"{len(names)}."
+        )
+    column = names.index(label)
+    X = np.delete(table, column, axis=1)
     if np.isnan(X).any():
         raise ValueError(f"{path}: the features hold empty or non-numeric values.")
-    X, y = _checked_arrays(X, table[label], path)
+    X, y = _checked_arrays(X, table[:, column], path)
     return Bunch(X=X, y=_to_inlier_labels(y, path), feature_names=features)
 
 

@@ -1,6 +1,7 @@
 """The ``skdeepad`` command line, run as a user would."""
 
 import csv
+import re
 import subprocess
 import sys
 
@@ -488,3 +489,82 @@ def test_score_reads_a_named_model_s_columns_by_name(shop, tmp_path):
     assert len(_table(tmp_path / "s.csv")) == 85
     status = main(["score", str(model), str(shop), "--drop", "items"])
     assert status == 1  # a column the model needs, left out
+
+
+# ------------------------------------- --label: detectors that learn from labels
+def _labelled_csv(path, cells):
+    """Rows of an easy outlier task, the last 10 far out; ``cells`` the labels."""
+    rng = np.random.RandomState(0)
+    X = np.vstack([rng.normal(size=(150, 3)), rng.normal(8, 1, size=(10, 3))])
+    with open(path, "w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["amount", "items", "minutes", "fraud"])
+        writer.writerows([*row, cell] for row, cell in zip(X, cells, strict=True))
+    return path
+
+
+def test_fit_tunes_a_threshold_on_the_label_column(tmp_path, capsys):
+    path = _labelled_csv(tmp_path / "o.csv", [0] * 150 + [1] * 10)  # 1 = anomaly
+    model = tmp_path / "m.zip"
+    status = main(["fit", str(path), "--detector", "TunedThresholdDetector",
+                   "--param", "detector=DeepIsolationForest",
+                   "--param", "detector__n_ensemble=2",
+                   "--param", "detector__random_state=0",
+                   "--label", "fraud", "--save", str(model), "--quiet"])
+    assert status == 0
+    err = capsys.readouterr().err
+    assert "(10 labelled anomalies, 150 labelled normal, 0 unlabelled)" in err
+
+    from skdeepad import load
+
+    detector = load(model)
+    # tuned on the labels: without them best_score_ is NaN (the inner threshold)
+    assert detector.best_score_ > 0.5
+
+
+def test_fit_reads_empty_label_cells_as_unlabelled(tmp_path, capsys):
+    cells = [""] * 150 + ["-1"] * 3 + [""] * 7  # three known anomalies
+    path = _labelled_csv(tmp_path / "o.csv", cells)
+    status = main(["fit", str(path), "--detector", "DevNet", "--label", "fraud",
+                   "--param", "epochs=2", "--param", "random_state=0",
+                   "--save", str(tmp_path / "m.zip"), "--quiet"])
+    assert status == 0
+    err = capsys.readouterr().err
+    assert "(3 labelled anomalies, 0 labelled normal, 157 unlabelled)" in err
+
+
+def test_empty_label_cells_are_none_with_and_without_pandas(tmp_path, reader):
+    path = tmp_path / "o.csv"
+    path.write_text("a,fraud\n1,\n2,-1\n3,1\n")
+    X, ids, labels = reader(path, label="fraud", with_labels=True)
+    assert _numbers(X).ravel().tolist() == [1.0, 2.0, 3.0] and ids is None
+    assert [None if v is None else float(v) for v in labels] == [None, -1.0, 1.0]
+    assert reader(path, with_labels=True)[2] is None  # no --label
+
+
+@pytest.mark.parametrize(("cells", "message"), [
+    ([""] * 157 + ["1"] * 3, "every labelled row is 1, which is ambiguous"),
+    (["no"] * 150 + ["yes"] * 10, "labels must be numbers .* got \\['no'"),
+    ([0] * 150 + [2] * 10, "labels must be 0/1"),
+])
+def test_bad_label_columns_exit_1(tmp_path, capsys, cells, message):
+    path = _labelled_csv(tmp_path / "o.csv", cells)
+    status = main(["fit", str(path), "--detector", "DevNet", "--label", "fraud",
+                   "--save", str(tmp_path / "m.zip"), "--quiet"])
+    assert status == 1
+    err = capsys.readouterr().err
+    assert err.startswith("skdeepad fit: error:") and "--label fraud" in err
+    assert re.search(message, err)
+    assert not (tmp_path / "m.zip").exists()
+
+
+def test_a_detector_that_learns_no_labels_leaves_the_label_column_out(tmp_path):
+    path = _labelled_csv(tmp_path / "o.csv", ["no"] * 150 + ["yes"] * 10)
+    model = tmp_path / "m.zip"
+    status = main(["fit", str(path), "--detector", "DeepIsolationForest",
+                   "--param", "n_ensemble=2", "--label", "fraud",
+                   "--save", str(model), "--quiet"])
+    assert status == 0  # text labels: read by nobody
+    from skdeepad import load
+
+    assert load(model).n_features_in_ == 3

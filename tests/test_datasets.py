@@ -73,6 +73,37 @@ def test_load_csv_keeps_the_column_names_as_written(tmp_path):
         load_csv(path, "is-anomaly")
 
 
+
+@pytest.mark.parametrize("label", ["return", "file", "print"])
+def test_load_csv_reads_a_label_named_like_a_python_word(tmp_path, label):
+    from skdeepad.datasets import load_csv
+
+    path = tmp_path / "m.csv"
+    path.write_text(f"a,b,{label}\n1,2,0\n3,4,1\n")
+    data = load_csv(path, label)
+    assert data.feature_names == ["a", "b"]
+    assert data.y.tolist() == [1, -1]
+    assert data.X.tolist() == [[1.0, 2.0], [3.0, 4.0]]
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("a,a,y\n1,2,0\n3,4,1\n", "names 'a' more than once"),
+        ("a,b,y\n1,2\n3,4,0\n", "m.csv: .*got 3 columns instead of 2"),
+        ("", "m.csv: an empty file"),
+        ("a,b,y\n", "m.csv: the file has a header but no data row"),
+    ],
+)
+def test_load_csv_names_a_malformed_file(tmp_path, text, match):
+    from skdeepad.datasets import load_csv
+
+    path = tmp_path / "m.csv"
+    path.write_text(text)
+    with pytest.raises(ValueError, match=match):
+        load_csv(path, "y")
+
+
 def _fake_fetch(calls):
     """A stand-in for fetch_kddcup99 returning a few rows of the SA layout."""
 
