@@ -24,7 +24,8 @@
 
 Exit status: 0 on success, 1 when the data, the model or an output file
 cannot be used or a detector fails on the data (the message says why, on
-standard error), 2 for a wrong command line.
+standard error; ``--traceback`` shows Python's traceback instead, with the
+detector's own error chained), 2 for a wrong command line.
 """
 
 import argparse
@@ -44,8 +45,15 @@ def _build_parser():
         prog="skdeepad", description="Deep anomaly detection for scikit-learn."
     )
     commands = parser.add_subparsers(dest="command", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--traceback",
+        action="store_true",
+        help="on an error, show Python's traceback instead of the one-line message",
+    )
     bench = commands.add_parser(
         "benchmark",
+        parents=[common],
         help="compare detectors on outlier-detection data",
         description=(
             "Fit every method on every data set and print ROC-AUC, average "
@@ -96,6 +104,7 @@ def _build_parser():
 
     fit = commands.add_parser(
         "fit",
+        parents=[common],
         help="fit a detector on a data file and save it",
         description="Fit a detector on DATA (.csv with a header, .parquet, or "
         ".npz with an array X) and save it in skdeepad's safe format (load it "
@@ -133,6 +142,7 @@ def _build_parser():
 
     score = commands.add_parser(
         "score",
+        parents=[common],
         help="score a data file with a saved detector",
         description="Score every row of DATA with the detector saved in MODEL and "
         "write score, decision and label (+1 inlier, -1 outlier) as CSV, after "
@@ -474,5 +484,7 @@ def main(argv=None):
     try:
         return commands[args.command](args)
     except (_UsageError, ValueError, TypeError, OSError) as error:
+        if args.traceback:
+            raise
         print(f"skdeepad {args.command}: error: {error}", file=sys.stderr)
         return 1

@@ -225,6 +225,21 @@ def test_benchmark_reports_a_detector_failing_on_the_data(tmp_path, capsys):
     error = capsys.readouterr().err
     assert status == 1
     assert error.startswith("skdeepad benchmark: error: kNN on tiny (clean setting): ")
+    # --traceback: the error itself, the detector's own chained
+    with pytest.raises(ValueError, match="kNN on tiny") as raised:
+        main([*command, "--detectors", "kNN", "--setting", "clean", "--traceback"])
+    assert isinstance(raised.value.__cause__, ValueError)
+    assert "n_neighbors" in str(raised.value.__cause__)
+
+
+def test_traceback_raises_instead_of_the_one_line_message(orders, tmp_path):
+    command = ["fit", str(orders), "--detector", "AutoEncoder", "--param", "epochz=3",
+               "--save", str(tmp_path / "m.zip")]
+    assert main(command) == 1
+    with pytest.raises(Exception, match="no parameter epochz"):
+        main([*command, "--traceback"])
+    with pytest.raises(ValueError, match="not a skdeepad model file"):
+        main(["score", str(orders), str(orders), "--traceback"])
 
 
 def test_score_a_saved_pipeline(tmp_path, capsys):
