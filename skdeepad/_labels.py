@@ -34,6 +34,16 @@ def check_partial_labels(y, n_samples):
             f"y is boolean, which is ambiguous for labels ({_CONVENTION}); "
             "pass integers, e.g. np.where(is_anomaly, -1, 0)."
         )
+    text = y.dtype.kind in "SU" or (
+        y.dtype.kind == "O" and any(isinstance(v, str | bytes) for v in y)
+    )
+    if text:  # NumPy would read "-1" as a number
+        example = next(v for v in y if isinstance(v, str | bytes))
+        example = example.item() if isinstance(example, np.generic) else example
+        raise ValueError(
+            f"y must hold integer labels ({_CONVENTION}); got text, e.g. "
+            f"{example!r}."
+        )
     if y.dtype.kind in "mM":  # NumPy would read times as integers
         raise ValueError(
             f"y must hold integer labels ({_CONVENTION}); got values of "

@@ -183,6 +183,9 @@ def save(estimator, path):
             return _Network(entry)
         name = _name(type(value))
         found.setdefault(name, where)
+        if callable(value) and hasattr(value, "__name__"):
+            # skops names a function by itself (__main__.<lambda>), not its type
+            found.setdefault(f"{value.__module__}.{value.__name__}", where)
         if name.split(".")[0] not in _DATA_PACKAGES and name not in trusted:
             raise TypeError(_unsaveable(where, name))
         return value
@@ -211,7 +214,9 @@ def load(path):
 
     Nothing in the file is run: :func:`skops.io.loads` rebuilds only trusted
     types and reads arrays without pickle; Keras networks are read with
-    ``safe_mode=True`` after a check that they hold no ``Lambda`` layer.
+    ``safe_mode=True`` after a check that they hold no ``Lambda`` layer and
+    name no class outside Keras and skdeepad and no function but Keras's
+    activations and losses.
 
     Parameters
     ----------
@@ -454,21 +459,35 @@ def _check_network_config(data, where):
     except (zipfile.BadZipFile, KeyError, ValueError) as error:
         raise ValueError(f"{where} is not a Keras network file ({error}).") from None
 
+    import keras
+
     for node in _dicts(config):
-        if node.get("class_name") in ("Lambda", "TFOpLambda", "__lambda__"):
+        class_name = node.get("class_name")
+        if class_name in ("Lambda", "TFOpLambda", "__lambda__"):
             raise ValueError(
                 f"Refusing to load {where}: the network holds a "
-                f"{node['class_name']} layer, whose code would run on load."
+                f"{class_name} layer, whose code would run on load."
             )
         module, registered = node.get("module"), node.get("registered_name")
-        if (
-            isinstance(module, str)
-            and module.split(".")[0] not in ("keras", "builtins")
-            and not str(registered).startswith("skdeepad>")
-        ):
+        # A function by name (module.config) may be any function of Keras
+        # (keras.utils.get_file, say): only activations and losses pass.
+        # Keras before 3.9 would import any module named and call builtins
+        # (CVE-2025-1550), so neither passes whatever Keras would do.
+        if class_name == "function":
+            allowed = module in ("keras.activations", "keras.losses")
+        elif module is None and registered is None:
+            continue  # not a serialised object, or a Keras class by name
+        elif str(registered).startswith("skdeepad>"):
+            allowed = (
+                module is None or str(module).split(".")[0] == "skdeepad"
+            ) and keras.saving.get_registered_object(registered) is not None
+        else:
+            allowed = isinstance(module, str) and module.split(".")[0] == "keras"
+        if not allowed:
             raise ValueError(
                 f"Refusing to load {where}: the network names {module!r}."
-                f"{node.get('class_name')}, a class outside Keras and skdeepad."
+                f"{class_name} (registered as {registered!r}), not a class of "
+                "Keras or skdeepad."
             )
 
 

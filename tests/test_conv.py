@@ -37,6 +37,19 @@ def test_image_shape_reads_rows_as_flattened_images(digits):
     )
 
 
+def test_image_shape_reads_three_d_x_as_one_channel_images(digits):
+    X = digits[0]
+    flat = ConvAutoEncoder(image_shape=(8, 8), **FAST).fit(X)
+    grey = ConvAutoEncoder(image_shape=(8, 8), **FAST).fit(X.reshape(-1, 8, 8))
+    assert grey.input_shape_ == (8, 8, 1)
+    np.testing.assert_array_equal(
+        grey.score_samples(X.reshape(-1, 8, 8)), flat.score_samples(X)
+    )
+    for shape, image_shape in [((-1, 16, 4), (8, 8)), ((-1, 8, 8), (8, 8, 3))]:
+        with pytest.raises(ValueError, match="image_shape=.* reads images.*3-D X"):
+            ConvAutoEncoder(image_shape=image_shape, **FAST).fit(X.reshape(shape))
+
+
 def test_image_shape_must_match_the_features(digits):
     with pytest.raises(ValueError, match=r"holds 49 values per image, but X has 64"):
         ConvAutoEncoder(image_shape=(7, 7), **FAST).fit(digits[0])

@@ -29,6 +29,10 @@ def test_labels_by_sign(y, expected):
     "y, message",
     [
         (["a", "b", "c", "d"], "integer labels"),
+        # numbers as text, which NumPy would read as numbers: refused as text
+        (["-1", "0", "1", "0"], "got text, e.g. '-1'"),
+        (np.array([b"-1", b"0", b"1", b"0"]), "got text, e.g. b'-1'"),
+        (np.array([0, "1", -1, 0], dtype=object), "got text, e.g. '1'"),
         ([0.5, 0, 1, -1], "integer labels"),
         ([np.nan, 0, 1, -1], "integer labels"),
         ([True, False, False, False], "boolean"),

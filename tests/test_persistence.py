@@ -220,6 +220,17 @@ def test_a_pipeline_with_a_column_transformer_round_trips(tmp_path):
     )
 
 
+def test_a_function_in_a_pipeline_is_refused_where_it_is(tmp_path):
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    pipeline = make_pipeline(FunctionTransformer(lambda x: x), fitted("AutoEncoder"))
+    pipeline.steps[0][1].fit(X_GOOD)
+    where = r"Cannot save Pipeline\.steps\[0\]\[1\]\.func safely.*<lambda>"
+    with pytest.raises(TypeError, match=where):
+        skdeepad.save(pipeline, tmp_path / "p.zip")
+
+
 def test_an_untrusted_pipeline_step_is_refused(tmp_path):
     from sklearn.preprocessing import StandardScaler
 
@@ -445,14 +456,16 @@ def test_a_lambda_layer_is_refused(saved, tmp_path):
         load(saved)
 
 
-def test_a_network_naming_a_foreign_module_is_refused(saved, tmp_path):
-    def foreign(name, data):
+def _first_layer_changed(**changes):
+    """A rewrite of a saved network's first layer node (after its input)."""
+
+    def rewrite(name, data):
         if not name.endswith(".keras"):
             return data
         with zipfile.ZipFile(io.BytesIO(data)) as network:
             entries = {n: network.read(n) for n in network.namelist()}
         config = json.loads(entries["config.json"])
-        config["config"]["layers"][1]["module"] = "os"
+        config["config"]["layers"][1].update(changes)
         entries["config.json"] = json.dumps(config).encode()
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w") as network:
@@ -460,8 +473,39 @@ def test_a_network_naming_a_foreign_module_is_refused(saved, tmp_path):
                 network.writestr(n, d)
         return buffer.getvalue()
 
-    _rewrite(saved, foreign)
-    with pytest.raises(ValueError, match="Refusing to load.*'os'"):
+    return rewrite
+
+
+# What Keras before 3.9 would run or import despite safe_mode (CVE-2025-1550),
+# and a Keras function by name that fetches files (CVE-2025-8747).
+@pytest.mark.parametrize(
+    ("changes", "match"),
+    [
+        ({"module": "os"}, "'os'"),
+        (
+            {"module": "builtins", "class_name": "function", "config": "exec",
+             "registered_name": None},
+            "'builtins'.function",
+        ),
+        ({"module": "builtins", "class_name": "dict"}, "'builtins'.dict"),
+        (
+            {"module": "this", "class_name": "s", "registered_name": "skdeepad>x"},
+            "'this'.s",
+        ),
+        (
+            {"module": "skdeepad.networks", "registered_name": "skdeepad>NoSuch"},
+            "'skdeepad>NoSuch'",
+        ),
+        (
+            {"module": "keras.utils", "class_name": "function", "config": "get_file",
+             "registered_name": None},
+            "'keras.utils'.function",
+        ),
+    ],
+)
+def test_a_network_naming_a_foreign_object_is_refused(saved, changes, match):
+    _rewrite(saved, _first_layer_changed(**changes))
+    with pytest.raises(ValueError, match=f"Refusing to load.*{match}"):
         load(saved)
 
 

@@ -40,6 +40,15 @@ def test_forecaster_reads_the_history_and_predicts_the_horizon(X):
     np.testing.assert_allclose(-det.score_samples(X), expected, rtol=1e-5)
 
 
+def test_forecaster_ranks_errors_beyond_float32_squared(X):
+    """A forecast error of 1e22 squares beyond float32: float64 keeps it ranked."""
+    det = LSTMForecaster(**FAST).fit(X)
+    Z = np.repeat(X[:1], 3, axis=0)
+    Z[1, -1, 0], Z[2, -1, 0] = 1e22, 1e30
+    scores = det.score_samples(Z)
+    assert np.isfinite(scores).all() and scores[0] > scores[1] > scores[2]
+
+
 def test_forecaster_needs_more_steps_than_the_horizon():
     with pytest.raises(ValueError, match=r"at least 4 steps; X has 3 feature\(s\)"):
         LSTMForecaster(horizon=3, **FAST).fit(np.zeros((10, 3)))

@@ -85,3 +85,32 @@ def test_declares_three_d_input_and_rejects_other_layouts(name, cls, sequences):
     )
     with pytest.raises(ValueError, match=r"takes 2-D .*got a \d-D array"):
         det.fit(bad)
+
+
+@pytest.mark.parametrize("name, cls", SEQUENCE_DETECTORS)
+def test_a_forward_pass_is_sized_by_the_sample_not_fixed(name, cls, sequences):
+    """Fewer rows per pass for larger samples; still one size for every call."""
+    det = _detector(cls, name).fit(sequences)
+    assert det._predict_batch_size == 1024  # 12 steps: the full 1,024 rows
+    per_sample = det._values_per_sample()
+    assert per_sample >= 12 * 2  # at least the sample itself
+    det._predict_pass_values = 40 * per_sample  # as if each sample were large
+    assert det._predict_batch_size == 40
+    passes = []
+    score_batch = det._score_batch
+    det._score_batch = lambda X: passes.append(len(X)) or score_batch(X)
+    scores = det.score_samples(sequences)
+    assert det.score_samples(sequences[57:58])[0] == scores[57]
+    assert set(passes) == {40}  # 100 rows in three passes, one row in one
+
+
+def test_attention_scores_count_in_the_transformer_pass():
+    from skdeepad import TransformerAutoEncoder
+
+    X = np.random.RandomState(0).normal(size=(8, 128))
+    det = TransformerAutoEncoder(
+        model_dim=8, num_heads=4, num_layers=1, ff_units=8, latent_dim=2,
+        epochs=1, batch_size=8, random_state=0,
+    ).fit(X)
+    assert det._values_per_sample() == 4 * 128 * 128  # heads x steps x steps
+    assert det._predict_batch_size == 2**24 // (4 * 128 * 128)

@@ -5,6 +5,8 @@ or 3-D multivariate sequences (images where a detector says), standardised
 per channel, with the per-sample shape kept as ``input_shape_``.
 """
 
+import math
+
 import numpy as np
 from sklearn.utils.validation import validate_data
 
@@ -29,8 +31,11 @@ class BaseSequenceDetector(BaseDeepDetector):
     takes other layouts (images) overrides :meth:`_layout`.
     """
 
-    _predict_batch_size = 1024
     _pad_predict_batches = True
+    # At most about this many values in the widest tensor of a forward pass
+    # (rows x _values_per_sample()): 64 MiB of float32. The defaults on
+    # windows of 64 steps keep 1,024 rows.
+    _predict_pass_values = 2**24
     # The sample layouts in the message when an array has an unknown one.
     _layouts = "2-D (n_samples, timesteps) or 3-D (n_samples, timesteps, channels)"
 
@@ -39,6 +44,35 @@ class BaseSequenceDetector(BaseDeepDetector):
         tags.input_tags.three_d_array = True
         tags.input_tags.sparse = False
         return tags
+
+    @property
+    def _predict_batch_size(self):
+        """Rows per forward pass: 1024, fewer for long or wide samples.
+
+        Every pass gets exactly this many rows (the last padded), so that a
+        sample's score does not depend on the samples scored with it; the
+        number follows from the fitted sample shape and the network's widths
+        alone. Scoring one window of 8,192 steps no longer costs a pass of
+        1,024 of them.
+        """
+        if not hasattr(self, "input_shape_"):
+            return 1024
+        per_sample = max(int(self._values_per_sample()), 1)
+        return int(min(1024, max(self._predict_pass_values // per_sample, 1)))
+
+    def _values_per_sample(self):
+        """Values one sample holds in the widest tensor of a forward pass.
+
+        An upper bound from the fitted state: every step (or pixel) times the
+        widest of the input's channels and the network's layers (the last
+        axis of its weights: units, gates, filters).
+        """
+        widest = max(
+            (int(w.shape[-1]) for w in self.network_.weights if len(w.shape)),
+            default=1,
+        )
+        *steps, channels = self.input_shape_
+        return math.prod(steps) * max(channels, widest)
 
     def _layout(self, X):
         """Return validated ``X`` as ``(n_samples, *sample_shape)``."""

@@ -3,6 +3,8 @@
 import math
 from numbers import Integral, Real
 
+import numpy as np
+
 from .._compat import Interval
 from .._docstrings import fill_doc
 from .._units import check_units
@@ -47,8 +49,10 @@ class ConvAutoEncoder(IncrementalMixin, FeatureScoresMixin, BaseSequenceDetector
     image_shape : tuple of int or None, default=None
         ``(height, width)`` or ``(height, width, channels)``: read each row of
         a 2-D ``X`` as a flattened image of that shape (row-major, channels
-        last), e.g. ``(8, 8)`` for scikit-learn's digits. None reads 2-D rows
-        as univariate sequences.
+        last), e.g. ``(8, 8)`` for scikit-learn's digits, and a 3-D ``X`` as
+        ``(n_samples, height, width)`` images of one channel (any other 3-D
+        shape is a ValueError). None reads 2-D rows as univariate sequences
+        and 3-D ``X`` as multivariate ones.
 
     activation : str, default="relu"
         The activation of every hidden layer (any Keras activation name).
@@ -170,7 +174,7 @@ class ConvAutoEncoder(IncrementalMixin, FeatureScoresMixin, BaseSequenceDetector
     def _layout(self, X):
         if X.ndim == 4:
             return X
-        if self.image_shape is None or X.ndim != 2:
+        if self.image_shape is None or X.ndim not in (2, 3):
             return super()._layout(X)
         shape = check_units(self.image_shape, "image_shape")
         if len(shape) not in (2, 3):
@@ -179,6 +183,16 @@ class ConvAutoEncoder(IncrementalMixin, FeatureScoresMixin, BaseSequenceDetector
                 f"channels); got {self.image_shape!r}."
             )
         shape = shape + (1,) * (3 - len(shape))
+        if X.ndim == 3:  # images of one channel, (n, height, width)
+            if X.shape[1:] != shape[:2] or shape[2] != 1:
+                raise ValueError(
+                    f"image_shape={self.image_shape!r} reads images: X of 2-D "
+                    "flattened images, 3-D (n_samples, height, width) images of "
+                    "one channel or 4-D (n_samples, height, width, channels); got "
+                    f"a 3-D X of shape {X.shape}, not of images of that shape "
+                    "(set image_shape=None for sequences)."
+                )
+            return X[..., np.newaxis]
         if X.shape[1] != math.prod(shape):
             raise ValueError(
                 f"image_shape={self.image_shape!r} holds {math.prod(shape)} "

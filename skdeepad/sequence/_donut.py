@@ -1,5 +1,6 @@
 """Donut: variational autoencoder outlier detector of windows of a KPI."""
 
+import math
 from numbers import Integral, Real
 
 import numpy as np
@@ -224,6 +225,11 @@ class Donut(BaseLabelledDetector, BaseSequenceDetector):
         )
         noise = rng.standard_normal((self.n_samples, self.latent_dim))
         return {**self._train(trainer, X, y, rng), "latent_noise_": noise}
+
+    def _values_per_sample(self):
+        # _score_batch's float64 densities: one per code drawn and value
+        values = self.latent_noise_.shape[0] * math.prod(self.input_shape_) * 2
+        return max(super()._values_per_sample(), values)
 
     def _score_batch(self, X):
         from ..core._training import forward

@@ -160,8 +160,9 @@ class LSTMForecaster(BaseSequenceDetector):
         # The horizon the network was trained with: one set after fit waits
         # for the next fit.
         history, future = _split_future(X, self.network_.output_shape[1])
-        error = (forward(self.network_, history) - future) ** 2
-        return np.mean(error, axis=(1, 2))
+        # in float64, as the autoencoders' errors: no overflow where float32 would
+        error = np.subtract(forward(self.network_, history), future, dtype=np.float64)
+        return np.mean(np.square(error, out=error), axis=(1, 2))
 
 
 def _split_future(X, horizon):
