@@ -63,16 +63,10 @@ class BaseSequenceDetector(BaseDeepDetector):
     def _values_per_sample(self):
         """Values one sample holds in the widest tensor of a forward pass.
 
-        An upper bound from the fitted state: every step (or pixel) times the
-        widest of the input's channels and the network's layers (the last
-        axis of its weights: units, gates, filters).
+        From the fitted network: the sample itself or the largest output of
+        any of its layers (of nested models too), per sample.
         """
-        widest = max(
-            (int(w.shape[-1]) for w in self.network_.weights if len(w.shape)),
-            default=1,
-        )
-        *steps, channels = self.input_shape_
-        return math.prod(steps) * max(channels, widest)
+        return max(math.prod(self.input_shape_), _widest_output(self.network_))
 
     def _layout(self, X):
         """Return validated ``X`` as ``(n_samples, *sample_shape)``."""
@@ -106,3 +100,21 @@ class BaseSequenceDetector(BaseDeepDetector):
                 f"{self.input_shape_}."
             )
         return X
+
+
+def _widest_output(network):
+    """The most values one sample holds in the output of any layer of ``network``."""
+    import keras
+
+    widest = 0
+    for layer in network.layers:
+        if isinstance(layer, keras.Model):
+            widest = max(widest, _widest_output(layer))
+            continue
+        try:
+            outputs = keras.tree.flatten(layer.output)
+        except (AttributeError, ValueError):  # a layer never called
+            continue
+        for output in outputs:
+            widest = max(widest, math.prod(d or 1 for d in output.shape[1:]))
+    return widest
