@@ -103,6 +103,28 @@ def _training_scores(method, X):
     return method.score_samples(X)
 
 
+def _check_task(name, y, setting):
+    """Refuse labels other than +1/-1 with both classes: ROC-AUC would be NaN."""
+    values = set(np.unique(y).tolist())
+    if not values <= {-1, 1}:
+        raise ValueError(
+            f"task {name!r}: y must hold +1 (normal) and -1 (anomaly); got the "
+            f"values {sorted(values, key=str)[:10]} (for 0/1 labels with 1 = "
+            "anomaly, pass np.where(y == 1, -1, 1), as load_npz and load_csv do)."
+        )
+    n_normal, n_anomalies = int(np.sum(y == 1)), int(np.sum(y == -1))
+    if not n_anomalies or not n_normal:
+        raise ValueError(
+            f"task {name!r}: y holds {n_normal} normal row(s) and {n_anomalies} "
+            "anomalies; a benchmark needs both."
+        )
+    if setting == "clean" and n_normal < 2:
+        raise ValueError(
+            f"task {name!r}: the clean setting trains on half of the normal rows "
+            f"and tests on the other half; y holds {n_normal} normal row."
+        )
+
+
 def _clean_split(X, is_normal, seed):
     """Train on a random half of the normal rows; test on the rest, standardised.
 
@@ -146,12 +168,15 @@ def run_benchmark(tasks, methods, *, setting="unsupervised", seed=0, progress=No
     Raises
     ------
     ValueError or TypeError
-        A method's own, its message led by the method, task and setting.
+        A method's own, its message led by the method, task and setting; or
+        a task whose ``y`` is not +1/-1 with both classes (in the "clean"
+        setting, at least two normal rows).
     """
     _check_setting(setting)
     rows = []
     for task_name, task in tasks.items():
         X, y = np.asarray(task.X, dtype=np.float64), np.asarray(task.y)
+        _check_task(task_name, y, setting)
         if setting == "clean":
             X_train, X_test, test = _clean_split(X, y == 1, seed)
             y_test = y[test]

@@ -404,26 +404,47 @@ def _learns_from_labels(detector):
     return isinstance(detector, BaseLabelledDetector | TunedThresholdDetector)
 
 
+# Cells read as no label, as pandas reads them by default (both readers alike)
+_MISSING = {"", "na", "n/a", "nan", "null", "none", "#n/a", "<na>"}
+
+
 def _partial_labels(values, source):
     """A label column as partial labels: -1 anomaly, +1 normal, 0 unlabelled.
 
     The column holds 1 = anomaly and 0 = normal, or -1 anomaly and +1 normal,
-    as the benchmark's files do; an empty cell is unlabelled.
+    as the benchmark's files do; an empty cell (or NA, NaN) is unlabelled.
     """
     import numpy as np
 
     from .datasets import _to_inlier_labels
 
-    known = [value is not None for value in values]
-    labelled = [value for value in values if value is not None]
-    try:
-        given = np.array([float(value) for value in labelled])
-    except (TypeError, ValueError):
-        examples = labelled[:5]
+    convention = (
+        "1 = anomaly and 0 = normal, or -1 anomaly and +1 normal; an empty cell "
+        "is unlabelled"
+    )
+    y = np.zeros(len(values), dtype=np.int8)
+    known, given, bad = [], [], []
+    for row, value in enumerate(values):
+        if value is None or str(value).strip().lower() in _MISSING:
+            continue
+        try:
+            if isinstance(value, bool | np.bool_):  # True: an anomaly or normal?
+                raise TypeError
+            number = float(value)
+        except (TypeError, ValueError):
+            bad.append(value)
+            continue
+        if np.isnan(number):
+            continue
+        known.append(row)
+        given.append(number)
+    if bad:
+        examples = list(dict.fromkeys(map(str, bad)))[:5]
         raise ValueError(
-            f"{source}: labels must be numbers (1 = anomaly and 0 = normal, or -1 "
-            f"anomaly and +1 normal; an empty cell is unlabelled); got {examples}."
-        ) from None
+            f"{source}: labels must be numbers ({convention}); got {examples}. To "
+            "fit without the labels, leave the column out with --drop instead."
+        )
+    given = np.asarray(given)
     if given.size and np.all(given == 1):
         raise ValueError(
             f"{source}: every labelled row is 1, which is ambiguous: 1 is an anomaly "
@@ -431,9 +452,14 @@ def _partial_labels(values, source):
             "known anomalies (leave unlabelled rows empty), or label known normal "
             "rows 0."
         )
-    y = np.zeros(len(values), dtype=np.int8)
+    if set(given.tolist()) == {-1, 0}:
+        raise ValueError(
+            f"{source}: the labels are -1 and 0, two conventions at once "
+            f"({convention}). For known anomalies among unlabelled rows, leave "
+            "the unlabelled cells empty."
+        )
     if given.size:
-        y[np.flatnonzero(known)] = _to_inlier_labels(given, source)
+        y[known] = _to_inlier_labels(given, source)
     return y
 
 

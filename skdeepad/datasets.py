@@ -42,6 +42,8 @@ def make_outlier_task(X, y, anomaly_classes, *, anomaly_fraction=0.05, random_st
 
     Rows of ``anomaly_classes`` become the anomalies, subsampled so that they
     make up ``anomaly_fraction`` of the result; every other row is normal.
+    Where those classes hold too few rows for that share, all of them are
+    kept, with a ``UserWarning`` giving the share they make up.
 
     Parameters
     ----------
@@ -63,8 +65,10 @@ def make_outlier_task(X, y, anomaly_classes, *, anomaly_fraction=0.05, random_st
     y_task : ndarray of shape (n_task,)
         +1 for normal rows, -1 for anomalies.
     """
-    if not 0 < anomaly_fraction < 1:
-        raise ValueError(f"anomaly_fraction must be in (0, 1); got {anomaly_fraction}.")
+    if not _is_real(anomaly_fraction) or not 0 < anomaly_fraction < 1:
+        raise ValueError(
+            f"anomaly_fraction must be a number in (0, 1); got {anomaly_fraction!r}."
+        )
     rng = check_random_state(random_state)
     X, y = np.asarray(X), np.asarray(y)
     if y.ndim != 1 or len(X) != len(y):
@@ -79,13 +83,27 @@ def make_outlier_task(X, y, anomaly_classes, *, anomaly_fraction=0.05, random_st
             "some, not all, rows."
         )
     n_anomalies = max(1, round(anomaly_fraction / (1 - anomaly_fraction) * len(normal)))
-    n_anomalies = min(n_anomalies, len(anomalies))
+    if n_anomalies > len(anomalies):
+        warnings.warn(
+            f"anomaly_classes={np.ravel(anomaly_classes).tolist()} hold "
+            f"{len(anomalies)} rows, fewer than the {n_anomalies} that "
+            f"anomaly_fraction={anomaly_fraction} asks beside {len(normal)} "
+            f"normal rows: they make up "
+            f"{len(anomalies) / (len(anomalies) + len(normal)):.3g} of the task.",
+            UserWarning,
+            stacklevel=2,
+        )
+        n_anomalies = len(anomalies)
     anomalies = anomalies[
         np.sort(rng.choice(len(anomalies), n_anomalies, replace=False))
     ]
     X_task = np.concatenate([normal, anomalies]).astype(np.float64)
     y_task = np.concatenate([np.ones(len(normal), int), -np.ones(n_anomalies, int)])
     return X_task, y_task
+
+
+def _is_real(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
 def _blobs(random_state):
@@ -231,16 +249,24 @@ def load_csv(path, label):
         ``X`` (float64), ``y`` (+1 normal, -1 anomaly) and ``feature_names``.
     """
     # The header is read as written: genfromtxt's names=True would rename
-    # "return", "file" and "print" (Python words) and repeated names.
+    # "return", "file" and "print" (Python words) and repeated names. As it,
+    # blank lines before the header are skipped and a leading "#" (NumPy's
+    # savetxt writes one) is not part of the first name.
+    header, lines = "", 0
     with open(path, newline="", encoding="utf-8-sig") as fh:  # BOM or not
-        names = [name.strip() for name in next(csv.reader(fh), [])]
+        for header in fh:
+            lines += 1
+            if header.strip():
+                break
+    header = header.strip().removeprefix("#")
+    names = [name.strip() for name in next(csv.reader([header]), [])]
     if not names:
         raise ValueError(f"{path}: an empty file; a CSV file needs a header.")
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
         raise ValueError(
-            f"{path}: the header names {', '.join(map(repr, repeated))} more than "
-            "once; each column needs its own name."
+            f"{path}: the header names {', '.join(map(repr, repeated))} more "
+            "than once; each column needs its own name."
         )
     if label not in names:
         raise ValueError(f"{path}: no label column {label!r}; the columns are {names}.")
@@ -253,7 +279,7 @@ def load_csv(path, label):
             table = np.genfromtxt(
                 path,
                 delimiter=",",
-                skip_header=1,
+                skip_header=lines,
                 dtype=np.float64,
                 encoding="utf-8-sig",
                 ndmin=2,
@@ -355,8 +381,10 @@ def make_anomalies(
     """
     if kind not in _ANOMALY_KINDS:
         raise ValueError(f"kind must be one of {_ANOMALY_KINDS}; got {kind!r}.")
-    if not 0 < contamination <= 0.5:
-        raise ValueError(f"contamination must be in (0, 0.5]; got {contamination!r}.")
+    if not _is_real(contamination) or not 0 < contamination <= 0.5:
+        raise ValueError(
+            f"contamination must be a number in (0, 0.5]; got {contamination!r}."
+        )
     sizes = {"n_samples": n_samples, "n_features": n_features, "n_clusters": n_clusters}
     for name, value in sizes.items():
         if not isinstance(value, numbers.Integral) or isinstance(value, bool):

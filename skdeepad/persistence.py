@@ -185,7 +185,8 @@ def save(estimator, path):
         found.setdefault(name, where)
         if callable(value) and hasattr(value, "__name__"):
             # skops names a function by itself (__main__.<lambda>), not its type
-            found.setdefault(f"{value.__module__}.{value.__name__}", where)
+            module = getattr(value, "__module__", None)
+            found.setdefault(f"{module}.{value.__name__}", where)
         if name.split(".")[0] not in _DATA_PACKAGES and name not in trusted:
             raise TypeError(_unsaveable(where, name))
         return value
@@ -484,10 +485,12 @@ def _check_network_config(data, where):
         else:
             allowed = isinstance(module, str) and module.split(".")[0] == "keras"
         if not allowed:
+            kind = "function" if class_name == "function" else "class"
             raise ValueError(
                 f"Refusing to load {where}: the network names {module!r}."
-                f"{class_name} (registered as {registered!r}), not a class of "
-                "Keras or skdeepad."
+                f"{class_name} (registered as {registered!r}), a {kind} that "
+                "skdeepad's networks never hold (only Keras's and skdeepad's "
+                "classes, and Keras's activations and losses)."
             )
 
 

@@ -91,6 +91,23 @@ def test_clean_setting_trains_on_half_the_normal_rows(monkeypatch):
         benchmark.run_benchmark({"toy": task}, {"spy": Spy}, setting="dirty")
 
 
+@pytest.mark.parametrize(("y", "setting", "message"), [
+    (np.r_[np.zeros(58), np.ones(2)], "unsupervised",
+     r"task 'toy'.*\+1 .* -1 .*got the values \[0\.0, 1\.0\]"),
+    (np.ones(60), "clean", "60 normal row\\(s\\) and 0 anomalies"),
+    (np.r_[1, -np.ones(59)], "clean", "the clean setting .* 1 normal row"),
+])
+def test_run_benchmark_refuses_labels_it_cannot_score(y, setting, message):
+    from sklearn.ensemble import IsolationForest
+
+    from skdeepad import benchmark
+
+    task = Bunch(X=np.random.RandomState(0).normal(size=(60, 3)), y=y)
+    with pytest.raises(ValueError, match=message):
+        benchmark.run_benchmark({"toy": task}, {"IF": IsolationForest},
+                                setting=setting)
+
+
 def test_knn_baseline_leaves_a_training_row_out_of_its_neighbours():
     from skdeepad.benchmark import _KNNDistance, _training_scores, available_methods
 
@@ -548,6 +565,16 @@ def test_fit_reads_empty_label_cells_as_unlabelled(tmp_path, capsys):
     assert "(3 labelled anomalies, 0 labelled normal, 157 unlabelled)" in err
 
 
+@pytest.mark.parametrize("missing", ["", "NA", "nan", " "])
+def test_missing_labels_read_alike_with_and_without_pandas(tmp_path, reader, missing):
+    from skdeepad.cli import _partial_labels
+
+    path = _labelled_csv(tmp_path / "o.csv", [missing] * 157 + ["0", "1", "0"])
+    _, _, column = reader(path, label="fraud", with_labels=True)
+    y = _partial_labels(column, "o.csv")
+    assert (y == 0).sum() == 157 and y[-3:].tolist() == [1, -1, 1]
+
+
 def test_empty_label_cells_are_none_with_and_without_pandas(tmp_path, reader):
     path = tmp_path / "o.csv"
     path.write_text("a,fraud\n1,\n2,-1\n3,1\n")
@@ -559,10 +586,14 @@ def test_empty_label_cells_are_none_with_and_without_pandas(tmp_path, reader):
 
 @pytest.mark.parametrize(("cells", "message"), [
     ([""] * 157 + ["1"] * 3, "every labelled row is 1, which is ambiguous"),
-    (["no"] * 150 + ["yes"] * 10, "labels must be numbers .* got \\['no'"),
+    (["no"] * 150 + ["yes"] * 10, "labels must be numbers .* got \\['no', 'yes'\\]"
+     ".*--drop"),
+    ([0] * 149 + ["?"] + [1] * 10, "got \\['\\?'\\]"),  # the bad value itself
+    (["False"] * 150 + ["True"] * 10, "labels must be numbers .*'False', 'True'"),
     ([0] * 150 + [2] * 10, "labels must be 0/1"),
+    ([0] * 150 + [-1] * 10, "-1 and 0, two conventions.*leave the unlabelled"),
 ])
-def test_bad_label_columns_exit_1(tmp_path, capsys, cells, message):
+def test_bad_label_columns_exit_1(tmp_path, capsys, cells, message, reader):
     path = _labelled_csv(tmp_path / "o.csv", cells)
     status = main(["fit", str(path), "--detector", "DevNet", "--label", "fraud",
                    "--save", str(tmp_path / "m.zip"), "--quiet"])

@@ -1,5 +1,7 @@
 """skdeepad.dask on a local Dask cluster (two worker processes on 127.0.0.1)."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -253,3 +255,26 @@ def test_a_streamed_fit_checks_every_block_before_training():
     with pytest.raises(ValueError, match="Input X contains NaN"):
         detector.fit(da.from_array(X, chunks=100))
     assert not hasattr(detector, "network_")
+
+
+def test_a_streamed_fit_measures_blocks_of_unknown_length():
+    """``frame.values`` has blocks of unknown length (NaN in ``chunks``)."""
+    X = np.random.default_rng(11).standard_normal((150, 4))
+    frame = dd.from_pandas(pd.DataFrame(X, columns=list("abcd")), npartitions=3)
+    values = frame.values
+    assert np.isnan(values.chunks[0]).all()
+    params = dict(hidden_units=(4, 2), epochs=2, random_state=0)
+    streamed = AutoEncoder(**params).fit(values)
+    known = AutoEncoder(**params).fit(frame.to_dask_array(lengths=True))
+    np.testing.assert_array_equal(streamed.score_samples(X), known.score_samples(X))
+
+
+def test_blocks_smaller_than_a_batch_are_warned_of():
+    X = da.from_array(np.random.default_rng(12).standard_normal((100, 4)), chunks=10)
+    detector = AutoEncoder(hidden_units=(4, 2), epochs=1, batch_size=32)
+    with pytest.warns(UserWarning, match="blocks hold at most 10 rows, fewer than "
+                      "batch_size=32"):
+        detector.fit(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        detector.fit(X.rechunk(50))

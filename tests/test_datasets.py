@@ -50,6 +50,8 @@ def test_dependency_anomalies_keep_every_marginal():
 def test_make_anomalies_bad_parameters(params, match):
     with pytest.raises(ValueError, match=match):
         make_anomalies(**params)
+    with pytest.raises(ValueError, match="contamination must be a number"):
+        make_anomalies(contamination="0.1")
     with pytest.raises(TypeError, match="n_samples must be an int"):
         make_anomalies(100.0)
 
@@ -86,11 +88,24 @@ def test_load_csv_reads_a_label_named_like_a_python_word(tmp_path, label):
     assert data.X.tolist() == [[1.0, 2.0], [3.0, 4.0]]
 
 
+def test_load_csv_reads_numpy_savetxt_headers_and_skips_blank_lines(tmp_path):
+    from skdeepad.datasets import load_csv
+
+    path = tmp_path / "m.csv"
+    data = np.c_[[0, 0, 1], np.arange(6.0).reshape(3, 2)]
+    np.savetxt(path, data, delimiter=",", header="label,x1,x2")  # "# label,..."
+    loaded = load_csv(path, "label")
+    assert loaded.feature_names == ["x1", "x2"]
+    np.testing.assert_array_equal(loaded.X, data[:, 1:])
+    path.write_text("\n\nlabel,x1\n0,1\n1,2\n")
+    assert load_csv(path, "label").y.tolist() == [1, -1]
+
+
 @pytest.mark.parametrize(
     ("text", "match"),
     [
         ("a,a,y\n1,2,0\n3,4,1\n", "names 'a' more than once"),
-        ("a,b,y\n1,2\n3,4,0\n", "m.csv: .*got 3 columns instead of 2"),
+        ("a,b,y\n1,2\n3,4,0\n", "m.csv: .*Line #3 \\(got 3 columns instead of 2"),
         ("", "m.csv: an empty file"),
         ("a,b,y\n", "m.csv: the file has a header but no data row"),
     ],
@@ -244,3 +259,16 @@ def test_a_truncated_npz_file_is_named(tmp_path):
     (tmp_path / "cut.npz").write_bytes((tmp_path / "whole.npz").read_bytes()[:200])
     with pytest.raises(ValueError, match="cut.npz: not a readable .npz archive"):
         datasets.load_npz(tmp_path / "cut.npz")
+
+
+def test_make_outlier_task_says_when_the_classes_are_too_few():
+    from sklearn.datasets import load_iris
+
+    from skdeepad.datasets import make_outlier_task
+
+    X, y = load_iris(return_X_y=True)
+    with pytest.warns(UserWarning, match="hold 50 rows, fewer than the 100 .* 0.333"):
+        _, y_task = make_outlier_task(X, y, [2], anomaly_fraction=0.5)
+    assert np.sum(y_task == -1) == 50
+    with pytest.raises(ValueError, match="anomaly_fraction must be a number"):
+        make_outlier_task(X, y, [2], anomaly_fraction="0.1")

@@ -220,13 +220,16 @@ def test_a_pipeline_with_a_column_transformer_round_trips(tmp_path):
     )
 
 
-def test_a_function_in_a_pipeline_is_refused_where_it_is(tmp_path):
+@pytest.mark.parametrize(
+    ("func", "name"), [(lambda x: x, "<lambda>"), (np.ndarray.copy, "method_descr")]
+)
+def test_a_function_in_a_pipeline_is_refused_where_it_is(tmp_path, func, name):
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import FunctionTransformer
 
-    pipeline = make_pipeline(FunctionTransformer(lambda x: x), fitted("AutoEncoder"))
+    pipeline = make_pipeline(FunctionTransformer(func), fitted("AutoEncoder"))
     pipeline.steps[0][1].fit(X_GOOD)
-    where = r"Cannot save Pipeline\.steps\[0\]\[1\]\.func safely.*<lambda>"
+    where = rf"Cannot save Pipeline\.steps\[0\]\[1\]\.func safely.*{name}"
     with pytest.raises(TypeError, match=where):
         skdeepad.save(pipeline, tmp_path / "p.zip")
 

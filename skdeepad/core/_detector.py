@@ -213,7 +213,9 @@ class BaseDetector(
             from ._streaming import SparseRows
 
             names = getattr(self, "feature_names_in_", None)  # of a sparse frame
-            self._fit_streamed(SparseRows(X, self._chunk_rows(X)))
+            # blocks of at least a batch: a batch never spans two
+            rows = max(self._chunk_rows(X), getattr(self, "batch_size", 1))
+            self._fit_streamed(SparseRows(X, rows))
             if names is not None:  # the streamed fit sees the rows, not the frame
                 self.feature_names_in_ = names
             return self

@@ -6,6 +6,7 @@ per channel, with the per-sample shape kept as ``input_shape_``.
 """
 
 import math
+import weakref
 
 import numpy as np
 from sklearn.utils.validation import validate_data
@@ -102,8 +103,22 @@ class BaseSequenceDetector(BaseDeepDetector):
         return X
 
 
+# Each network's widest output, found once: a live stream scores one window
+# at a time and reads the pass size at every call. Weak keys: a network
+# let go is dropped.
+_WIDEST = weakref.WeakKeyDictionary()
+
+
 def _widest_output(network):
-    """The most values one sample holds in the output of any layer of ``network``."""
+    """The most values one sample holds in a tensor of ``network``'s forward pass.
+
+    The output of any layer (of nested models too), or a self-attention
+    layer's scores, heads x steps x steps.
+    """
+    try:
+        return _WIDEST[network]
+    except (KeyError, TypeError):  # TypeError: a network that takes no weakref
+        pass
     import keras
 
     widest = 0
@@ -117,4 +132,11 @@ def _widest_output(network):
             continue
         for output in outputs:
             widest = max(widest, math.prod(d or 1 for d in output.shape[1:]))
+            if isinstance(layer, keras.layers.MultiHeadAttention):
+                steps = output.shape[1] or 1
+                widest = max(widest, layer.num_heads * steps * steps)
+    try:
+        _WIDEST[network] = widest
+    except TypeError:
+        pass
     return widest

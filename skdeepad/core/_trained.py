@@ -23,6 +23,7 @@ The detectors trained on ``(X, X)`` alone also fit on a Dask array block by
 block (:meth:`BaseDeepDetector._fit_streamed`).
 """
 
+import math
 from numbers import Integral, Real
 
 import numpy as np
@@ -30,6 +31,7 @@ from sklearn.utils import check_random_state
 
 from .._compat import Interval
 from .._utils import by_channel, draw_seed, scaler_from_chunks
+from .._warnings import warn_at_caller
 from ._detector import BaseDetector
 
 __all__ = ["BaseDeepDetector", "trains_on_inputs"]
@@ -261,7 +263,16 @@ class BaseDeepDetector(BaseDetector):
         """
         from ._streaming import held_out_rows, row_blocks, streamed_batches
 
+        if any(math.isnan(rows) for rows in X.chunks[0]):  # a frame's .values
+            X = X.compute_chunk_sizes()
         X = X.rechunk({axis: -1 for axis in range(1, X.ndim)})
+        if max(X.chunks[0]) < min(self.batch_size, X.shape[0]):
+            warn_at_caller(
+                f"{type(self).__name__}: a training batch never spans two blocks, "
+                f"and X's blocks hold at most {max(X.chunks[0])} rows, fewer than "
+                f"batch_size={self.batch_size}: the batches are that small. Rechunk "
+                "X to blocks of at least batch_size rows."
+            )
         sample = self._validate_input(X[:2].compute(), reset=True)
         rng = check_random_state(self.random_state)
         # every block checked (NaN, width) before training, standardised or not

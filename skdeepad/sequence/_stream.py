@@ -69,7 +69,8 @@ class StreamScorer:
     Notes
     -----
     Batch scoring pads every forward pass of a network detector (a sequence
-    detector's to 1,024 windows, a tabular one's to a multiple of 64 rows),
+    detector's to one number of windows set by its fitted network, 1,024 at
+    most; a tabular one's to a multiple of 64 rows),
     so that a window's score never depends on the windows scored with it.
     Live, the network scores only the new windows, unpadded, and where the
     detector scores through the network's own call (the autoencoders, DTE,

@@ -139,11 +139,6 @@ class TransformerAutoEncoder(
         self.latent_dim = latent_dim
         self.dropout = dropout
 
-    def _values_per_sample(self):
-        # each layer's attention scores: heads x steps x steps
-        steps = self.input_shape_[0]
-        return max(super()._values_per_sample(), self.num_heads * steps * steps)
-
     def _build_network(self, input_shape, seed):
         from ..networks import build_transformer_autoencoder
 

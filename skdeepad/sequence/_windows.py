@@ -37,6 +37,8 @@ def sliding_windows(series, window, stride=1):
     Window ``i`` holds steps ``i * stride`` to ``i * stride + window - 1``.
     With ``stride > 1`` the last ``(n_steps - window) % stride`` steps may be
     in no window; :func:`window_scores_to_points` still gives them a score.
+    With ``stride > window`` the steps between two windows are in none either;
+    :func:`window_scores_to_points` refuses such a stride.
 
     Parameters
     ----------
