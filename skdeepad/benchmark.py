@@ -105,7 +105,7 @@ def _training_scores(method, X):
 
 def _check_task(name, y, setting):
     """Refuse labels other than +1/-1 with both classes: ROC-AUC would be NaN."""
-    values = set(np.unique(y).tolist())
+    values = set(y.tolist()) if y.ndim == 1 else {f"an array of shape {y.shape}"}
     if not values <= {-1, 1}:
         raise ValueError(
             f"task {name!r}: y must hold +1 (normal) and -1 (anomaly); got the "

@@ -404,8 +404,12 @@ def _learns_from_labels(detector):
     return isinstance(detector, BaseLabelledDetector | TunedThresholdDetector)
 
 
-# Cells read as no label, as pandas reads them by default (both readers alike)
-_MISSING = {"", "na", "n/a", "nan", "null", "none", "#n/a", "<na>"}
+# Cells read as no label: pandas' default missing values, so that both readers
+# agree (with pandas they arrive as NaN), and blank cells.
+_MISSING = {
+    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND",
+    "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+}  # fmt: skip
 
 
 def _partial_labels(values, source):
@@ -425,7 +429,7 @@ def _partial_labels(values, source):
     y = np.zeros(len(values), dtype=np.int8)
     known, given, bad = [], [], []
     for row, value in enumerate(values):
-        if value is None or str(value).strip().lower() in _MISSING:
+        if value is None or str(value).strip() in _MISSING:
             continue
         try:
             if isinstance(value, bool | np.bool_):  # True: an anomaly or normal?

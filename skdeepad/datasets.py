@@ -258,6 +258,12 @@ def load_csv(path, label):
             lines += 1
             if header.strip():
                 break
+        # blank and comment lines before the first row: skipped with the header,
+        # so that genfromtxt numbers a bad row by its line in the file
+        for line in fh:
+            if line.strip() and not line.lstrip().startswith("#"):
+                break
+            lines += 1
     header = header.strip().removeprefix("#")
     names = [name.strip() for name in next(csv.reader([header]), [])]
     if not names:

@@ -96,6 +96,7 @@ def test_clean_setting_trains_on_half_the_normal_rows(monkeypatch):
      r"task 'toy'.*\+1 .* -1 .*got the values \[0\.0, 1\.0\]"),
     (np.ones(60), "clean", "60 normal row\\(s\\) and 0 anomalies"),
     (np.r_[1, -np.ones(59)], "clean", "the clean setting .* 1 normal row"),
+    (np.r_[None, np.ones(58), -1], "unsupervised", r"values \[-1, 1.0, None\]"),
 ])
 def test_run_benchmark_refuses_labels_it_cannot_score(y, setting, message):
     from sklearn.ensemble import IsolationForest
@@ -565,7 +566,7 @@ def test_fit_reads_empty_label_cells_as_unlabelled(tmp_path, capsys):
     assert "(3 labelled anomalies, 0 labelled normal, 157 unlabelled)" in err
 
 
-@pytest.mark.parametrize("missing", ["", "NA", "nan", " "])
+@pytest.mark.parametrize("missing", ["", "NA", "nan", " ", "#NA", "-1.#IND"])
 def test_missing_labels_read_alike_with_and_without_pandas(tmp_path, reader, missing):
     from skdeepad.cli import _partial_labels
 

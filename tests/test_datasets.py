@@ -106,6 +106,7 @@ def test_load_csv_reads_numpy_savetxt_headers_and_skips_blank_lines(tmp_path):
     [
         ("a,a,y\n1,2,0\n3,4,1\n", "names 'a' more than once"),
         ("a,b,y\n1,2\n3,4,0\n", "m.csv: .*Line #3 \\(got 3 columns instead of 2"),
+        ("a,b,y\n\n# x\n1,2,0\n3,4,0,5\n", "m.csv: .*Line #5 \\(got 4 columns"),
         ("", "m.csv: an empty file"),
         ("a,b,y\n", "m.csv: the file has a header but no data row"),
     ],
