@@ -25,7 +25,12 @@ def read_table(
     ``labels`` the ``label`` column's values as a list (None for an empty
     cell), or None without a ``label``.
     """
-    path = Path(path)
+    table = _read_table(Path(path), label, drop, id_column, columns)
+    return table if with_labels else table[:2]
+
+
+def _read_table(path, label, drop, id_column, columns):
+    """``(X, ids, labels)`` of the file at ``path``: see :func:`read_table`."""
     if not path.exists():
         raise ValueError(f"{path}: no such file.")
     excluded = list(
@@ -43,7 +48,7 @@ def read_table(
         with np.load(path, allow_pickle=False) as archive:
             if "X" not in archive.files:
                 raise ValueError(f"{path}: an .npz file needs an array 'X'.")
-            return (archive["X"], None, None)[: 3 if with_labels else 2]
+            return archive["X"], None, None
     if suffix not in (".csv", ".parquet", ".pq"):
         raise ValueError(
             f"{path}: unsupported file type {suffix!r}; use .csv, .parquet or .npz."
@@ -55,10 +60,7 @@ def read_table(
             raise ValueError(
                 f"{path}: reading Parquet needs pandas and pyarrow."
             ) from None
-        X, ids, labels = _read_csv_without_pandas(
-            path, excluded, id_column, columns, label
-        )
-        return (X, ids, labels)[: 3 if with_labels else 2]
+        return _read_csv_without_pandas(path, excluded, id_column, columns, label)
     if suffix == ".csv":
         # The id column as written: "007" stays "007".
         frame = pd.read_csv(path, dtype=None if id_column is None else {id_column: str})
@@ -80,7 +82,7 @@ def read_table(
     text = [c for c in names if not pd.api.types.is_numeric_dtype(X[c])]
     if text:
         raise ValueError(_text_columns(path, {c: X[c].tolist() for c in text}))
-    return (X, ids, labels)[: 3 if with_labels else 2]
+    return X, ids, labels
 
 
 def _feature_names(path, header, excluded, columns):
