@@ -30,7 +30,7 @@ from .._warnings import warn_at_caller
 from ..core import ThresholdMixin, atomic_fit
 from ..persistence import SaveMixin
 from ._utils import (
-    last_step,
+    own_threshold,
     row_indexable,
     validate_passed_through,
 )
@@ -292,7 +292,7 @@ class TunedThresholdDetector(
         """Keep the inner detector's threshold: no labelled anomaly to tune on."""
         detector = self.detector if prefit else clone(self.detector).fit(X, y)
         scores = np.asarray(detector.score_samples(X), dtype=np.float64)
-        offset = _own_threshold(detector, X, scores)
+        offset = own_threshold(detector, X, scores)
         if offset is None:
             raise ValueError(
                 f"{type(self).__name__} found no labelled anomalies (-1) in y to "
@@ -433,24 +433,6 @@ class TunedThresholdDetector(
         """
         check_is_fitted(self)
         return np.asarray(self.detector_.score_samples(X), dtype=np.float64)
-
-
-def _own_threshold(detector, X, scores):
-    """The fitted ``detector``'s threshold on its ``score_samples``, or None.
-
-    Its ``offset_`` (or its last step's, for a ``Pipeline``, whose scores are
-    that step's); else the median shift ``score_samples - decision_function``
-    over the training ``scores``, which is ``offset_`` for a detector that
-    follows scikit-learn's convention.
-    """
-    for candidate in (detector, last_step(detector)):
-        offset = getattr(candidate, "offset_", None)
-        if offset is not None:  # OneClassSVM keeps it as an array of one value
-            return float(np.squeeze(offset))
-    if hasattr(detector, "decision_function"):
-        shift = scores - np.asarray(detector.decision_function(X), dtype=np.float64)
-        return float(np.median(shift))
-    return None
 
 
 def _fractions_below(reference, scores):

@@ -10,6 +10,7 @@ from .._utils import draw_seed
 
 __all__ = [
     "last_step",
+    "own_threshold",
     "row_indexable",
     "seeded_clones",
     "training_scores",
@@ -65,6 +66,24 @@ def last_step(estimator):
     """A Pipeline's last step, or the estimator itself."""
     steps = getattr(estimator, "steps", None)
     return steps[-1][1] if steps else estimator
+
+
+def own_threshold(detector, X, scores):
+    """The fitted ``detector``'s threshold on its ``score_samples``, or None.
+
+    Its ``offset_`` (or its last step's, for a ``Pipeline``, whose scores are
+    that step's); else the median shift ``score_samples - decision_function``
+    over the training ``scores``, which is ``offset_`` for a detector that
+    follows scikit-learn's convention.
+    """
+    for candidate in (detector, last_step(detector)):
+        offset = getattr(candidate, "offset_", None)
+        if offset is not None:  # OneClassSVM keeps it as an array of one value
+            return float(np.squeeze(offset))
+    if hasattr(detector, "decision_function"):
+        shift = scores - np.asarray(detector.decision_function(X), dtype=np.float64)
+        return float(np.median(shift))
+    return None
 
 
 def seeded_clones(estimators, random_state):

@@ -26,16 +26,11 @@ def _runs(mask):
 
 
 def _scores_and_threshold(estimator, X):
-    """``score_samples(X)`` and the threshold: ``offset_``, or a Pipeline's.
+    """``score_samples(X)`` and the threshold on them (``own_threshold``)."""
+    from ..meta._utils import own_threshold
 
-    A Pipeline has no ``offset_``; its last step's is ``score_samples -
-    decision_function``, the same for every sample.
-    """
     scores = np.asarray(estimator.score_samples(X), dtype=np.float64)
-    if hasattr(estimator, "offset_"):  # OneClassSVM's is an array of one value
-        return scores, float(np.squeeze(estimator.offset_))
-    decision = np.asarray(estimator.decision_function(X), dtype=np.float64)
-    return scores, float(np.median(scores - decision))
+    return scores, own_threshold(estimator, X, scores)
 
 
 def _checked_labels(y, n_samples, what="samples"):
