@@ -18,7 +18,12 @@ series' dominant period ``p``:
 - "kNN period", "kNN multiscale": the kNN baseline the same ways;
 - "LUNAR period", "LUNAR multiscale": ``LUNAR()`` (a network that learns to
   weigh the distances to the nearest windows) the same ways;
-- "AE multiscale +kNN multiscale": the two multi-scale scores summed.
+- "AE multiscale +kNN multiscale": the two multi-scale scores summed;
+- "VAE multiscale", "DeepSVDD multiscale", "ICL multiscale": those detectors
+  with their defaults the same way;
+- any variants joined by " + " (e.g. "AE multiscale + DeepSVDD multiscale"):
+  their scores summed (each multi-scale score is already a mean of robust
+  z-scores, so the terms are on one scale).
 
     cd benchmarks
     python nab_variants.py --seed 0 --part dev "AE period" "AE multiscale" ...
@@ -34,7 +39,7 @@ import numpy as np
 from nab import DEFAULT_DATA
 from series_baselines import KNNDistance, dominant_period, series_metrics
 
-from skdeepad import LUNAR, AutoEncoder
+from skdeepad import ICL, LUNAR, AutoEncoder, DeepSVDD, VariationalAutoEncoder
 from skdeepad.core import robust_zscore
 from skdeepad.timeseries import WindowedDetector, load_nab
 
@@ -82,7 +87,27 @@ def variants(seed):
         "AE multiscale +kNN multiscale": lambda s, p: (
             multiscale(ae, s, p) + multiscale(KNNDistance, s, p)
         ),
+        "VAE multiscale": lambda s, p: multiscale(
+            lambda: VariationalAutoEncoder(random_state=seed), s, p
+        ),
+        "DeepSVDD multiscale": lambda s, p: multiscale(
+            lambda: DeepSVDD(random_state=seed), s, p
+        ),
+        "ICL multiscale": lambda s, p: multiscale(lambda: ICL(random_state=seed), s, p),
     }
+
+
+def resolve(names, known):
+    """Map each requested name to its scoring function; " + " sums variants."""
+    resolved = {}
+    for name in names:
+        parts = [part.strip() for part in name.split(" + ")]
+        unknown = [part for part in parts if part not in known]
+        if unknown:
+            raise KeyError(unknown)
+        terms = [known[part] for part in parts]
+        resolved[name] = lambda s, p, terms=terms: sum(term(s, p) for term in terms)
+    return resolved
 
 
 def main():
@@ -93,9 +118,10 @@ def main():
     parser.add_argument("--data", default=str(DEFAULT_DATA))
     args = parser.parse_args()
     known = variants(args.seed)
-    unknown = set(args.variants) - set(known)
-    if unknown:
-        parser.error(f"unknown variants {sorted(unknown)}; known: {sorted(known)}")
+    try:
+        chosen = resolve(args.variants, known)
+    except KeyError as error:
+        parser.error(f"unknown variants {error.args[0]}; known: {sorted(known)}")
     labelled = []
     for path in sorted(Path(args.data).glob("*/*.csv")):
         data = load_nab(path)
@@ -109,7 +135,7 @@ def main():
         for name in args.variants:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                scores = known[name](series, period)
+                scores = chosen[name](series, period)
             metrics = series_metrics(data.y == -1, scores, period)
             results[name].append(metrics["vus_pr"])
         print(data.name, {n: round(v[-1], 3) for n, v in results.items()}, flush=True)
