@@ -290,3 +290,61 @@ def test_weights_are_copied_at_fit():
     weights[1] = 0.0  # the caller's array changes after the fit
     np.testing.assert_array_equal(det.score_samples(X), scores)
     np.testing.assert_array_equal(det.weights_, [1.0, 1.0])
+
+
+class _NanBeyond(OutlierMixin, BaseEstimator):
+    """Scores by the first feature's distance from 0; NaN where it passes 2.5."""
+
+    def fit(self, X, y=None):
+        return self
+
+    def score_samples(self, X):
+        scores = -np.abs(np.asarray(X, dtype=float)[:, 0])
+        scores[scores < -2.5] = np.nan
+        return scores
+
+
+class _MinusInfAbove(_NanBeyond):
+    """-inf where the second feature passes 0.5: a third of normal rows."""
+
+    def score_samples(self, X):
+        X = np.asarray(X, dtype=float)
+        scores = -np.abs(X[:, 0])
+        scores[X[:, 1] > 0.5] = -np.inf
+        return scores
+
+
+def test_a_members_nan_scores_are_the_most_abnormal_not_every_rows():
+    X = np.random.default_rng(0).normal(size=(300, 2))
+    ens = DetectorEnsemble(
+        [("nan", _NanBeyond()), ("forest", _forest())], random_state=0
+    ).fit(X)
+    assert np.isfinite(ens.offset_) and all(
+        np.isfinite(reference).all() for reference in ens.reference_scores_
+    )
+    # a few NaN training rows: the scale stays, and a central row is normal
+    assert 0 < np.mean(ens.predict(X) == -1) < 0.2
+    assert ens.predict([[0.0, 0.0], [3.0, 0.0]]).tolist() == [1, -1]
+
+
+def test_a_member_of_weight_0_changes_nothing():
+    X = np.random.default_rng(0).normal(size=(300, 2))
+    members = [("inf", _MinusInfAbove()), ("forest", _forest())]
+    off = DetectorEnsemble(members, weights=[0, 1], random_state=0).fit(X)
+    # the forest alone, with the seed the ensemble drew for it
+    seed = off.estimators_[1].random_state
+    alone = DetectorEnsemble([("forest", _forest(random_state=seed))]).fit(X)
+    assert np.array_equal(off.score_samples(X), alone.score_samples(X))
+    assert off.offset_ == alone.offset_
+
+
+def test_a_frozen_member_is_used_as_fitted():
+    from sklearn.frozen import FrozenEstimator
+
+    X = np.random.default_rng(0).normal(size=(300, 2))
+    fitted = IsolationForest(n_estimators=10, random_state=3).fit(X)
+    ens = DetectorEnsemble(
+        [("frozen", FrozenEstimator(fitted)), ("forest", _forest())], random_state=0
+    ).fit(X)
+    assert ens.estimators_[0].estimator is fitted and fitted.random_state == 3
+    assert ens.predict([[0.0, 0.0], [6.0, 6.0]]).tolist() == [1, -1]

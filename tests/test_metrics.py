@@ -158,7 +158,7 @@ def test_one_class_fold_names_the_fix():
         anomaly_average_precision([1, 1, 1], [0.1, 0.2, 0.3])
     with pytest.raises(ValueError, match="one class only"):
         vus_pr([-1, -1], [0.1, 0.2])
-    for labels in (np.zeros(4, dtype=object), np.array(["0"] * 4), [True] * 4):
+    for labels in (np.zeros(4, dtype=object), [True] * 4):
         with pytest.raises(ValueError, match="one class only"):
             vus_pr(labels, [0.1, 0.2, 0.3, 0.4], sliding_window=2)
         with pytest.raises(ValueError, match="one class only"):
@@ -170,7 +170,12 @@ def test_one_class_fold_names_the_fix():
     [
         ([0, 2, 0], r"got the labels \[0, 2\]"),
         ([-1, 0, 1], r"got the labels \[-1, 0, 1\]"),
-        (["a", "b", "a"], r"got the labels \['a', 'b'\]"),
+        (["a", "b", "a"], r"got the labels \['a', 'b'\] of dtype <U1"),
+        # numeric strings, bytes and durations are not read as numbers
+        (["0", "1", "0"], r"got the labels \['0', '1'\] of dtype <U1"),
+        ([b"0", b"1", b"0"], r"of dtype \|S1"),
+        (np.array([0, 1, 0], dtype="m8[s]"), r"of dtype timedelta64"),
+        ([0, 1, None], r"got the labels \[0, 1, None\] of dtype object"),
         ([0.5, 1.0, 1.0], r"got the labels \[0.5, 1.0\]"),
     ],
 )
@@ -193,9 +198,21 @@ def test_bad_scores_and_shapes(metric):
         metric(y, np.ones((4, 2)))
     with pytest.raises(ValueError, match=r"y_true must be 1-D"):
         metric(np.array([y, y]), [0.1, 0.2, 0.3, 0.4])
-    with pytest.raises(ValueError, match="y_score must hold numbers"):
-        metric(y, ["a", "b", "c", "d"])
-    with pytest.raises(ValueError, match="real numbers.*got complex"):
+    for strings in (["a", "b", "c", "d"], ["1", "0", "1", "1"]):
+        with pytest.raises(ValueError, match="y_score must hold real numbers.*<U1"):
+            metric(y, strings)
+    dates = np.array([f"2020-01-0{day}" for day in (4, 1, 2, 3)], dtype="M8[D]")
+    with pytest.raises(ValueError, match="real numbers.*datetime64"):
+        metric(y, dates)
+    masked = np.ma.masked_array([0.1, 0.2, 0.3, 0.4], mask=[0, 1, 0, 0])
+    with pytest.raises(ValueError, match="y_score is a masked array with masked"):
+        metric(y, masked)
+    # object arrays of numbers, and masked arrays with nothing masked, are numbers
+    objects = np.array([0.4, 0.1, 0.3, 0.2], dtype=object)
+    numbers = objects.astype(float)
+    assert metric(np.array(y, dtype=object), objects) == metric(y, numbers)
+    assert metric(y, np.ma.masked_array(numbers)) == metric(y, objects)
+    with pytest.raises(ValueError, match="real numbers.*dtype complex128"):
         metric(y, np.arange(4.0) + 1j)
 
 
@@ -265,6 +282,9 @@ def test_range_metrics_conventions_and_edge_cases():
         # a mask is a mask whatever y_true's convention, all True included
         assert range_recall(pm1, np.ones(8, dtype=bool)) == 1.0
         assert event_recall(pm1, np.ones(8, dtype=bool)) == 1.0
+        # booleans in an object array (a pandas column of them) are a mask too
+        assert range_recall(pm1, np.ones(8, dtype=bool).astype(object)) == 1.0
+        assert range_recall(y_true, np.ones(8, dtype=bool).astype(object)) == 1.0
         assert range_recall(np.array(y_true, dtype=bool), [0] * 4 + [1] * 4) == 0.25
         # predict's labels, all -1: every step flagged, and no warning to say so
         assert range_recall(y_true, [-1] * 8) == 1.0

@@ -201,3 +201,18 @@ def test_a_regressor_that_does_not_reconstruct_x_is_named():
     X = np.random.RandomState(0).normal(size=(50, 3))
     with pytest.raises(ValueError, match="OneOutput predicts an array of shape"):
         ReconstructionDetector(OneOutput()).fit(X)
+
+
+def test_one_feature_fits_a_one_dimensional_target_without_warning():
+    import warnings
+
+    X = np.random.RandomState(0).normal(size=(200, 1))
+    regressor = MLPRegressor(hidden_layer_sizes=(4,), max_iter=500, random_state=0)
+    with warnings.catch_warnings():
+        # scikit-learn's DataConversionWarning for a column-vector target
+        warnings.simplefilter("error")
+        warnings.filterwarnings("ignore", message=".*Stochastic Optimizer.*")
+        det = ReconstructionDetector(regressor).fit(X)
+    assert det.regressor_.n_outputs_ == 1
+    scores = det.score_samples([[0.0], [8.0]])
+    assert scores.shape == (2,) and scores[0] > scores[1]

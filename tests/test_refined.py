@@ -200,3 +200,12 @@ def test_offset_of_a_novelty_lof_scores_its_kept_rows_without_themselves():
     assert det.offset_ == pytest.approx(np.percentile(lof.negative_outlier_factor_, 10))
     # about 10% of new rows from the training distribution flagged (19% before)
     assert np.mean(det.predict(X_new) == -1) < 0.14
+
+
+def test_a_frozen_refiner_is_used_as_fitted():
+    from sklearn.frozen import FrozenEstimator
+
+    refiner = FrozenEstimator(_FirstFeature().fit(X))
+    det = RefinedDetector(_neighbours(), refiner=refiner, drop_fraction=0.1)
+    det.set_params(random_state=0).fit(X)
+    assert det.refiner_ is refiner and not det.kept_[np.argmax(X[:, 0])]

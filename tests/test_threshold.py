@@ -439,3 +439,27 @@ def test_an_outer_search_s_groups_reach_only_a_group_splitter(data, routing):
             else:  # without routing the search keeps its groups
                 with pytest.raises(ValueError, match="'groups' parameter"):
                     search.fit(X, y, groups=groups)
+
+
+class _NanWhereSecondFeatureIsHigh(BaseEstimator):
+    """Scores by the first feature's distance from 0; NaN where the second passes 2."""
+
+    _estimator_type = "outlier_detector"
+
+    def fit(self, X, y=None):
+        return self
+
+    def score_samples(self, X):
+        X = np.asarray(X, dtype=float)
+        scores = -np.abs(X[:, 0])
+        scores[X[:, 1] > 2.0] = np.nan
+        return scores
+
+
+def test_nan_scores_are_the_most_abnormal_and_leave_a_finite_threshold(data):
+    X, y = data
+    tuned = TunedThresholdDetector(_NanWhereSecondFeatureIsHigh(), cv=3).fit(X, y)
+    assert np.isfinite(tuned.offset_) and 0 < tuned.contamination_ < 0.5
+    scores = tuned.score_samples([[0.0, 3.0, 0.0], [0.0, 0.0, 0.0]])
+    assert np.isfinite(scores).all() and scores[0] < scores[1]
+    assert tuned.predict([[0.0, 3.0, 0.0], [0.0, 0.0, 0.0]]).tolist() == [-1, 1]

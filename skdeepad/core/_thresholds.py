@@ -144,12 +144,18 @@ def normalized_average(
 
     ``normalize(scores, reference)`` maps one set (by default
     :func:`robust_zscore`); the results are averaged with ``weights`` (None:
-    equal) and kept finite (:func:`finite_scores`).
+    equal) and kept finite (:func:`finite_scores`). A set of weight 0 is left
+    out, not multiplied by 0 (which would turn its infinite scores into NaN).
     """
+    pairs = list(zip(score_sets, references, strict=True))
+    if weights is not None:
+        kept = np.asarray(weights) > 0
+        pairs = [pair for pair, keep in zip(pairs, kept, strict=True) if keep]
+        weights = np.asarray(weights)[kept]
     with np.errstate(over="ignore", invalid="ignore"):
         normalized = [
             normalize(np.asarray(scores, dtype=np.float64), reference)
-            for scores, reference in zip(score_sets, references, strict=True)
+            for scores, reference in pairs
         ]
         combined = np.average(normalized, axis=0, weights=weights)
     return finite_scores(np.asarray(combined, dtype=np.float64))

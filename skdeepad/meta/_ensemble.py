@@ -20,7 +20,7 @@ from ..core import (
     robust_zscore,
 )
 from ..persistence import SaveMixin
-from ._utils import seeded_clones, training_scores
+from ._utils import scores_of, seeded_clones, training_scores
 
 __all__ = ["DetectorEnsemble"]
 
@@ -77,9 +77,13 @@ class DetectorEnsemble(
         that finds a sample far out keeps that weight in the average, where
         ranks cap it at 0.
 
+        A member's NaN or -inf score counts as its lowest possible score (the
+        most abnormal), in training as in scoring.
+
     weights : array-like of shape (n_estimators,) or None, default=None
         Non-negative weights of the members in the average; None weighs them
-        equally.
+        equally. A member of weight 0 is fitted but left out of the scores,
+        a way to switch members off in a grid search.
 
     contamination : 'auto' or float, default='auto'
         The expected proportion of outliers in the training data; it sets
@@ -249,8 +253,9 @@ class DetectorEnsemble(
         X = validate_data(self, X, dtype=FLOAT_DTYPES)
         fitted, training = seeded_clones(members, self.random_state), []
         for member in fitted:
-            member.fit(X)
-            training.append(np.asarray(training_scores(member, X), dtype=np.float64))
+            member.fit(X, y=None)  # y=None: a FrozenEstimator's fit needs one
+            # finite: one NaN would make the median and spread of its scale NaN
+            training.append(training_scores(member, X))
         self.estimators_, self._names = fitted, names
         self.weights_, self._normalization = weights, self.normalization
         self.reference_scores_ = [np.sort(scores) for scores in training]
@@ -288,7 +293,7 @@ class DetectorEnsemble(
         with np.errstate(over="ignore"):  # a member's float32 cast of huge rows
             for i, member in enumerate(self.estimators_):
                 order = in_order if rows_are_steps(member) else canonical
-                scores[i, order] = member.score_samples(X[order])
+                scores[i, order] = scores_of(member, X[order])
         return self._combine(scores)
 
     def _combine(self, member_scores):

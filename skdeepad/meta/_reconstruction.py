@@ -138,7 +138,8 @@ class ReconstructionDetector(
         X = X if scaler is None else scaler.transform(X)
         regressor = clone(self.regressor)
         with _process_random_state_kept(regressor):
-            regressor.fit(X, X)
+            # one feature: a 1-D target, as scikit-learn's regressors expect
+            regressor.fit(X, X[:, 0] if X.shape[1] == 1 else X)
         self.regressor_, self.scaler_ = regressor, scaler
         errors = self._errors(X)
         if np.isnan(errors).any():  # atomic_fit puts the old state back

@@ -15,13 +15,13 @@ from ..core import (
     CONTAMINATION_CONSTRAINT,
     ThresholdMixin,
     atomic_fit,
-    finite_scores,
     offset_from_scores,
 )
 from ..persistence import SaveMixin
 from ._utils import (
     last_step,
     row_indexable,
+    scores_of,
     seeded_clones,
     training_scores,
     validate_passed_through,
@@ -211,7 +211,7 @@ class RefinedDetector(
                     "steps of one series, whose order and continuity are data. "
                     "Refine the windows instead, or fit it on its own."
                 )
-        refiner.fit(X)
+        refiner.fit(X, y=None)  # y=None: a FrozenEstimator's fit needs one
         if not (
             hasattr(refiner, "score_samples")
             or hasattr(last_step(refiner), "negative_outlier_factor_")
@@ -222,22 +222,21 @@ class RefinedDetector(
                 "outlier detector, e.g. IsolationForest()."
             )
         # the lowest scores, ties in row order; NaN scores first
-        ranking = finite_scores(np.array(training_scores(refiner, X), dtype=np.float64))
+        ranking = training_scores(refiner, X)
         n_rows = _num_samples(X)
         kept = np.ones(n_rows, dtype=bool)
         # the fraction's rows, rounded down (0.29 of 100 rows is 29, not 28)
         n_dropped = math.floor(round(self.drop_fraction * n_rows, 9))
         kept[np.argsort(ranking, kind="stable")[:n_dropped]] = False
         X_kept = _safe_indexing(X, np.flatnonzero(kept))
-        detector.fit(X_kept)
+        detector.fit(X_kept, y=None)
         # a kept row as the detector scores its training rows (LocalOutlierFactor
         # leaves it out of its neighbours); a dropped one as a new row
         scores = np.empty(n_rows)
         scores[kept] = training_scores(detector, X_kept)
         if not kept.all():
             dropped = _safe_indexing(X, np.flatnonzero(~kept))
-            scores[~kept] = detector.score_samples(dropped)
-        scores = finite_scores(scores)
+            scores[~kept] = scores_of(detector, dropped)
         self.refiner_, self.detector_, self.kept_ = refiner, detector, kept
         self.offset_ = offset_from_scores(scores, self.contamination)
         return self
@@ -256,6 +255,4 @@ class RefinedDetector(
             The normality scores; the lower, the more abnormal.
         """
         check_is_fitted(self)
-        return finite_scores(
-            np.array(self.detector_.score_samples(X), dtype=np.float64)
-        )
+        return scores_of(self.detector_, X)

@@ -32,6 +32,7 @@ from ..persistence import SaveMixin
 from ._utils import (
     own_threshold,
     row_indexable,
+    scores_of,
     validate_passed_through,
 )
 
@@ -264,12 +265,12 @@ class TunedThresholdDetector(
         if prefit:
             self._check_label_counts(labels, 1, "")
             detector = self.detector
-            scores = np.asarray(detector.score_samples(X), dtype=np.float64)
+            scores = scores_of(detector, X)
             ranks, rows = _fractions_below(scores, scores), np.arange(len(labels))
         else:
             ranks, rows = self._held_out_fractions(X, y, labels, groups)
             detector = clone(self.detector).fit(X, y)
-            scores = np.asarray(detector.score_samples(X), dtype=np.float64)
+            scores = scores_of(detector, X)
         labelled = labels[rows] != 0
         fraction, best_score = _best_fraction(
             ranks[labelled], labels[rows][labelled], metric, self.scoring
@@ -291,7 +292,7 @@ class TunedThresholdDetector(
     def _fit_without_anomalies(self, X, y, prefit):
         """Keep the inner detector's threshold: no labelled anomaly to tune on."""
         detector = self.detector if prefit else clone(self.detector).fit(X, y)
-        scores = np.asarray(detector.score_samples(X), dtype=np.float64)
+        scores = scores_of(detector, X)
         offset = own_threshold(detector, X, scores)
         if offset is None:
             raise ValueError(
@@ -392,8 +393,8 @@ class TunedThresholdDetector(
             detector = clone(self.detector).fit(X_train, _safe_indexing(y, train))
             ranks.append(
                 _fractions_below(
-                    detector.score_samples(X_train),
-                    detector.score_samples(_safe_indexing(X, test)),
+                    scores_of(detector, X_train),
+                    scores_of(detector, _safe_indexing(X, test)),
                 )
             )
             rows.append(test)
@@ -432,7 +433,7 @@ class TunedThresholdDetector(
             The normality scores; the lower, the more abnormal.
         """
         check_is_fitted(self)
-        return np.asarray(self.detector_.score_samples(X), dtype=np.float64)
+        return scores_of(self.detector_, X)
 
 
 def _fractions_below(reference, scores):

@@ -7,11 +7,13 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_array, validate_data
 
 from .._utils import draw_seed
+from ..core import finite_scores
 
 __all__ = [
     "last_step",
     "own_threshold",
     "row_indexable",
+    "scores_of",
     "seeded_clones",
     "training_scores",
     "validate_passed_through",
@@ -51,15 +53,29 @@ def row_indexable(X):
     return X
 
 
+def scores_of(detector, X):
+    """``detector.score_samples(X)`` as a new float64 array, kept finite.
+
+    NaN and -inf become the lowest float64 (the most abnormal score, as
+    skdeepad's own detectors score an overflow: :func:`finite_scores`), so
+    that a detector's few NaN scores do not turn a median, a spread or a
+    threshold computed from them into NaN.
+    """
+    return finite_scores(np.array(detector.score_samples(X), dtype=np.float64))
+
+
 def training_scores(detector, X):
     """A fitted detector's scores of its training rows, the lower the more abnormal.
 
     ``negative_outlier_factor_`` where the detector keeps it
     (``LocalOutlierFactor``, also as a Pipeline's last step: each training
-    row left out of its own neighbours), else ``score_samples(X)``.
+    row left out of its own neighbours), else ``score_samples(X)``; as a new
+    float64 array, kept finite (:func:`scores_of`).
     """
     scores = getattr(last_step(detector), "negative_outlier_factor_", None)
-    return detector.score_samples(X) if scores is None else scores
+    if scores is None:
+        return scores_of(detector, X)
+    return finite_scores(np.array(scores, dtype=np.float64))
 
 
 def last_step(estimator):
@@ -94,13 +110,18 @@ def seeded_clones(estimators, random_state):
     its ``random_state``. An estimator without one of its own (a
     ``Pipeline``) has each nested ``random_state`` (``step__random_state``)
     set instead, from a generator of that seed, in the order of their names.
-    None leaves their seeds, and NumPy's global generator, as they are.
+    None leaves their seeds, and NumPy's global generator, as they are. A
+    ``FrozenEstimator`` (fitted already, its parameters fixed) is left as it is.
     """
+    from sklearn.frozen import FrozenEstimator  # scikit-learn >= 1.6
+
     clones = [clone(estimator) for estimator in estimators]
     if random_state is not None:
         rng = check_random_state(random_state)
         for estimator in clones:
-            seed = draw_seed(rng)
+            seed = draw_seed(rng)  # drawn all the same: the next seeds stay
+            if isinstance(estimator, FrozenEstimator):
+                continue
             if "random_state" in estimator.get_params(deep=False):
                 estimator.set_params(random_state=seed)
                 continue

@@ -87,8 +87,8 @@ def anomaly_average_precision(y_true, y_score):
     Returns
     -------
     average_precision : float
-        Between the fraction of anomalies (chance) and 1 (anomalies ranked
-        first).
+        1 when every anomaly ranks first; about the fraction of anomalies for
+        a random ranking, and lower for one worse than chance.
 
     Raises
     ------

@@ -5,6 +5,8 @@ Labels are 0/1 with 1 = anomaly (PyOD's and ADBench's convention) or +1/-1 with
 normality scores, the higher the more normal, as ``score_samples`` returns.
 """
 
+from numbers import Real
+
 import numpy as np
 
 CONVENTIONS = "0/1 labels with 1 = anomaly, or +1/-1 labels with -1 = anomaly"
@@ -16,6 +18,11 @@ SERIES_FIX = "Evaluate on a stretch of the series that holds both."
 
 
 def _one_dimensional(values, name):
+    if np.ma.is_masked(values):  # asarray would drop the mask
+        raise ValueError(
+            f"{name} is a masked array with masked values; drop or fill them "
+            "before scoring."
+        )
     array = np.asarray(values)
     if array.ndim != 1:
         raise ValueError(
@@ -27,6 +34,28 @@ def _one_dimensional(values, name):
     return array
 
 
+def _plain_kind(array):
+    """The array's kind: "b" (booleans), "f" (real numbers) or None (neither).
+
+    Strings (numeric or not), bytes, dates, durations and complex values are
+    neither; an object array must hold Python or NumPy booleans only (read as
+    booleans) or real numbers only.
+    """
+    kind = array.dtype.kind
+    if kind in "biuf":
+        return "b" if kind == "b" else "f"
+    if kind == "O":
+        values = array.tolist()
+        if all(isinstance(value, bool | np.bool_) for value in values):
+            return "b"
+        if all(
+            isinstance(value, Real) and not isinstance(value, bool | np.bool_)
+            for value in values
+        ):
+            return "f"
+    return None
+
+
 def check_labels(y, name="y_true", convention=None):
     """Return ``(is_anomaly, convention)`` for labels in either convention.
 
@@ -36,18 +65,17 @@ def check_labels(y, name="y_true", convention=None):
     convention returned for them is ``convention``, or "0/1" without one.
     """
     y = _one_dimensional(y, name)
-    if y.dtype.kind == "b":
+    kind = _plain_kind(y)
+    if kind == "b":
         return y.astype(bool), convention or "0/1"
-    try:
-        seen = np.unique(y)
-        values = set(seen.astype(np.float64).tolist())
-    except (TypeError, ValueError):
-        values = None
+    # numbers only: "0", b"1" and other strings are not read as numbers
+    values = set(np.unique(y).astype(np.float64).tolist()) if kind else None
     if values is None or not (values <= {0.0, 1.0} or values <= {-1.0, 1.0}):
         shown = sorted(set(y.tolist()), key=str)
         raise ValueError(
-            f"{name} must hold {CONVENTIONS}; got the labels {shown[:10]}"
-            f"{' ...' if len(shown) > 10 else ''}."
+            f"{name} must hold {CONVENTIONS} (numbers or booleans); got the "
+            f"labels {shown[:10]}{' ...' if len(shown) > 10 else ''}"
+            f"{'' if kind else f' of dtype {y.dtype}'}."
         )
     if 0.0 in values:
         convention = "0/1"
@@ -79,18 +107,12 @@ def check_binary_target(y_true, metric, fix=STRATIFIED_FIX):
 def check_scores(y_score, n_samples):
     """Return ``y_score`` as finite float64 normality scores, one per label."""
     y_score = _one_dimensional(y_score, "y_score")
-    if y_score.dtype.kind == "c":
+    if _plain_kind(y_score) is None:
         raise ValueError(
             "y_score must hold real numbers (normality scores, the higher the "
-            "more normal); got complex values."
+            f"more normal); got values of dtype {y_score.dtype}."
         )
-    try:
-        y_score = y_score.astype(np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"y_score must hold numbers (normality scores, the higher the more "
-            f"normal); got values of dtype {y_score.dtype}."
-        ) from None
+    y_score = y_score.astype(np.float64)
     if len(y_score) != n_samples:
         raise ValueError(
             f"y_true and y_score must have the same length; got {n_samples} and "

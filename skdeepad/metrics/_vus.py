@@ -34,7 +34,7 @@ _DEFINITION = """
 
     - ``TP = (flagged anomalies) + E``, ``P' = P + E / 2``;
     - ``TPR = min(TP / P', 1) * (buffered ranges flagged / buffered ranges)``,
-      buffered ranges ``[s - w // 2, e + w // 2]`` merged where they meet;
+      buffered ranges ``[s - w // 2, e + w // 2]`` merged where they overlap;
     - ``FPR = (F - TP) / (n - P')`` and ``precision = TP / F``.
 
     The ROC curve runs from (0, 0) through the thresholds to (1, 1) and its
@@ -102,7 +102,7 @@ def _steps(counts):
 
 
 def _buffered_ranges(starts, ends, half, n_samples):
-    """The ranges widened by ``half`` on each side, merged where they meet."""
+    """The ranges widened by ``half`` on each side, merged where they overlap."""
     apart = ends[:-1] + half < starts[1:] - half
     new_starts = np.concatenate([[max(starts[0] - half, 0)], starts[1:][apart] - half])
     new_ends = np.concatenate(
