@@ -164,8 +164,8 @@ def test_members_get_distinct_seeds_and_fits_repeat():
 
 def test_defaults():
     assert DetectorEnsemble().normalization == "zscore"
-    names, members = DetectorEnsemble()._checked_members()
-    assert names == ["dte", "deepisolationforest", "icl"]
+    names, members, weights = DetectorEnsemble()._checked_members()
+    assert names == ["dte", "deepisolationforest", "icl"] and weights is None
     assert isinstance(members[0], DTE)
     assert isinstance(members[1], DeepIsolationForest)
     assert isinstance(members[2], ICL)
@@ -348,3 +348,26 @@ def test_a_frozen_member_is_used_as_fitted():
     ).fit(X)
     assert ens.estimators_[0].estimator is fitted and fitted.random_state == 3
     assert ens.predict([[0.0, 0.0], [6.0, 6.0]]).tolist() == [1, -1]
+
+
+def test_a_member_set_to_drop_is_left_out():
+    X = np.random.default_rng(0).normal(size=(300, 2))
+    members = [("nan", _NanBeyond()), ("forest", _forest(random_state=0))]
+    ens = DetectorEnsemble(members, weights=[1, 2]).set_params(nan="drop").fit(X)
+    alone = DetectorEnsemble([("forest", _forest(random_state=0))]).fit(X)
+    assert list(ens.named_estimators_) == ["forest"]
+    assert np.array_equal(ens.score_samples(X), alone.score_samples(X))
+    assert ens.get_params()["nan"] == "drop"
+    # a grid search can switch a member off
+    search = GridSearchCV(
+        DetectorEnsemble(members),
+        {"nan": ["drop", _NanBeyond()]},
+        cv=2,
+        scoring=lambda det, X, y: float(np.mean(det.score_samples(X))),
+    ).fit(X)
+    assert len(search.cv_results_["params"]) == 2
+    with pytest.raises(ValueError, match="Every member of the ensemble is 'drop'"):
+        DetectorEnsemble([("a", "drop")]).fit(X)
+    kept_zero = r"not be all 0 over the members kept.*\['nan'\] dropped"
+    with pytest.raises(ValueError, match=kept_zero):
+        DetectorEnsemble(members, weights=[1, 0]).set_params(nan="drop").fit(X)

@@ -58,7 +58,10 @@ class DetectorEnsemble(
         DTE learns the density of the normal data, ICL how its features go
         together, and the forests isolate what stands out even when
         anomalies are in the training data. Pass the list explicitly to tune
-        the members' parameters, or to drop ICL for a faster fit.
+        the members' parameters, or to drop ICL for a faster fit. A member
+        set to ``"drop"`` (``set_params(icl="drop")``, or as a value in a
+        grid search) is left out, as in ``VotingClassifier``; one at least
+        must stay.
 
     normalization : {"zscore", "rank"}, default="zscore"
         How a member's scores are put on the common scale, from its training
@@ -248,8 +251,7 @@ class DetectorEnsemble(
         self : object
             The fitted ensemble.
         """
-        names, members = self._checked_members()
-        weights = self._checked_weights(len(members))
+        names, members, weights = self._checked_members()
         X = validate_data(self, X, dtype=FLOAT_DTYPES)
         fitted, training = seeded_clones(members, self.random_state), []
         for member in fitted:
@@ -344,11 +346,29 @@ class DetectorEnsemble(
                 )
         names, members = zip(*estimators, strict=True)
         self._validate_names(names)
-        for name, member in estimators:
-            _check_member(name, member)
-        return list(names), list(members)
+        weights = self._checked_weights(len(members))
+        kept = [not (isinstance(m, str) and m == "drop") for m in members]
+        if not any(kept):
+            raise ValueError(
+                "Every member of the ensemble is 'drop'; at least one must stay."
+            )
+        for name, member, keep in zip(names, members, kept, strict=True):
+            if keep:
+                _check_member(name, member)
+        dropped = [name for name, keep in zip(names, kept, strict=True) if not keep]
+        if weights is not None:
+            weights = weights[kept]
+            if not weights.sum() > 0:
+                raise ValueError(
+                    f"weights must not be all 0 over the members kept; got "
+                    f"{self.weights!r} with {dropped} dropped."
+                )
+        names = [name for name, keep in zip(names, kept, strict=True) if keep]
+        members = [member for member, keep in zip(members, kept, strict=True) if keep]
+        return names, members, weights
 
     def _checked_weights(self, n_members):
+        """The weights, one per member ("drop" ones included), as float64."""
         if self.weights is None:
             return None
         try:
