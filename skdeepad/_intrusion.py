@@ -5,6 +5,7 @@ user already has, in the layouts their publishers distribute.
 """
 
 import csv
+import gzip
 from pathlib import Path
 
 import numpy as np
@@ -86,9 +87,8 @@ def encode_columns(columns, names, categorical_names, categorical, categories):
             np.unique(values) if given is None else np.asarray(given[name], dtype=str)
         )
         categories[name] = known.tolist()
-        codes = np.array(
-            [{v: i for i, v in enumerate(known)}.get(v, -1) for v in values]
-        )
+        index = {value: i for i, value in enumerate(known.tolist())}
+        codes = np.array([index.get(value, -1) for value in values], dtype=np.int64)
         if categorical == "ordinal":
             blocks.append(codes[:, None].astype(np.float64))
             feature_names.append(name)
@@ -181,21 +181,17 @@ def load_nsl_kdd(path, *, categorical="onehot", categories=None):
     ... )  # doctest: +SKIP
     """
     _check_categories(categories, KDD_CATEGORICAL)
-    rows = _read_rows(path)
+    rows, lines = _read_rows(path)
     width = len(rows[0])
     bad = next(
-        (
-            i
-            for i, row in enumerate(rows, 1)
-            if len(row) != width or width not in (42, 43)
-        ),
+        (i for i, row in enumerate(rows) if len(row) != width or width not in (42, 43)),
         None,
     )
     if bad is not None:
         raise ValueError(
             f"{path}: an NSL-KDD file has 41 features, the attack label and the "
             f"difficulty (43 comma-separated values per line, or 42 without the "
-            f"difficulty); line {bad} has {len(rows[bad - 1])}."
+            f"difficulty); line {lines[bad]} has {len(rows[bad])}."
         )
     table = np.array(rows, dtype=str)
     X, feature_names, categories = encode_columns(
@@ -259,7 +255,13 @@ def load_unsw_nb15(path, *, categorical="onehot", categories=None):
     >>> train = load_unsw_nb15("UNSW_NB15_training-set.csv")  # doctest: +SKIP
     """
     _check_categories(categories, UNSW_CATEGORICAL)
-    header, *rows = _read_rows(path)
+    (header, *rows), (_, *lines) = _read_rows(path)
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        raise ValueError(
+            f"{path}: the header names {', '.join(map(repr, repeated))} more "
+            "than once; each column needs its own name."
+        )
     missing = [c for c in (*UNSW_CATEGORICAL, "label", "attack_cat") if c not in header]
     if missing:
         raise ValueError(
@@ -268,11 +270,11 @@ def load_unsw_nb15(path, *, categorical="onehot", categories=None):
         )
     if not rows:
         raise ValueError(f"{path}: the file has a header but no data row.")
-    bad = next((i for i, row in enumerate(rows, 2) if len(row) != len(header)), None)
+    bad = next((i for i, row in enumerate(rows) if len(row) != len(header)), None)
     if bad is not None:
         raise ValueError(
-            f"{path}: line {bad} has {len(rows[bad - 2])} values; the header has "
-            f"{len(header)}."
+            f"{path}: line {lines[bad]} has {len(rows[bad])} values; the header "
+            f"has {len(header)}."
         )
     table = np.array(rows, dtype=str).reshape(len(rows), len(header))
     column = {name: table[:, j] for j, name in enumerate(header)}
@@ -301,9 +303,27 @@ def load_unsw_nb15(path, *, categorical="onehot", categories=None):
 
 
 def _read_rows(path):
-    """The rows of a CSV file as lists of stripped strings, blank lines skipped."""
-    with Path(path).open(newline="", encoding="utf-8-sig") as file:  # BOM or not
-        rows = [[v.strip() for v in row] for row in csv.reader(file) if row]
+    """``(rows, lines)``: a CSV file's rows as lists of stripped strings, and
+    the line of the file each starts on; blank lines are skipped.
+
+    A gzip-compressed file (KDD Cup 99's are published so) is read through gzip.
+    """
+    path = Path(path)
+    with path.open("rb") as file:
+        compressed = file.read(2) == b"\x1f\x8b"  # gzip's magic number
+    opener = gzip.open if compressed else open
+    rows, lines = [], []
+    try:
+        with opener(path, "rt", newline="", encoding="utf-8-sig") as file:  # BOM
+            reader = csv.reader(file)
+            for row in reader:
+                row = [value.strip() for value in row]
+                if any(row):
+                    rows.append(row)
+                    lines.append(reader.line_num)
+    except (UnicodeDecodeError, gzip.BadGzipFile, EOFError) as error:
+        what = "a gzip-compressed UTF-8 text file" if compressed else "UTF-8 text"
+        raise ValueError(f"{path}: could not be read as {what} ({error}).") from None
     if not rows:
         raise ValueError(f"{path}: the file is empty.")
-    return rows
+    return rows, lines

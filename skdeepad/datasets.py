@@ -248,26 +248,12 @@ def load_csv(path, label):
     data : Bunch
         ``X`` (float64), ``y`` (+1 normal, -1 anomaly) and ``feature_names``.
     """
-    # The header is read as written: genfromtxt's names=True would rename
-    # "return", "file" and "print" (Python words) and repeated names. As it,
-    # blank lines before the header are skipped and a leading "#" (NumPy's
-    # savetxt writes one) is not part of the first name.
-    header, lines = "", 0
-    with open(path, newline="", encoding="utf-8-sig") as fh:  # BOM or not
-        for header in fh:
-            lines += 1
-            if header.strip():
-                break
-        # blank and comment lines before the first row: skipped with the header,
-        # so that genfromtxt numbers a bad row by its line in the file
-        for line in fh:
-            if line.strip() and not line.lstrip().startswith("#"):
-                break
-            lines += 1
-    header = header.strip().removeprefix("#")
-    names = [name.strip() for name in next(csv.reader([header]), [])]
-    if not names:
+    rows, lines = _csv_rows(path)
+    if not rows:
         raise ValueError(f"{path}: an empty file; a CSV file needs a header.")
+    # a leading "#" (NumPy's savetxt writes one) is not part of the first name
+    (names, *rows), (_, *lines) = rows, lines
+    names[0] = names[0].removeprefix("#").strip()
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
         raise ValueError(
@@ -279,32 +265,68 @@ def load_csv(path, label):
     features = [name for name in names if name != label]
     if not features:
         raise ValueError(f"{path}: no feature column besides the label {label!r}.")
-    try:
-        with warnings.catch_warnings():  # a header alone: "Empty input file"
-            warnings.simplefilter("ignore", UserWarning)
-            table = np.genfromtxt(
-                path,
-                delimiter=",",
-                skip_header=lines,
-                dtype=np.float64,
-                encoding="utf-8-sig",
-                ndmin=2,
-            )
-    except ValueError as error:  # rows of different lengths
-        raise ValueError(f"{path}: {' '.join(str(error).split())}") from None
-    if table.size == 0:
+    if not rows:
         raise ValueError(f"{path}: the file has a header but no data row.")
-    if table.shape[1] != len(names):
-        raise ValueError(
-            f"{path}: the rows have {table.shape[1]} fields; the header has "
-            f"{len(names)}."
+    for row, line in zip(rows, lines, strict=True):
+        if len(row) != len(names):
+            raise ValueError(
+                f"{path}: line {line} has {len(row)} fields; the header has "
+                f"{len(names)}."
+            )
+    try:
+        table = np.array(rows, dtype=np.float64)
+    except ValueError:
+        # some value is not a number: name the first, column by column
+        table = np.column_stack(
+            [
+                _numbers(path, name, name == label, rows, lines, j)
+                for j, name in enumerate(names)
+            ]
         )
     column = names.index(label)
-    X = np.delete(table, column, axis=1)
-    if np.isnan(X).any():
-        raise ValueError(f"{path}: the features hold empty or non-numeric values.")
-    X, y = _checked_arrays(X, table[:, column], path)
+    X, y = _checked_arrays(np.delete(table, column, axis=1), table[:, column], path)
     return Bunch(X=X, y=_to_inlier_labels(y, path), feature_names=features)
+
+
+def _csv_rows(path):
+    """``(rows, lines)``: the non-blank, non-comment rows of a CSV file as lists
+    of stripped strings, and the line of the file each starts on.
+
+    The first non-blank line is kept even when it starts with "#" (NumPy's
+    savetxt header); later lines starting with "#" are comments. Quoted fields
+    are read as ``csv`` reads them; a byte-order mark is dropped.
+    """
+    rows, lines = [], []
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as file:
+            reader = csv.reader(file)
+            for row in reader:
+                row = [value.strip() for value in row]
+                if not any(row) or (rows and row[0].startswith("#")):
+                    continue
+                rows.append(row)
+                lines.append(reader.line_num)
+    except UnicodeDecodeError as error:
+        raise ValueError(
+            f"{path}: could not be read as UTF-8 text ({error})."
+        ) from None
+    return rows, lines
+
+
+def _numbers(path, name, is_label, rows, lines, j):
+    """Column ``j`` of ``rows`` as float64; a ValueError names its first
+    value that is not a number, and that value's line."""
+    numbers = np.empty(len(rows))
+    for i, row in enumerate(rows):
+        try:
+            numbers[i] = float(row[j])
+        except ValueError:
+            what = repr(row[j]) if row[j] else "an empty value"
+            raise ValueError(
+                f"{path}: the {'label' if is_label else 'feature'} column {name!r} "
+                f"must hold numbers; line {lines[i]} holds {what}."
+            ) from None
+    return numbers
 
 
 def load_file(path, label=None):

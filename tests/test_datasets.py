@@ -101,12 +101,28 @@ def test_load_csv_reads_numpy_savetxt_headers_and_skips_blank_lines(tmp_path):
     assert load_csv(path, "label").y.tolist() == [1, -1]
 
 
+def test_load_csv_reads_quoted_fields(tmp_path):
+    from skdeepad.datasets import load_csv
+
+    path = tmp_path / "m.csv"  # csv.QUOTE_ALL, as some exports write
+    path.write_text('"a","b, c","y"\n"1","2.5","0"\n"3","4",1\n')
+    data = load_csv(path, "y")
+    assert data.feature_names == ["a", "b, c"]
+    assert data.X.tolist() == [[1.0, 2.5], [3.0, 4.0]] and data.y.tolist() == [1, -1]
+    path.write_bytes("a,y\n1,0\n2,1\n# caf\xe9\n".encode("latin-1"))
+    with pytest.raises(ValueError, match="m.csv: could not be read as UTF-8"):
+        load_csv(path, "y")
+
+
 @pytest.mark.parametrize(
     ("text", "match"),
     [
         ("a,a,y\n1,2,0\n3,4,1\n", "names 'a' more than once"),
-        ("a,b,y\n1,2\n3,4,0\n", "m.csv: .*Line #3 \\(got 3 columns instead of 2"),
-        ("a,b,y\n\n# x\n1,2,0\n3,4,0,5\n", "m.csv: .*Line #5 \\(got 4 columns"),
+        ("a,b,y\n1,2\n3,4,0\n", "m.csv: line 2 has 2 fields; the header has 3"),
+        ("a,b,y\n\n# x\n1,2,0\n3,4,0,5\n", "m.csv: line 5 has 4 fields"),
+        ("a,b,y\n1,2,0\n3,,0\n", "feature column 'b' .* line 3 holds an empty"),
+        ("a,b,y\n1,tcp,0\n", "feature column 'b' must hold numbers; line 2 .*'tcp'"),
+        ("a,b,y\n1,2,normal\n", "label column 'y' .* line 2 holds 'normal'"),
         ("", "m.csv: an empty file"),
         ("a,b,y\n", "m.csv: the file has a header but no data row"),
     ],

@@ -133,6 +133,25 @@ def test_load_nsl_kdd_reads_kdd_cup_99s_dotted_labels(tmp_path):
     assert data.family.tolist() == ["normal", "dos", "normal"]
 
 
+def test_load_nsl_kdd_reads_a_gzip_file_as_published(tmp_path, nsl_files):
+    import gzip
+
+    packed = tmp_path / "kddcup.data_10_percent.gz"
+    packed.write_bytes(gzip.compress(nsl_files[0].read_bytes()))
+    data, plain = load_nsl_kdd(packed), load_nsl_kdd(nsl_files[0])
+    np.testing.assert_array_equal(data.X, plain.X)
+    assert data.y.tolist() == plain.y.tolist()
+    # a bad row is numbered by its line in the file, blank lines counted
+    bad = tmp_path / "bad.txt"
+    bad.write_text("\n\n" + _kdd_line("tcp", "http", "SF", "normal") + "\n1,2,3\n")
+    with pytest.raises(ValueError, match="line 4 has 3"):
+        load_nsl_kdd(bad)
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes(_kdd_line("tcp", "http", "SF", "caf\xe9").encode("latin-1"))
+    with pytest.raises(ValueError, match=r"latin.txt: could not be read as UTF-8"):
+        load_nsl_kdd(latin)
+
+
 def test_load_nsl_kdd_bad_parameters(nsl_files):
     with pytest.raises(ValueError, match="categorical must be 'onehot' or 'ordinal'"):
         load_nsl_kdd(nsl_files[0], categorical="binary")
@@ -216,6 +235,15 @@ def test_load_unsw_nb15(unsw_file):
             "column 'dur' must hold finite numbers; it holds 'inf'",
         ),
         ([UNSW_HEADER], "a header but no data row"),
+        (
+            [UNSW_HEADER.replace("rate", "dur"), "1,0.1,tcp,-,FIN,6,258,74,0,Normal,0"],
+            "the header names 'dur' more than once",
+        ),
+        # the bad row numbered by its line in the file, blank lines counted
+        (
+            [UNSW_HEADER, "", "  ", "1,0.1,tcp,-,FIN,6,258,74,0,Normal"],
+            "line 4 has 10 values",
+        ),
     ],
 )
 def test_load_unsw_nb15_wrong_layout(tmp_path, lines, match):
