@@ -336,3 +336,45 @@ def test_a_detector_taking_nan_scores_a_gap_live_as_in_batch():
     np.testing.assert_allclose(
         StreamScorer(windowed).update(hole), windowed.score_samples(hole)
     )
+
+
+def test_a_failed_update_adds_nothing_to_the_stream(monkeypatch):
+    detector = WindowedDetector(IsolationForest(random_state=0), window=8)
+    detector.set_params(aggregate="first").fit(_series())
+    series, scorer = _series(60), StreamScorer(detector)
+    scorer.update(series[:20])
+    inner = detector.detector_
+
+    def fail(X):
+        raise MemoryError("no room")
+
+    monkeypatch.setattr(inner, "score_samples", fail)
+    with pytest.raises(MemoryError):
+        scorer.update(series[20:40])
+    monkeypatch.undo()
+    assert scorer.n_steps_seen_ == 20
+    live = np.concatenate([scorer.update(series[20:40]), scorer.update(series[40:])])
+    np.testing.assert_allclose(live, detector.score_samples(series)[20:])
+
+
+def test_channels_named_otherwise_than_fitted_are_refused():
+    frame = pd.DataFrame(_series(200, 2), columns=["cpu", "mem"])
+    detector = WindowedDetector(IsolationForest(random_state=0), window=8)
+    detector.set_params(aggregate="first").fit(frame)
+    scorer = StreamScorer(detector)
+    swapped = r"\['mem', 'cpu'\]\) are not those .* \(\['cpu', 'mem'\]"
+    with pytest.raises(ValueError, match=swapped):
+        scorer.update(frame[["mem", "cpu"]])
+    with pytest.raises(ValueError, match="channel names"):
+        scorer.update(frame[["mem", "cpu"]].iloc[0])  # one step as a Series
+    assert scorer.n_steps_seen_ == 0
+    live = np.concatenate([scorer.update(frame[:30]), scorer.update(frame.iloc[30])])
+    np.testing.assert_allclose(live, detector.score_samples(frame[:31]))
+
+
+def test_a_conv_autoencoder_reading_windows_as_images_streams():
+    series = _series(120, 2)
+    inner = ConvAutoEncoder(filters=(2,), image_shape=(8, 2), epochs=1, random_state=0)
+    detector = WindowedDetector(inner, window=8, aggregate="first").fit(series)
+    live = StreamScorer(detector).update(series)
+    np.testing.assert_allclose(live, detector.score_samples(series), rtol=1e-5)

@@ -365,6 +365,32 @@ def test_dominant_period_of_a_pandas_series_and_without_a_period():
     assert dominant_period(t.astype(float)) == 125  # a trend: no peak
 
 
+def test_dominant_period_does_not_depend_on_the_scale():
+    # the autocorrelation of unscaled values overflowed near 1e160 and
+    # underflowed (read as a constant series) near 1e-160
+    x = np.sin(2 * np.pi * np.arange(3000) / 48)
+    assert [dominant_period(c * x) for c in (1e-200, 1e-160, 1, 1e150, 1e160)] == [
+        48
+    ] * 5
+    assert dominant_period(np.full(500, 1e200)) == 125  # still a constant
+
+
+def test_an_infinite_window_score_is_the_most_abnormal():
+    from sklearn.covariance import EllipticEnvelope
+
+    t = np.arange(300)[:, None]
+    series = np.sin(t / 5.0) + np.random.RandomState(0).normal(0, 0.05, (300, 1))
+    detector = WindowedDetector(
+        EllipticEnvelope(random_state=0), window=5, aggregate="first"
+    ).fit(series)
+    bad = series.copy()
+    bad[150] = 1e200  # EllipticEnvelope scores these windows -inf
+    scores = detector.score_samples(bad)
+    assert np.isfinite(scores).all()
+    assert scores[150] == scores.min() == np.finfo(np.float64).min
+    assert detector.predict(bad)[150] == -1
+
+
 def test_dominant_period_of_a_short_series():
     # lags past the series' length would wrap around to the start
     t = np.arange(100)

@@ -180,9 +180,8 @@ class StreamScorer:
         if windows is not None and np.isnan(steps).any():
             self._check_observed(windows, len(self._recent))
         started = self.n_steps_seen_ >= window
-        self.n_steps_seen_ += len(steps)
-        self._recent = recent[-(window - 1) :] if window > 1 else recent[:0]
         if windows is None:
+            self._keep(steps, recent, window)
             return np.empty(0)
         live = self._live_scorer()
         if self._flat:
@@ -194,7 +193,29 @@ class StreamScorer:
             scores = finite_scores(np.asarray(live.score_samples(windows), np.float64))
         if not started:  # the first window's steps take its score
             scores = np.concatenate([np.repeat(scores[0], window - 1), scores])
+        self._keep(steps, recent, window)  # scored: a failed call adds nothing
         return scores
+
+    def _keep(self, steps, recent, window):
+        """Count ``steps`` as seen; keep the last ``window - 1`` for the next call."""
+        self.n_steps_seen_ += len(steps)
+        self._recent = recent[-(window - 1) :] if window > 1 else recent[:0]
+
+    def _check_names(self, X, n_channels):
+        """Refuse channels named otherwise, or in another order, than fitted.
+
+        As batch scoring does (scikit-learn's feature-name check): a stream
+        would otherwise score the values under the wrong channels.
+        """
+        fitted = getattr(self.detector, "feature_names_in_", None)
+        names = _names_of(X, n_channels)
+        if fitted is None or names is None or names == list(fitted):
+            return
+        raise ValueError(
+            f"The channel names of X ({names}) are not those the detector was "
+            f"fitted on, in that order ({list(fitted)}); select them so, e.g. "
+            f"X[{list(fitted)}]."
+        )
 
     def _check_observed(self, windows, n_kept):
         """Refuse a window with no observed value where batch scoring does.
@@ -225,6 +246,7 @@ class StreamScorer:
 
     def _steps(self, X):
         n_channels = self.detector.n_features_in_
+        self._check_names(X, n_channels)
         if np.ndim(X) == 0:  # one step of a univariate series
             X = np.reshape(X, (1, 1))
         elif np.ndim(X) == 1:  # one step, or the steps of a univariate series
@@ -251,6 +273,16 @@ class StreamScorer:
                 f"fitted on {n_channels}."
             )
         return X
+
+
+def _names_of(X, n_channels):
+    """The channel names ``X`` carries: a DataFrame's columns, or the index
+    of a Series that is one step of several channels; else None."""
+    if hasattr(X, "columns"):
+        return [str(name) for name in X.columns]
+    if hasattr(X, "index") and np.ndim(X) == 1 and n_channels > 1:
+        return [str(name) for name in X.index]
+    return None
 
 
 def _own_checks(cls):
@@ -285,6 +317,8 @@ def _live_detector(detector):
         or not hasattr(detector, "network_")
         or type(detector).score_samples is not BaseDetector.score_samples
         or not _own_checks(type(detector))
+        # a ConvAutoEncoder reading windows as images lays them out anew
+        or getattr(detector, "image_shape", None) is not None
     ):
         return detector
     from ..core._training import CompiledNetwork

@@ -283,8 +283,11 @@ class WindowedDetector(
 
     def _step_scores(self, windows, n_steps, detector, length):
         """One window length's score of each of ``n_steps`` steps, from its windows."""
+        # finite first: an inner detector (EllipticEnvelope, LOF) may score a
+        # far window -inf, which is its most abnormal score, as the stream reads it
+        window_scores = np.array(detector.score_samples(windows), dtype=np.float64)
         points = window_scores_to_points(
-            detector.score_samples(windows),
+            finite_scores(window_scores),
             n_steps,
             length,
             self.stride_,

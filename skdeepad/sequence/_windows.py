@@ -233,7 +233,12 @@ def dominant_period(series, *, max_lag=400, default=125):
                 "of them, e.g. series[:, 0]."
             )
         x = x[:, 0]
-    x = x[:20000] - x[:20000].mean()
+    x = x[:20000]
+    # scaled first: the autocorrelation of values near 1e160 overflows, of
+    # values near 1e-160 underflows (a constant series, as read below)
+    largest = np.max(np.abs(x))
+    x = x / largest if largest > 0 else x
+    x = x - x.mean()
     spectrum = np.fft.rfft(x, 2 * len(x))
     # lags 0 .. min(max_lag, n - 1): the transform's lags from n on wrap around
     autocorrelation = np.fft.irfft(spectrum * np.conj(spectrum))
