@@ -37,7 +37,8 @@ def load_nab(path, windows=None):
     -------
     data : :class:`~sklearn.utils.Bunch`
         - ``timestamp``: ndarray of datetime64, shape (n_steps,);
-        - ``X``: ndarray of shape (n_steps, 1), the values, float64;
+        - ``X``: ndarray of shape (n_steps, 1), the values, float64 (NaN
+          where the file says ``nan``: a missing value);
         - ``y``: ndarray of shape (n_steps,), +1 normal and -1 anomalous steps,
           or None without labels;
         - ``windows``: list of ``(start, end)`` datetime64 pairs, or None;
@@ -61,6 +62,12 @@ def load_nab(path, windows=None):
             f"{path} is not a NAB series: the header must be 'timestamp,value'; "
             f"got {header!r}."
         )
+    ragged = next((i for i, row in enumerate(rows[1:], 2) if len(row) != 2), None)
+    if ragged is not None:
+        raise ValueError(
+            f"{path}: row {ragged} has {len(rows[ragged - 1])} fields; a NAB series "
+            "has two, 'timestamp,value'."
+        )
     try:
         timestamp = np.array([row[0] for row in rows[1:]], dtype="datetime64[ns]")
         values = np.array([row[1] for row in rows[1:]], dtype=np.float64)
@@ -68,6 +75,11 @@ def load_nab(path, windows=None):
         raise ValueError(f"{path}: a row is not 'timestamp,value' ({error}).") from None
     if not len(values):
         raise ValueError(f"{path}: the series has a header but no time step.")
+    if np.isinf(values).any():  # NaN is a missing value (Donut takes them)
+        raise ValueError(
+            f"{path}: the values hold infinity, at row "
+            f"{int(np.flatnonzero(np.isinf(values))[0]) + 2}."
+        )
 
     data = Bunch(
         timestamp=timestamp, X=values[:, np.newaxis], y=None, windows=None, name=name

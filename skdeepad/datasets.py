@@ -196,16 +196,29 @@ def load_npz(path):
         ``X`` (float64) and ``y`` (+1 normal, -1 anomaly).
     """
     try:
-        with np.load(path, allow_pickle=False) as archive:
-            missing = {"X", "y"} - set(archive.files)
-            if missing:
-                raise ValueError(
-                    f"{path}: an .npz data file needs arrays 'X' and 'y'; "
-                    f"missing {sorted(missing)}, found {archive.files}."
-                )
-            X, y = archive["X"], archive["y"]
-    except (zipfile.BadZipFile, EOFError) as error:
+        archive = np.load(path, allow_pickle=False)
+    except (zipfile.BadZipFile, EOFError, ValueError) as error:
+        # a text file reads as "pickled data", which allow_pickle refuses
         raise ValueError(f"{path}: not a readable .npz archive ({error}).") from None
+    if not isinstance(archive, np.lib.npyio.NpzFile):  # a .npy file's one array
+        raise ValueError(
+            f"{path}: a single NumPy array (.npy), not an .npz archive of the "
+            "arrays 'X' and 'y' (numpy.savez(path, X=X, y=y) writes one)."
+        )
+    with archive:
+        missing = {"X", "y"} - set(archive.files)
+        if missing:
+            raise ValueError(
+                f"{path}: an .npz data file needs arrays 'X' and 'y'; "
+                f"missing {sorted(missing)}, found {archive.files}."
+            )
+        try:
+            X, y = archive["X"], archive["y"]
+        except (zipfile.BadZipFile, EOFError, ValueError) as error:
+            raise ValueError(
+                f"{path}: could not read 'X' and 'y' ({error}); they must be "
+                "numeric arrays, saved without pickling."
+            ) from None
     X, y = _checked_arrays(X, y, path)
     return Bunch(X=X, y=_to_inlier_labels(y, path))
 
@@ -422,6 +435,12 @@ def make_anomalies(
             "make_anomalies needs n_samples >= 3 (two normal rows and an anomaly), "
             f"n_features >= 1 and n_clusters >= 1; got {n_samples}, {n_features}, "
             f"{n_clusters}."
+        )
+    if kind == "dependency" and n_features < 2:
+        raise ValueError(
+            "kind='dependency' breaks the dependencies between features, which "
+            f"needs n_features >= 2; got {n_features}. With one feature, its "
+            "anomalies would be copies of normal values."
         )
     rng = check_random_state(random_state)
     # at least one, and never more anomalies than normal rows

@@ -278,6 +278,27 @@ def test_a_truncated_npz_file_is_named(tmp_path):
         datasets.load_npz(tmp_path / "cut.npz")
 
 
+def test_a_npy_text_or_object_file_named_npz_is_named(tmp_path):
+    np.save(tmp_path / "one.npy", np.zeros((5, 2)))
+    (tmp_path / "one.npy").rename(tmp_path / "one.npz")
+    with pytest.raises(ValueError, match=r"one.npz: a single NumPy array \(.npy\)"):
+        datasets.load_npz(tmp_path / "one.npz")
+    (tmp_path / "text.npz").write_text("X,y\n1,0\n")
+    with pytest.raises(ValueError, match="text.npz: not a readable .npz archive"):
+        datasets.load_npz(tmp_path / "text.npz")
+    X = np.array([[1, "a"]], dtype=object)
+    np.savez(tmp_path / "objects.npz", X=X, y=np.zeros(1))
+    with pytest.raises(ValueError, match="objects.npz: could not read 'X' and 'y'"):
+        datasets.load_npz(tmp_path / "objects.npz")
+
+
+def test_dependency_anomalies_need_two_features():
+    with pytest.raises(ValueError, match="kind='dependency' .* n_features >= 2; got 1"):
+        datasets.make_anomalies(100, 1, kind="dependency", random_state=0)
+    X, y = datasets.make_anomalies(100, 2, kind="dependency", random_state=0)
+    assert np.sum(y == -1) == 5
+
+
 def test_make_outlier_task_says_when_the_classes_are_too_few():
     from sklearn.datasets import load_iris
 

@@ -77,6 +77,33 @@ def test_training_history_needs_one():
         TrainingHistoryDisplay.from_estimator(detector.fit(np.zeros((20, 2)) + 1))
 
 
+def test_training_history_of_a_pipeline_and_where_a_windowed_detectors_is():
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X = np.random.default_rng(0).standard_normal((100, 3))
+    pipe = make_pipeline(StandardScaler(), AutoEncoder(epochs=2, random_state=0))
+    display = TrainingHistoryDisplay.from_estimator(pipe.fit(X))
+    assert display.lines_["loss"].get_ydata().tolist() == pipe[-1].history_["loss"]
+    plt.close(display.figure_)
+    inner = ConvAutoEncoder(filters=(2,), epochs=1, random_state=0)
+    windowed = WindowedDetector(inner, window=8).fit(np.sin(np.arange(100.0))[:, None])
+    with pytest.raises(ValueError, match=r"WindowedDetector.detectors_\[0\]"):
+        TrainingHistoryDisplay.from_estimator(windowed)
+
+
+def test_score_distribution_takes_a_threshold_of_one_value_and_refuses_2d_scores():
+    display = ScoreDistributionDisplay.from_predictions(
+        np.arange(10.0), threshold=np.array([4.5])  # OneClassSVM's offset_
+    )
+    assert display.threshold == 4.5 and display.line_.get_xdata()[0] == 4.5
+    plt.close(display.figure_)
+    with pytest.raises(ValueError, match=r"threshold must be a number.*'low'"):
+        ScoreDistributionDisplay.from_predictions(np.arange(10.0), threshold="low")
+    with pytest.raises(ValueError, match=r"scores must be 1-D.*\(10, 2\)"):
+        ScoreDistributionDisplay.from_predictions(np.zeros((10, 2)))
+
+
 def test_feature_scores_of_the_most_abnormal_rows(fitted, tmp_path):
     detector, frame, _ = fitted
     display = FeatureScoresDisplay.from_estimator(detector, frame, samples=2)
@@ -237,3 +264,22 @@ def test_feature_scores_of_a_pipeline_ending_in_a_reconstruction_detector(fitted
     rows = np.argsort(expected.sum(axis=1))[::-1][:2]
     np.testing.assert_allclose(display.feature_scores, expected[rows])
     plt.close("all")
+
+
+def test_drawing_without_matplotlib_says_how_to_install_it():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['matplotlib'] = None\n"
+        "import numpy as np\n"
+        "from skdeepad.plotting import ScoreDistributionDisplay\n"
+        "try:\n"
+        "    ScoreDistributionDisplay.from_predictions(np.arange(5.0))\n"
+        "except ImportError as error:\n"
+        "    print(error)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert 'pip install "skdeepad[plot]"' in out

@@ -510,6 +510,8 @@ def test_load_nab_finds_the_labels_of_nabs_own_layout(tmp_path):
         ("timestamp,value\n2020-01-01 00:00:00,abc\n", "a row is not"),
         ("", "header must be"),
         ("timestamp,value\n", "no time step"),
+        ("timestamp,value\n2020-01-01 00:00:00,1,0\n", "row 2 has 3 fields"),
+        ("timestamp,value\n2020-01-01,1\n2020-01-02,inf\n", "infinity, at row 3"),
     ],
 )
 def test_load_nab_rejects_other_layouts(tmp_path, text, match):
@@ -517,6 +519,13 @@ def test_load_nab_rejects_other_layouts(tmp_path, text, match):
     csv.write_text(text)
     with pytest.raises(ValueError, match=match):
         load_nab(csv)
+
+
+def test_load_nab_reads_nan_as_a_missing_value(tmp_path):
+    csv = tmp_path / "gap.csv"
+    csv.write_text("timestamp,value\n2020-01-01,1\n2020-01-02,nan\n2020-01-03,2\n")
+    X = load_nab(csv).X[:, 0]
+    assert X[0] == 1 and np.isnan(X[1]) and X[2] == 2
 
 
 @pytest.mark.skipif(

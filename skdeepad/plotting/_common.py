@@ -5,11 +5,21 @@ import numpy as np
 _OUTLIER_COLOR, _INLIER_COLOR, _THRESHOLD_COLOR = "tab:red", "tab:blue", "black"
 
 
-def _axes(ax):
-    import matplotlib.pyplot as plt
+def _pyplot():
+    """``matplotlib.pyplot``, or an ImportError that says how to install it."""
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as error:
+        raise ImportError(
+            "skdeepad.plotting draws with matplotlib, which is not installed: "
+            'pip install "skdeepad[plot]" (or matplotlib).'
+        ) from error
+    return plt
 
+
+def _axes(ax):
     if ax is None:
-        _, ax = plt.subplots()
+        _, ax = _pyplot().subplots()
     return ax
 
 

@@ -50,9 +50,21 @@ class ScoreDistributionDisplay:
     """
 
     def __init__(self, scores, threshold=None, y=None, estimator_name=None):
-        self.scores = np.asarray(scores, dtype=np.float64).reshape(-1)
+        self.scores = np.asarray(scores, dtype=np.float64)
+        if self.scores.ndim != 1:
+            raise ValueError(
+                "scores must be 1-D, one score per sample; got an array of shape "
+                f"{self.scores.shape}."
+            )
         if not np.isfinite(self.scores).all():
             raise ValueError("scores must be finite numbers; they hold NaN or inf.")
+        if threshold is not None:
+            try:  # OneClassSVM keeps its offset_ as an array of one value
+                threshold = float(np.squeeze(np.asarray(threshold, dtype=np.float64)))
+            except (TypeError, ValueError):
+                raise ValueError(
+                    f"threshold must be a number (or None); got {threshold!r}."
+                ) from None
         self.threshold = threshold
         self.y = _checked_labels(y, len(self.scores))
         self.estimator_name = estimator_name

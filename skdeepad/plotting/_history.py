@@ -44,7 +44,8 @@ class TrainingHistoryDisplay:
         Parameters
         ----------
         estimator : fitted skdeepad detector
-            A detector that trains a network (it has ``history_``).
+            A detector that trains a network (it has ``history_``), or a
+            Pipeline ending with one.
         name : str, default=None
             The title; the detector's class name by default.
         ax : matplotlib Axes, default=None
@@ -54,13 +55,22 @@ class TrainingHistoryDisplay:
         -------
         display : TrainingHistoryDisplay
         """
+        from ..meta._utils import last_step
+
         check_is_fitted(estimator)
-        if not hasattr(estimator, "history_"):
-            raise ValueError(
-                f"{type(estimator).__name__} has no training history (history_): "
-                "it does not train a network."
+        trained = last_step(estimator)  # a Pipeline's last step trains
+        if not hasattr(trained, "history_"):
+            inner = getattr(trained, "detectors_", None)  # a WindowedDetector's
+            where = (
+                f" Plot its window detector's: {type(trained).__name__}"
+                ".detectors_[0]."
+                if inner and hasattr(inner[0], "history_")
+                else " It does not train a network."
             )
-        return cls(estimator.history_, _name(estimator, name)).plot(ax=ax)
+            raise ValueError(
+                f"{type(trained).__name__} has no training history (history_).{where}"
+            )
+        return cls(trained.history_, _name(trained, name)).plot(ax=ax)
 
     def plot(self, ax=None):
         """Draw the loss curves.

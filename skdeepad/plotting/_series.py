@@ -11,6 +11,7 @@ from ._common import (
     _OUTLIER_COLOR,
     _THRESHOLD_COLOR,
     _checked_labels,
+    _pyplot,
     _runs,
     _scores_and_threshold,
 )
@@ -102,10 +103,8 @@ class SeriesScoresDisplay:
         display : SeriesScoresDisplay
             ``self``, with ``axes_``, ``figure_``, ``lines_`` and ``spans_``.
         """
-        import matplotlib.pyplot as plt
-
         if axes is None:
-            _, axes = plt.subplots(2, 1, sharex=True, figsize=(8, 4.5))
+            _, axes = _pyplot().subplots(2, 1, sharex=True, figsize=(8, 4.5))
         if len(np.ravel(axes)) != 2:
             raise ValueError(
                 "axes must be two Axes, the series' above the scores'; got "
