@@ -297,8 +297,8 @@ def test_bad_detectors_and_steps_are_clear_errors(conv):
         scorer.update(hidden)
     with pytest.raises(ValueError, match="convert"):
         scorer.update("high")
-    with pytest.raises(ValueError, match="0 sample"):
-        scorer.update(np.empty((0, 1)))
+    with pytest.raises(ValueError, match="2 channel"):
+        scorer.update(np.empty((0, 2)))
     assert scorer.n_steps_seen_ == 0
     np.testing.assert_array_equal(  # integers and float32 are numbers too
         StreamScorer(conv).update(np.arange(20)),
@@ -378,3 +378,11 @@ def test_a_conv_autoencoder_reading_windows_as_images_streams():
     detector = WindowedDetector(inner, window=8, aggregate="first").fit(series)
     live = StreamScorer(detector).update(series)
     np.testing.assert_allclose(live, detector.score_samples(series), rtol=1e-5)
+
+
+def test_an_update_without_steps_scores_none(conv):
+    scorer = StreamScorer(conv)
+    for empty in ([], np.empty((0, 1)), pd.DataFrame({"x": []})):
+        assert scorer.update(empty).shape == (0,)
+    assert scorer.n_steps_seen_ == 0
+    assert len(scorer.update(_series(20))) == 20  # the first window's, at once

@@ -156,7 +156,8 @@ class StreamScorer:
         ----------
         X : float, array-like of shape (n_channels,) or (n_steps, n_channels)
             One step (a number, for a univariate series, or one value per
-            channel) or several steps, one row each.
+            channel) or several steps, one row each; none (an empty array,
+            a poll with nothing new) returns no score.
 
         Returns
         -------
@@ -173,6 +174,14 @@ class StreamScorer:
                 f"scorer's stream holds ({self._fitted_as!r}): make a new "
                 "StreamScorer."
             )
+        if np.ndim(X) > 0 and len(X) == 0:  # a poll with no new step
+            n_channels = self.detector.n_features_in_
+            if np.ndim(X) == 2 and np.shape(X)[1] != n_channels:
+                raise ValueError(
+                    f"X has {np.shape(X)[1]} channel(s) per step; the detector "
+                    f"was fitted on {n_channels}."
+                )
+            return np.empty(0)
         steps = self._steps(X)
         (window,) = self.detector.windows_
         recent = np.concatenate([self._recent, steps])
