@@ -61,7 +61,11 @@ epochs : int, default=100
         None again (the fitted network is ``network_``). DTE, GANomaly,
         DAGMM and Donut train a wrapper around ``network_``, which Keras
         cannot save whole: for them, a ``ModelCheckpoint`` needs
-        ``save_weights_only=True``.
+        ``save_weights_only=True``. Batches run several to a Keras step
+        (``steps_per_execution``: a whole epoch on small data, else 16), so
+        a callback's batch hooks (``on_train_batch_end``, a
+        ``ModelCheckpoint(save_freq=n)``) are called once per step, not per
+        batch; epoch hooks are called every epoch.
 
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, dropout, the validation split and the

@@ -181,6 +181,31 @@ def test_callbacks_let_go_of_the_network_after_fit(data):
     assert clone(det).callbacks[0] is not history
 
 
+def test_a_users_history_does_not_add_up_the_fits_epochs(data):
+    import keras
+
+    history = keras.callbacks.History()  # Keras never clears it between fits
+    det = AutoEncoder(**FAST, callbacks=[history], early_stopping=False)
+    det.fit(data[0]).fit(data[0])
+    assert det.n_iter_ == len(det.history_["loss"]) == FAST["epochs"]
+    det.partial_fit(data[0])
+    assert len(det.history_["loss"]) == FAST["epochs"] + 1
+
+
+def test_a_detector_fitted_with_a_csv_logger_pickles_and_clones(data, tmp_path):
+    import keras
+    from sklearn.base import clone
+
+    log = tmp_path / "log.csv"
+    logger = keras.callbacks.CSVLogger(str(log))
+    det = AutoEncoder(**FAST, callbacks=[logger], early_stopping=False).fit(data[0])
+    copy = pickle.loads(pickle.dumps(det))  # its closed file did not pickle
+    scores = copy.score_samples(data[0])
+    np.testing.assert_array_equal(scores, det.score_samples(data[0]))
+    clone(det).fit(data[0])  # the copied logger writes the file anew
+    assert len(log.read_text().splitlines()) == 1 + FAST["epochs"]
+
+
 @pytest.mark.parametrize("callback", ["EarlyStopping", "a class"])
 def test_callbacks_must_be_keras_callback_instances(data, callback):
     import keras

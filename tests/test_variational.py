@@ -93,3 +93,20 @@ def test_params_changed_after_fit_take_effect_at_the_next_fit(X, fitted, param, 
         np.testing.assert_array_equal(fitted.score_samples(X[:10]), scores)
     finally:
         fitted.set_params(**{param: before})
+
+
+def test_a_scoring_pass_is_sized_by_the_decoded_draws():
+    # each row is decoded once per draw: 8,192 rows of 500 features and 10
+    # draws were 41 million float32 values (about 660 MiB) a pass
+    rng = np.random.default_rng(0)
+    wide = VariationalAutoEncoder(hidden_units=(8, 2), epochs=1, random_state=0)
+    wide.fit(rng.standard_normal((200, 500)))
+    assert wide._predict_batch_size == 384  # 2**21 // 5,000, in blocks of 64
+    assert wide._predict_batch_size * 10 * 500 <= 2**21
+    X = rng.standard_normal((1000, 500))
+    whole = wide.score_samples(X)
+    np.testing.assert_array_equal(
+        whole, np.concatenate([wide.score_samples(X[:7]), wide.score_samples(X[7:])])
+    )
+    narrow = VariationalAutoEncoder(hidden_units=(8, 2), epochs=1, random_state=0)
+    assert narrow.fit(rng.standard_normal((200, 20)))._predict_batch_size == 8192

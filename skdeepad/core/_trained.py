@@ -186,6 +186,8 @@ class BaseDeepDetector(BaseDetector):
         class's ``_loss``. Returns the history dict; raises ValueError when
         the loss diverges.
         """
+        import keras
+
         from ._training import TrainingDiverged, train_network
 
         _check_callbacks(self.callbacks)
@@ -214,6 +216,10 @@ class BaseDeepDetector(BaseDetector):
             # which does more in some callbacks (TensorBoard's opens writers).
             for callback in self.callbacks or ():
                 callback._model = None
+                if isinstance(callback, keras.callbacks.CSVLogger):
+                    # its closed file and csv writer do not pickle; it opens
+                    # them anew when training begins
+                    callback.csv_file = callback.writer = None
 
     def _divergence_hint(self):
         remedy = "" if self.standardize else ", or standardize=True"

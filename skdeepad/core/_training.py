@@ -87,6 +87,10 @@ def train_network(
             )
         )
     all_callbacks.extend(callbacks)
+    # this fit's own record: Keras would return a user's History, which it
+    # never clears, so that its epochs would add up over fits
+    record = keras.callbacks.History()
+    all_callbacks.append(record)
     eager = epochs * len(batches) <= _EAGER_MAX_STEPS
     few_batches = _few_batches(batches, eager)
     network.compile(
@@ -130,7 +134,7 @@ def train_network(
         batches, ShuffledBatches
     ):
         data = batches.tf_dataset()
-    history = network.fit(
+    network.fit(
         data,
         shuffle=False,  # ShuffledBatches shuffles, with our seed
         validation_data=validation,
@@ -142,7 +146,7 @@ def train_network(
     )
     if guard.diverged:
         raise TrainingDiverged(guard.diverged)
-    return {key: [float(v) for v in values] for key, values in history.history.items()}
+    return {key: [float(v) for v in values] for key, values in record.history.items()}
 
 
 class TrainingDiverged(ArithmeticError):

@@ -112,9 +112,19 @@ class VariationalAutoEncoder(BaseDeepDetector):
         "batch_norm": ["boolean"],
     }
 
-    # Each row is decoded n_samples times at scoring: 8,192 rows per chunk
-    # (81,920 decoded rows with the default n_samples).
-    _predict_batch_size = 8192
+    @property
+    def _predict_batch_size(self):
+        """Rows per forward pass: 8,192, fewer when the decoded draws are wide.
+
+        Each row is decoded once per latent draw (``n_samples`` of them), into
+        ``n_features`` values: a pass holds at most about 2 million decoded
+        values (8,192 rows of 25 features and 10 draws), in whole blocks of
+        ``_predict_row_multiple`` rows (as a row's score must not depend on the
+        rows scored with it).
+        """
+        decoded = len(self.latent_noise_) * self.n_features_in_
+        rows = max(self._predict_batch_values // decoded, self._predict_row_multiple)
+        return int(min(8192, rows - rows % self._predict_row_multiple))
 
     def __init__(
         self,
