@@ -181,6 +181,25 @@ def test_callbacks_let_go_of_the_network_after_fit(data):
     assert clone(det).callbacks[0] is not history
 
 
+def test_fits_in_a_loop_log_no_retracing_warning():
+    import logging
+
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = logging.getLogger("tensorflow")
+    filters = list(logger.filters)
+    logger.addHandler(handler)
+    try:
+        X = np.random.default_rng(0).normal(size=(300, 4))
+        for seed in range(8):  # each fit traces its new network's function once
+            AutoEncoder(epochs=2, random_state=seed).fit(X)
+    finally:
+        logger.removeHandler(handler)
+    assert not [r for r in records if "retracing" in r.getMessage()]
+    assert logger.filters == filters  # the filter lasts the fit only
+
+
 def test_a_users_history_does_not_add_up_the_fits_epochs(data):
     import keras
 

@@ -4,6 +4,8 @@ Nothing here may be imported by ``import skdeepad``: this module imports Keras,
 and with it the backend (TensorFlow by default).
 """
 
+import contextlib
+import logging
 import math
 import warnings
 
@@ -134,19 +136,45 @@ def train_network(
         batches, ShuffledBatches
     ):
         data = batches.tf_dataset()
-    network.fit(
-        data,
-        shuffle=False,  # ShuffledBatches shuffles, with our seed
-        validation_data=validation,
-        validation_batch_size=validation_batch_size,
-        epochs=epochs,
-        verbose={0: 0, 1: 1}.get(verbose, 2),
-        callbacks=all_callbacks,
-        **per_epoch,
-    )
+    with _retracing_unreported():
+        network.fit(
+            data,
+            shuffle=False,  # ShuffledBatches shuffles, with our seed
+            validation_data=validation,
+            validation_batch_size=validation_batch_size,
+            epochs=epochs,
+            verbose={0: 0, 1: 1}.get(verbose, 2),
+            callbacks=all_callbacks,
+            **per_epoch,
+        )
     if guard.diverged:
         raise TrainingDiverged(guard.diverged)
     return {key: [float(v) for v in values] for key, values in record.history.items()}
+
+
+class _NotRetracing(logging.Filter):
+    """Drops TensorFlow's "triggered tf.function retracing" warning."""
+
+    def filter(self, record):
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+@contextlib.contextmanager
+def _retracing_unreported():
+    """Keep TensorFlow's retracing warning off the log while Keras trains.
+
+    Every fit builds a new network, whose training function TensorFlow
+    traces once; after a few fits in one process (a loop, a grid search)
+    TensorFlow counts those first traces as "excessive retracing" and warns,
+    at any verbosity. The filter is on TensorFlow's logger for the call only.
+    """
+    logger = logging.getLogger("tensorflow")
+    quiet = _NotRetracing()
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)
 
 
 class TrainingDiverged(ArithmeticError):
