@@ -275,6 +275,10 @@ def test_several_channels_step_by_step():
     scorer = StreamScorer(detector)
     live = np.concatenate([scorer.update(step) for step in series])  # 1-D rows
     np.testing.assert_array_equal(live, detector.score_samples(series))
+    # one step as a list of its channels' values (a list has an index method)
+    scorer = StreamScorer(detector)
+    live = np.concatenate([scorer.update(step.tolist()) for step in series])
+    np.testing.assert_array_equal(live, detector.score_samples(series))
 
 
 def test_bad_detectors_and_steps_are_clear_errors(conv):
@@ -382,7 +386,7 @@ def test_a_conv_autoencoder_reading_windows_as_images_streams():
 
 def test_an_update_without_steps_scores_none(conv):
     scorer = StreamScorer(conv)
-    for empty in ([], np.empty((0, 1)), pd.DataFrame({"x": []})):
+    for empty in ([], np.empty((0, 1)), pd.DataFrame({"x": []}), pd.Series([])):
         assert scorer.update(empty).shape == (0,)
     assert scorer.n_steps_seen_ == 0
     assert len(scorer.update(_series(20))) == 20  # the first window's, at once

@@ -32,6 +32,7 @@ from ._thresholds import (
     offset_from_scores,
     robust_scale,
     robust_zscore,
+    scores_of,
 )
 from ._trained import BaseDeepDetector, trains_on_inputs
 
@@ -50,5 +51,6 @@ __all__ = [
     "offset_from_scores",
     "robust_scale",
     "robust_zscore",
+    "scores_of",
     "trains_on_inputs",
 ]

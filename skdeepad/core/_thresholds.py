@@ -23,6 +23,7 @@ __all__ = [
     "normalized_average",
     "robust_scale",
     "robust_zscore",
+    "scores_of",
 ]
 
 # The constraint on every detector's ``contamination`` parameter.
@@ -112,6 +113,17 @@ def finite_scores(scores):
     return np.nan_to_num(
         scores, copy=False, nan=-largest, posinf=largest, neginf=-largest
     )
+
+
+def scores_of(detector, X):
+    """``detector.score_samples(X)`` as a new float64 array, kept finite.
+
+    NaN and -inf become the lowest float64 (the most abnormal score, as
+    skdeepad's own detectors score an overflow: :func:`finite_scores`), so
+    that a detector's few NaN scores do not turn a median, a spread or a
+    threshold computed from them into NaN.
+    """
+    return finite_scores(np.array(detector.score_samples(X), dtype=np.float64))
 
 
 def robust_scale(reference):

@@ -18,9 +18,10 @@ from ..core import (
     offset_from_scores,
     robust_scale,
     robust_zscore,
+    scores_of,
 )
 from ..persistence import SaveMixin
-from ._utils import scores_of, seeded_clones, training_scores
+from ._utils import seeded_clones, training_scores
 
 __all__ = ["DetectorEnsemble"]
 

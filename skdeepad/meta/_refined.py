@@ -16,12 +16,12 @@ from ..core import (
     ThresholdMixin,
     atomic_fit,
     offset_from_scores,
+    scores_of,
 )
 from ..persistence import SaveMixin
 from ._utils import (
     last_step,
     row_indexable,
-    scores_of,
     seeded_clones,
     training_scores,
     validate_passed_through,

@@ -27,12 +27,11 @@ from .._config import DocLinkMixin
 from .._labels import check_partial_labels
 from .._utils import inner_input_tags, rows_are_steps
 from .._warnings import warn_at_caller
-from ..core import ThresholdMixin, atomic_fit
+from ..core import ThresholdMixin, atomic_fit, scores_of
 from ..persistence import SaveMixin
 from ._utils import (
     own_threshold,
     row_indexable,
-    scores_of,
     validate_passed_through,
 )
 

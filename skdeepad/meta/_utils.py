@@ -7,13 +7,12 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_array, validate_data
 
 from .._utils import draw_seed
-from ..core import finite_scores
+from ..core import finite_scores, scores_of
 
 __all__ = [
     "last_step",
     "own_threshold",
     "row_indexable",
-    "scores_of",
     "seeded_clones",
     "training_scores",
     "validate_passed_through",
@@ -51,17 +50,6 @@ def row_indexable(X):
     if not hasattr(X, "__getitem__"):
         return np.asarray(X)
     return X
-
-
-def scores_of(detector, X):
-    """``detector.score_samples(X)`` as a new float64 array, kept finite.
-
-    NaN and -inf become the lowest float64 (the most abnormal score, as
-    skdeepad's own detectors score an overflow: :func:`finite_scores`), so
-    that a detector's few NaN scores do not turn a median, a spread or a
-    threshold computed from them into NaN.
-    """
-    return finite_scores(np.array(detector.score_samples(X), dtype=np.float64))
 
 
 def training_scores(detector, X):

@@ -11,7 +11,7 @@ from numbers import Real
 import numpy as np
 
 from .._compat import Interval, StrOptions, validate_params
-from ._validation import check_labels, fill_docstring, runs
+from ._validation import check_labels, fill_docstring, plain_kind, runs
 
 __all__ = [
     "event_recall",
@@ -91,11 +91,7 @@ def _true_and_predicted(y_true, y_pred, stacklevel):
     flagged = check_labels(y_pred, "y_pred", convention)[0]
     values = np.asarray(y_pred)
     # all 1 (not True: a mask is never predict's), read as anomalies by 0/1
-    is_mask = values.dtype.kind == "b" or (
-        values.dtype.kind == "O"
-        and all(isinstance(value, bool | np.bool_) for value in values.tolist())
-    )
-    if convention == "0/1" and not is_mask and np.all(values == 1):
+    if convention == "0/1" and plain_kind(values) != "b" and np.all(values == 1):
         warnings.warn(
             "y_pred holds only the label 1, read in y_true's 0/1 convention: "
             "every step flagged an anomaly. If it comes from predict (+1 = "

@@ -34,7 +34,7 @@ def _one_dimensional(values, name):
     return array
 
 
-def _plain_kind(array):
+def plain_kind(array):
     """The array's kind: "b" (booleans), "f" (real numbers) or None (neither).
 
     Strings (numeric or not), bytes, dates, durations and complex values are
@@ -65,7 +65,7 @@ def check_labels(y, name="y_true", convention=None):
     convention returned for them is ``convention``, or "0/1" without one.
     """
     y = _one_dimensional(y, name)
-    kind = _plain_kind(y)
+    kind = plain_kind(y)
     if kind == "b":
         return y.astype(bool), convention or "0/1"
     # numbers only: "0", b"1" and other strings are not read as numbers
@@ -107,7 +107,7 @@ def check_binary_target(y_true, metric, fix=STRATIFIED_FIX):
 def check_scores(y_score, n_samples):
     """Return ``y_score`` as finite float64 normality scores, one per label."""
     y_score = _one_dimensional(y_score, "y_score")
-    if _plain_kind(y_score) is None:
+    if plain_kind(y_score) is None:
         raise ValueError(
             "y_score must hold real numbers (normality scores, the higher the "
             f"more normal); got values of dtype {y_score.dtype}."

@@ -7,7 +7,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from .._utils import takes_sequences
-from ..core import BaseDetector, finite_scores
+from ..core import BaseDetector, finite_scores, scores_of
 from ._windowed import WindowedDetector
 from ._windows import cut_windows
 
@@ -174,15 +174,9 @@ class StreamScorer:
                 f"scorer's stream holds ({self._fitted_as!r}): make a new "
                 "StreamScorer."
             )
-        if np.ndim(X) > 0 and len(X) == 0:  # a poll with no new step
-            n_channels = self.detector.n_features_in_
-            if np.ndim(X) == 2 and np.shape(X)[1] != n_channels:
-                raise ValueError(
-                    f"X has {np.shape(X)[1]} channel(s) per step; the detector "
-                    f"was fitted on {n_channels}."
-                )
-            return np.empty(0)
         steps = self._steps(X)
+        if not len(steps):  # a poll with no new step
+            return np.empty(0)
         (window,) = self.detector.windows_
         recent = np.concatenate([self._recent, steps])
         windows = cut_windows(recent, window) if len(recent) >= window else None
@@ -199,7 +193,7 @@ class StreamScorer:
             scores = live._anomaly_scores(windows, live.scaler_)
             scores = finite_scores(np.negative(scores, out=scores))
         else:
-            scores = finite_scores(np.asarray(live.score_samples(windows), np.float64))
+            scores = scores_of(live, windows)
         if not started:  # the first window's steps take its score
             scores = np.concatenate([np.repeat(scores[0], window - 1), scores])
         self._keep(steps, recent, window)  # scored: a failed call adds nothing
@@ -260,7 +254,12 @@ class StreamScorer:
             X = np.reshape(X, (1, 1))
         elif np.ndim(X) == 1:  # one step, or the steps of a univariate series
             X = np.asarray(X)
-            X = X[np.newaxis, :] if n_channels > 1 else X[:, np.newaxis]
+            if not len(X):  # no step at all
+                X = X.reshape(0, n_channels)
+            elif n_channels > 1:
+                X = X[np.newaxis, :]
+            else:
+                X = X[:, np.newaxis]
         if (  # a number or a numeric array: as check_array, without its overhead
             type(X) is np.ndarray  # not a masked array or a matrix
             and X.dtype.kind in "fiu"
@@ -273,6 +272,7 @@ class StreamScorer:
             X = check_array(
                 X,
                 dtype=np.float64,
+                ensure_min_samples=0,  # no step: a poll with nothing new
                 ensure_all_finite=self.detector._finite(fitted=True),
                 input_name="X",
             )
@@ -289,8 +289,9 @@ def _names_of(X, n_channels):
     of a Series that is one step of several channels; else None."""
     if hasattr(X, "columns"):
         return [str(name) for name in X.columns]
-    if hasattr(X, "index") and np.ndim(X) == 1 and n_channels > 1:
-        return [str(name) for name in X.index]
+    index = getattr(X, "index", None)  # a list's index is a method: no names
+    if hasattr(index, "__len__") and np.ndim(X) == 1 and n_channels > 1:
+        return [str(name) for name in index]
     return None
 
 

@@ -22,6 +22,7 @@ from ..core import (
     finite_scores,
     normalized_average,
     offset_from_scores,
+    scores_of,
 )
 from ..persistence import SaveMixin
 from ._windows import (
@@ -285,9 +286,8 @@ class WindowedDetector(
         """One window length's score of each of ``n_steps`` steps, from its windows."""
         # finite first: an inner detector (EllipticEnvelope, LOF) may score a
         # far window -inf, which is its most abnormal score, as the stream reads it
-        window_scores = np.array(detector.score_samples(windows), dtype=np.float64)
         points = window_scores_to_points(
-            finite_scores(window_scores),
+            scores_of(detector, windows),
             n_steps,
             length,
             self.stride_,
