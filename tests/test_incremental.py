@@ -66,6 +66,31 @@ def test_same_calls_same_scores(data):
     np.testing.assert_array_equal(run(), run())
 
 
+def test_later_calls_keep_the_traced_train_function(data):
+    from skdeepad.core import _training
+
+    X = data[0][:600]
+
+    def run(keep):
+        detector = AutoEncoder(hidden_units=(4, 2), batch_size=20, random_state=0)
+        function = detector.partial_fit(X[:300]).network_.train_function
+        if not keep:  # as before: compiled again at every call
+            _training._COMPILED_WITH.clear()
+        detector.set_params(learning_rate=0.01).partial_fit(X[300:])
+        return detector, function
+
+    kept, first = run(keep=True)
+    assert kept.network_.train_function is first  # not traced again
+    recompiled, first = run(keep=False)
+    assert recompiled.network_.train_function is not first
+    # the same steps, the new learning rate included
+    np.testing.assert_array_equal(kept.score_samples(X), recompiled.score_samples(X))
+    # other settings (5 batches, run eagerly) compile again
+    function = kept.network_.train_function
+    kept.partial_fit(X[:100])
+    assert kept.network_.train_function is not function
+
+
 def test_sparse_batches_train_as_their_dense_arrays_do(data, monkeypatch):
     import scipy.sparse as sp
 
