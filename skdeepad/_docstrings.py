@@ -59,9 +59,11 @@ epochs : int, default=100
         Extra Keras callbacks passed to ``keras.Model.fit``, e.g.
         ``keras.callbacks.CSVLogger``. After each fit their ``model`` is
         None again (the fitted network is ``network_``). DTE, GANomaly,
-        DAGMM and Donut train a wrapper around ``network_``, which Keras
-        cannot save whole: for them, a ``ModelCheckpoint`` needs
-        ``save_weights_only=True``. Batches run several to a Keras step
+        DAGMM and Donut train a wrapper around ``network_``, which is what
+        a ``ModelCheckpoint`` saves for them (``keras.saving.load_model``
+        reads it back once ``skdeepad.networks`` is imported; the network
+        is its ``network``, GANomaly's its ``generator``). Batches run
+        several to a Keras step
         (``steps_per_execution``: a whole epoch on small data, else 16), so
         a callback's batch hooks (``on_train_batch_end``, a
         ``ModelCheckpoint(save_freq=n)``) are called once per step, not per

@@ -56,3 +56,23 @@ def test_training_refuses_other_backends(monkeypatch):
     monkeypatch.setattr(keras.backend, "backend", lambda: "jax")
     with pytest.raises(ValueError, match="TensorFlow backend.*'jax'"):
         trainer.compile(optimizer=keras.optimizers.Adam())
+
+
+
+class _DiscriminatorWeights(keras.callbacks.Callback):
+    def on_train_begin(self, logs=None):
+        self.before = self.model.discriminator.get_weights()
+
+    def on_train_end(self, logs=None):
+        self.after = self.model.discriminator.get_weights()
+
+
+def test_learning_rate_callbacks_reach_the_discriminator(X):
+    # it trains with a copy of the generator's optimiser: a scheduler that
+    # sets the generator's rate to 0 must stop both players
+    weights = _DiscriminatorWeights()
+    to_zero = keras.callbacks.LearningRateScheduler(lambda epoch, rate: 0.0)
+    GANomaly(hidden_units=(8, 3), epochs=2, batch_size=32, early_stopping=False,
+             callbacks=[weights, to_zero], random_state=0).fit(X)
+    for before, after in zip(weights.before, weights.after, strict=True):
+        np.testing.assert_array_equal(before, after)

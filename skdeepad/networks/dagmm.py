@@ -13,6 +13,7 @@ import math
 import keras
 from keras import ops
 
+from ._saving import WrapperConfig
 from .dense import dense_stack, seeded_dense
 
 __all__ = [
@@ -173,7 +174,8 @@ def mixture_energy(z, phi, mu, cov):
     return -ops.logsumexp(ops.log(phi)[:, None] + log_density, axis=0)
 
 
-class DAGMMTrainer(keras.Model):
+@keras.saving.register_keras_serializable(package="skdeepad")
+class DAGMMTrainer(WrapperConfig, keras.Model):
     """Train a DAGMM network end to end on its mixture objective.
 
     The loss of a batch is the paper's, ``mean(||x - x_hat||^2) +
@@ -197,6 +199,10 @@ class DAGMMTrainer(keras.Model):
         self.network = network
         self.energy_weight = energy_weight
         self.covariance_weight = covariance_weight
+        self._settings = {
+            "energy_weight": energy_weight,
+            "covariance_weight": covariance_weight,
+        }
 
     def call(self, x, training=False):
         return self.network(x, training=training)

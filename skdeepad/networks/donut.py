@@ -14,6 +14,7 @@ import math
 import keras
 from keras import ops
 
+from ._saving import WrapperConfig
 from .dense import dense_stack, seeded_dense
 
 __all__ = ["DonutTrainer", "build_donut", "gaussian_log_density"]
@@ -98,7 +99,8 @@ def gaussian_log_density(x, mean, std):
     )
 
 
-class DonutTrainer(keras.Model):
+@keras.saving.register_keras_serializable(package="skdeepad")
+class DonutTrainer(WrapperConfig, keras.Model):
     """Train a Donut network on the modified ELBO (every backend).
 
     A window's values that are NaN (missing, or excluded as known anomalies)
@@ -128,6 +130,7 @@ class DonutTrainer(keras.Model):
         self.network = network
         self.missing_injection = missing_injection
         self.seed_generator = keras.random.SeedGenerator(seed)
+        self._settings = {"missing_injection": missing_injection, "seed": seed}
 
     def call(self, x, training=False):
         kept = ops.logical_not(ops.isnan(x))

@@ -15,6 +15,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from ._saving import WrapperConfig
 from .dense import dense_stack, seeded_dense
 
 __all__ = ["DiffusionTimeTrainer", "build_dte", "noise_scales"]
@@ -83,7 +84,8 @@ def build_dte(
     return keras.Model(inputs, logits, name=name)
 
 
-class DiffusionTimeTrainer(keras.Model):
+@keras.saving.register_keras_serializable(package="skdeepad")
+class DiffusionTimeTrainer(WrapperConfig, keras.Model):
     """Train a :func:`build_dte` network to tell the diffusion step of a noised sample.
 
     For every sample ``x`` of a batch, a step ``t`` is drawn uniformly from
@@ -122,6 +124,11 @@ class DiffusionTimeTrainer(keras.Model):
         _, noise = noise_scales(n_steps, beta_range)
         self._noise = noise.astype("float32")
         self.seed_generator = keras.random.SeedGenerator(seed)
+        self._settings = {
+            "n_steps": n_steps,
+            "beta_range": tuple(beta_range),
+            "seed": seed,
+        }
 
     def call(self, x, training=False):
         n_rows = ops.shape(x)[0]

@@ -12,6 +12,7 @@ import itertools
 import keras
 from keras import ops
 
+from ._saving import WrapperConfig
 from .dense import dense_stack, seeded_dense
 
 __all__ = [
@@ -88,7 +89,8 @@ def build_ganomaly_discriminator(
     return keras.Model(inputs, [logit, features], name=name)
 
 
-class GANomalyTrainer(keras.Model):
+@keras.saving.register_keras_serializable(package="skdeepad")
+class GANomalyTrainer(WrapperConfig, keras.Model):
     """Train a GANomaly generator and discriminator adversarially (TensorFlow only).
 
     Each step updates the generator on ``adversarial_weight * adv +
@@ -99,8 +101,12 @@ class GANomalyTrainer(keras.Model):
     validation reports the generator's ``loss``.
 
     The optimiser given to ``compile`` trains the generator; a copy of it
-    trains the discriminator.
+    trains the discriminator, at the generator's learning rate at every step
+    (so that a learning-rate callback, which sets the generator's, reaches
+    both).
     """
+
+    _networks = ("generator", "discriminator")
 
     def __init__(
         self,
@@ -115,6 +121,13 @@ class GANomalyTrainer(keras.Model):
         self.generator = generator
         self.discriminator = discriminator
         self._loss_weights = (adversarial_weight, contextual_weight, encoder_weight)
+        self._settings = dict(
+            zip(
+                ("adversarial_weight", "contextual_weight", "encoder_weight"),
+                self._loss_weights,
+                strict=True,
+            )
+        )
         self.loss_tracker = keras.metrics.Mean(name="loss")
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
 
@@ -128,6 +141,14 @@ class GANomalyTrainer(keras.Model):
         self.d_optimizer = optimizer.__class__.from_config(optimizer.get_config())
         self.optimizer.build(self.generator.trainable_variables)
         self.d_optimizer.build(self.discriminator.trainable_variables)
+
+    def compile_from_config(self, config):
+        # what Keras does for a model whose compile is its own (a trainer
+        # saved whole by a ModelCheckpoint, loaded again): compile it, the
+        # optimiser built on every variable as the training loop builds it
+        config = keras.saving.deserialize_keras_object(config)
+        config["optimizer"].build(self.trainable_variables)
+        self.compile(**config)
 
     @property
     def metrics(self):
@@ -183,6 +204,7 @@ class GANomalyTrainer(keras.Model):
                 )
             )
         variables = self.discriminator.trainable_variables
+        self.d_optimizer.learning_rate.assign(self.optimizer.learning_rate)
         self.d_optimizer.apply_gradients(
             zip(tape.gradient(d_loss, variables), variables, strict=True)
         )
