@@ -4,8 +4,9 @@ Nothing here imports Keras or another skdeepad module.
 """
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils import get_tags
+from sklearn.utils import check_random_state, get_tags
 
 __all__ = [
     "FLOAT_DTYPES",
@@ -16,6 +17,7 @@ __all__ = [
     "is_dask_array",
     "rows_are_steps",
     "scaler_from_chunks",
+    "seeded_clones",
 ]
 
 # Seeds handed to Keras must fit in an int32 on every backend; networks count
@@ -29,6 +31,40 @@ FLOAT_DTYPES = [np.float64, np.float32]
 def draw_seed(rng):
     """Draw an int seed for Keras or NumPy from the ``RandomState`` ``rng``."""
     return int(rng.randint(MAX_SEED))
+
+
+def seeded_clones(estimators, random_state):
+    """Clones of ``estimators``, each seeded from ``random_state`` if it takes one.
+
+    With an int or a RandomState, a seed is drawn for every estimator, in
+    order (so that the seeds do not shift when one takes none), and set as
+    its ``random_state``. An estimator without one of its own (a
+    ``Pipeline``) has each nested ``random_state`` (``step__random_state``)
+    set instead, from a generator of that seed, in the order of their names.
+    None leaves their seeds, and NumPy's global generator, as they are. A
+    ``FrozenEstimator`` (fitted already, its parameters fixed) is left as it is.
+    """
+    from sklearn.frozen import FrozenEstimator  # scikit-learn >= 1.6
+
+    clones = [clone(estimator) for estimator in estimators]
+    if random_state is not None:
+        rng = check_random_state(random_state)
+        for estimator in clones:
+            seed = draw_seed(rng)  # drawn all the same: the next seeds stay
+            if isinstance(estimator, FrozenEstimator):
+                continue
+            if "random_state" in estimator.get_params(deep=False):
+                estimator.set_params(random_state=seed)
+                continue
+            nested = sorted(
+                key
+                for key in estimator.get_params(deep=True)
+                if key.endswith("__random_state")
+            )
+            if nested:
+                inner = check_random_state(seed)
+                estimator.set_params(**{key: draw_seed(inner) for key in nested})
+    return clones
 
 
 def by_channel(X):

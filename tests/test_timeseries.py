@@ -131,6 +131,33 @@ def series():
     return values[:, np.newaxis]
 
 
+def test_random_state_seeds_each_windows_detector(series):
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    def scores(detector, seed):
+        det = WindowedDetector(detector, window=(10, 20), random_state=seed)
+        det.fit(series[:600])
+        seeds = [d.get_params()[key] for d in det.detectors_ for key in d.get_params()
+                 if key.endswith("random_state")]
+        return det.score_samples(series[:600]), seeds
+
+    forest = IsolationForest(n_estimators=10)  # unseeded
+    first, seeds = scores(forest, 0)
+    np.testing.assert_array_equal(scores(forest, 0)[0], first)
+    assert len(set(seeds)) == 2 and None not in seeds  # a seed per window length
+    assert not np.array_equal(scores(forest, 1)[0], first)
+    assert forest.random_state is None  # the given detector is left as it is
+    # a Pipeline's steps are seeded
+    pipeline = make_pipeline(StandardScaler(), forest)
+    piped, seeds = scores(pipeline, 0)
+    assert None not in seeds
+    np.testing.assert_array_equal(scores(pipeline, 0)[0], piped)
+    # None leaves the detector's own seed
+    seeded = IsolationForest(n_estimators=10, random_state=3)
+    assert scores(seeded, None)[1] == [3, 3]
+
+
 def test_flags_a_planted_burst_with_a_tabular_inner_detector(series):
     det = WindowedDetector(IsolationForest(random_state=0), window=20).fit(series[:900])
     assert det.detector_.n_features_in_ == 20  # windows flattened for a 2-D detector
@@ -302,8 +329,10 @@ def test_meta_detectors_around_a_series_detector_keep_the_steps_in_order(series)
     assert rows_are_steps(inner) and rows_are_steps(TunedThresholdDetector(windowed))
     assert not rows_are_steps(DetectorEnsemble([("f", IsolationForest())]))
     outer = DetectorEnsemble([("inner", inner)], random_state=0).fit(series)
-    member = outer.estimators_[0].estimators_[0]  # the ensemble seeded its forest
-    alone = WindowedDetector(member.detector, window=10).fit(series)
+    member = outer.estimators_[0].estimators_[0]  # as the ensemble seeded it
+    alone = WindowedDetector(
+        member.detector, window=10, random_state=member.random_state
+    ).fit(series)
     # the same ranking as the series detector alone: the steps were not reordered
     assert np.corrcoef(outer.score_samples(series), alone.score_samples(series))[
         0, 1

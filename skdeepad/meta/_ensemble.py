@@ -9,7 +9,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .._compat import StrOptions, _BaseComposition, _fit_context
 from .._config import DocLinkMixin
 from .._docstrings import fill_doc
-from .._utils import FLOAT_DTYPES, rows_are_steps
+from .._utils import FLOAT_DTYPES, rows_are_steps, seeded_clones
 from ..core import (
     CONTAMINATION_CONSTRAINT,
     ThresholdMixin,
@@ -21,7 +21,7 @@ from ..core import (
     scores_of,
 )
 from ..persistence import SaveMixin
-from ._utils import seeded_clones, training_scores
+from ._utils import training_scores
 
 __all__ = ["DetectorEnsemble"]
 

@@ -10,7 +10,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._compat import HasMethods, Interval, _fit_context, _num_samples, _safe_indexing
 from .._config import DocLinkMixin
 from .._docstrings import fill_doc
-from .._utils import inner_input_tags, rows_are_steps
+from .._utils import inner_input_tags, rows_are_steps, seeded_clones
 from ..core import (
     CONTAMINATION_CONSTRAINT,
     ThresholdMixin,
@@ -22,7 +22,6 @@ from ..persistence import SaveMixin
 from ._utils import (
     last_step,
     row_indexable,
-    seeded_clones,
     training_scores,
     validate_passed_through,
 )

@@ -2,18 +2,14 @@
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import clone
-from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_array, validate_data
 
-from .._utils import draw_seed
 from ..core import finite_scores, scores_of
 
 __all__ = [
     "last_step",
     "own_threshold",
     "row_indexable",
-    "seeded_clones",
     "training_scores",
     "validate_passed_through",
 ]
@@ -88,37 +84,3 @@ def own_threshold(detector, X, scores):
         shift = scores - np.asarray(detector.decision_function(X), dtype=np.float64)
         return float(np.median(shift))
     return None
-
-
-def seeded_clones(estimators, random_state):
-    """Clones of ``estimators``, each seeded from ``random_state`` if it takes one.
-
-    With an int or a RandomState, a seed is drawn for every estimator, in
-    order (so that the seeds do not shift when one takes none), and set as
-    its ``random_state``. An estimator without one of its own (a
-    ``Pipeline``) has each nested ``random_state`` (``step__random_state``)
-    set instead, from a generator of that seed, in the order of their names.
-    None leaves their seeds, and NumPy's global generator, as they are. A
-    ``FrozenEstimator`` (fitted already, its parameters fixed) is left as it is.
-    """
-    from sklearn.frozen import FrozenEstimator  # scikit-learn >= 1.6
-
-    clones = [clone(estimator) for estimator in estimators]
-    if random_state is not None:
-        rng = check_random_state(random_state)
-        for estimator in clones:
-            seed = draw_seed(rng)  # drawn all the same: the next seeds stay
-            if isinstance(estimator, FrozenEstimator):
-                continue
-            if "random_state" in estimator.get_params(deep=False):
-                estimator.set_params(random_state=seed)
-                continue
-            nested = sorted(
-                key
-                for key in estimator.get_params(deep=True)
-                if key.endswith("__random_state")
-            )
-            if nested:
-                inner = check_random_state(seed)
-                estimator.set_params(**{key: draw_seed(inner) for key in nested})
-    return clones

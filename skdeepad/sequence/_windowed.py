@@ -9,12 +9,12 @@ and maps the window scores back to the steps
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import BaseEstimator, OutlierMixin, clone
+from sklearn.base import BaseEstimator, OutlierMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._compat import HasMethods, Interval, StrOptions, _fit_context
 from .._config import DocLinkMixin
-from .._utils import inner_input_tags, takes_sequences
+from .._utils import inner_input_tags, seeded_clones, takes_sequences
 from ..core import (
     CONTAMINATION_CONSTRAINT,
     ThresholdMixin,
@@ -82,6 +82,13 @@ class WindowedDetector(
         As for every skdeepad detector, applied to the per-step training
         scores: a float in (0, 0.5] flags that fraction of the training steps;
         'auto' uses Tukey's lower fence ``Q1 - 1.5 * (Q3 - Q1)``.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the clone of ``detector`` fitted on each window length: with an
+        int, each gets its own seed drawn from it (replacing the detector's
+        own ``random_state``, or its steps' in a ``Pipeline``), so that the
+        fit is reproducible whatever ``detector`` says. None leaves the
+        detector's seed as it is (the default ConvAutoEncoder's is None).
 
     Attributes
     ----------
@@ -155,6 +162,7 @@ class WindowedDetector(
         "stride": [Interval(Integral, 1, None, closed="left")],
         "aggregate": [StrOptions(AGGREGATES)],
         "contamination": CONTAMINATION_CONSTRAINT,
+        "random_state": ["random_state"],
     }
 
     def __init__(
@@ -165,12 +173,14 @@ class WindowedDetector(
         stride=1,
         aggregate="mean",
         contamination="auto",
+        random_state=None,
     ):
         self.detector = detector
         self.window = window
         self.stride = stride
         self.aggregate = aggregate
         self.contamination = contamination
+        self.random_state = random_state
 
     @_fit_context(prefer_skip_nested_validation=False)
     @atomic_fit
@@ -201,16 +211,17 @@ class WindowedDetector(
         # Scoring cuts and aggregates windows as the fit did, which offset_
         # was learnt from: a stride or aggregate set later waits for a refit.
         self.stride_, self.aggregate_ = int(self.stride), self.aggregate
-        detectors, training = [], []
-        for length in lengths:
-            if self.detector is None:
-                from ._conv import ConvAutoEncoder
+        if self.detector is None:
+            from ._conv import ConvAutoEncoder
 
-                detector = ConvAutoEncoder()
-            else:
-                detector = clone(self.detector)
+            detector = ConvAutoEncoder()
+        else:
+            detector = self.detector
+        detectors = seeded_clones([detector] * len(lengths), self.random_state)
+        training = []
+        for detector, length in zip(detectors, lengths, strict=True):
             windows = self._windows(X, detector, length)
-            detectors.append(detector.fit(windows))
+            detector.fit(windows)
             training.append(self._step_scores(windows, len(X), detector, length))
         self.windows_, self.detectors_ = lengths, detectors
         self.reference_scores_ = (
