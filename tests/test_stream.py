@@ -340,6 +340,13 @@ def test_a_detector_taking_nan_scores_a_gap_live_as_in_batch():
     np.testing.assert_allclose(
         StreamScorer(windowed).update(hole), windowed.score_samples(hole)
     )
+    # a nullable pandas column's missing value, step by step, is such a gap
+    pd = pytest.importorskip("pandas")
+    steps = pd.Series(hole[:, 0]).astype("Float64")
+    scorer = StreamScorer(windowed)
+    live = np.concatenate([scorer.update(value) for value in steps])
+    assert steps[55] is pd.NA
+    np.testing.assert_allclose(live, windowed.score_samples(hole))
 
 
 def test_a_failed_update_adds_nothing_to_the_stream(monkeypatch):

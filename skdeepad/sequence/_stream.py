@@ -251,7 +251,7 @@ class StreamScorer:
         n_channels = self.detector.n_features_in_
         self._check_names(X, n_channels)
         if np.ndim(X) == 0:  # one step of a univariate series
-            X = np.reshape(X, (1, 1))
+            X = np.reshape(_missing_as_nan(X), (1, 1))
         elif np.ndim(X) == 1:  # one step, or the steps of a univariate series
             X = np.asarray(X)
             if not len(X):  # no step at all
@@ -282,6 +282,21 @@ class StreamScorer:
                 f"fitted on {n_channels}."
             )
         return X
+
+
+def _missing_as_nan(value):
+    """A pandas missing value (``pd.NA``, ``pd.NaT``) as NaN; else ``value``.
+
+    A value of a nullable pandas column is ``pd.NA``, which NumPy cannot
+    make a float of; a Series or DataFrame holding it is read by
+    scikit-learn's own conversion.
+    """
+    if type(value).__module__.startswith("pandas"):
+        import pandas as pd
+
+        if pd.isna(value):
+            return np.nan
+    return value
 
 
 def _names_of(X, n_channels):
