@@ -4,12 +4,11 @@ Public through :mod:`skdeepad.datasets`. Neither downloads: both read files the
 user already has, in the layouts their publishers distribute.
 """
 
-import csv
-import gzip
-from pathlib import Path
 
 import numpy as np
 from sklearn.utils import Bunch
+
+from ._csv import check_header, check_widths, read_rows
 
 __all__ = ["encode_columns", "load_nsl_kdd", "load_unsw_nb15"]
 
@@ -256,12 +255,7 @@ def load_unsw_nb15(path, *, categorical="onehot", categories=None):
     """
     _check_categories(categories, UNSW_CATEGORICAL)
     (header, *rows), (_, *lines) = _read_rows(path)
-    repeated = sorted({name for name in header if header.count(name) > 1})
-    if repeated:
-        raise ValueError(
-            f"{path}: the header names {', '.join(map(repr, repeated))} more "
-            "than once; each column needs its own name."
-        )
+    check_header(path, header)
     missing = [c for c in (*UNSW_CATEGORICAL, "label", "attack_cat") if c not in header]
     if missing:
         raise ValueError(
@@ -270,12 +264,7 @@ def load_unsw_nb15(path, *, categorical="onehot", categories=None):
         )
     if not rows:
         raise ValueError(f"{path}: the file has a header but no data row.")
-    bad = next((i for i, row in enumerate(rows) if len(row) != len(header)), None)
-    if bad is not None:
-        raise ValueError(
-            f"{path}: line {lines[bad]} has {len(rows[bad])} values; the header "
-            f"has {len(header)}."
-        )
+    check_widths(path, header, rows, lines)
     table = np.array(rows, dtype=str).reshape(len(rows), len(header))
     column = {name: table[:, j] for j, name in enumerate(header)}
     names = [name for name in header if name not in _UNSW_NOT_FEATURES]
@@ -303,27 +292,8 @@ def load_unsw_nb15(path, *, categorical="onehot", categories=None):
 
 
 def _read_rows(path):
-    """``(rows, lines)``: a CSV file's rows as lists of stripped strings, and
-    the line of the file each starts on; blank lines are skipped.
-
-    A gzip-compressed file (KDD Cup 99's are published so) is read through gzip.
-    """
-    path = Path(path)
-    with path.open("rb") as file:
-        compressed = file.read(2) == b"\x1f\x8b"  # gzip's magic number
-    opener = gzip.open if compressed else open
-    rows, lines = [], []
-    try:
-        with opener(path, "rt", newline="", encoding="utf-8-sig") as file:  # BOM
-            reader = csv.reader(file)
-            for row in reader:
-                row = [value.strip() for value in row]
-                if any(row):
-                    rows.append(row)
-                    lines.append(reader.line_num)
-    except (UnicodeDecodeError, gzip.BadGzipFile, EOFError) as error:
-        what = "a gzip-compressed UTF-8 text file" if compressed else "UTF-8 text"
-        raise ValueError(f"{path}: could not be read as {what} ({error}).") from None
+    """``(rows, lines)`` of a non-empty CSV file (:func:`~skdeepad._csv.read_rows`)."""
+    rows, lines = read_rows(path)
     if not rows:
         raise ValueError(f"{path}: the file is empty.")
     return rows, lines

@@ -6,8 +6,9 @@ columns are selected by name, and text columns are refused with their names
 listed. pandas is optional: without it, CSV files are read with :mod:`csv`.
 """
 
-import csv
 from pathlib import Path
+
+from ._csv import check_widths, read_rows
 
 __all__ = ["read_table"]
 
@@ -129,29 +130,23 @@ def _text_columns(path, values):
 def _read_csv_without_pandas(path, excluded, id_column, columns, label):
     import numpy as np
 
-    with open(path, newline="", encoding="utf-8-sig") as fh:  # BOM or not
-        rows = list(csv.reader(fh))
+    rows, lines = read_rows(path)
     if not rows:
         raise ValueError(f"{path}: an empty file; a CSV file needs a header.")
-    header, rows = rows[0], [r for r in rows[1:] if r]
+    (header, *rows), (_, *lines) = rows, lines
     if not rows:
         raise ValueError(f"{path}: the file has a header but no data row.")
-    for number, row in enumerate(rows, start=2):
-        if len(row) != len(header):
-            raise ValueError(
-                f"{path}: line {number} has {len(row)} fields; the header has "
-                f"{len(header)}."
-            )
+    check_widths(path, header, rows, lines)
     names = _feature_names(path, header, excluded, columns)
     position = {c: header.index(c) for c in header}
     ids = None if id_column is None else [r[position[id_column]] for r in rows]
     labels = None
     if label is not None:  # an empty cell is no label
-        labels = [r[position[label]].strip() or None for r in rows]
+        labels = [r[position[label]] or None for r in rows]
     X = np.empty((len(rows), len(names)), dtype=np.float64)
     text = {}
     for j, name in enumerate(names):
-        column = [r[position[name]].strip() or "nan" for r in rows]  # "" is missing
+        column = [r[position[name]] or "nan" for r in rows]  # "" is missing
         try:
             X[:, j] = [float(v) for v in column]
         except ValueError:

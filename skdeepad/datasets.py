@@ -8,7 +8,6 @@ scikit-learn's ``fetch_kddcup99`` and its cache; :func:`load_nsl_kdd` and
 :func:`load_unsw_nb15` read files the user already has.
 """
 
-import csv
 import numbers
 import warnings
 import zipfile
@@ -18,6 +17,7 @@ import numpy as np
 from sklearn import datasets as _sk
 from sklearn.utils import Bunch, check_random_state
 
+from ._csv import check_header, check_widths, read_rows
 from ._intrusion import encode_columns, load_nsl_kdd, load_unsw_nb15
 from ._nab import load_nab
 
@@ -261,18 +261,13 @@ def load_csv(path, label):
     data : Bunch
         ``X`` (float64), ``y`` (+1 normal, -1 anomaly) and ``feature_names``.
     """
-    rows, lines = _csv_rows(path)
+    rows, lines = read_rows(path, comments=True)
     if not rows:
         raise ValueError(f"{path}: an empty file; a CSV file needs a header.")
     # a leading "#" (NumPy's savetxt writes one) is not part of the first name
     (names, *rows), (_, *lines) = rows, lines
     names[0] = names[0].removeprefix("#").strip()
-    repeated = sorted({name for name in names if names.count(name) > 1})
-    if repeated:
-        raise ValueError(
-            f"{path}: the header names {', '.join(map(repr, repeated))} more "
-            "than once; each column needs its own name."
-        )
+    check_header(path, names)
     if label not in names:
         raise ValueError(f"{path}: no label column {label!r}; the columns are {names}.")
     features = [name for name in names if name != label]
@@ -280,12 +275,7 @@ def load_csv(path, label):
         raise ValueError(f"{path}: no feature column besides the label {label!r}.")
     if not rows:
         raise ValueError(f"{path}: the file has a header but no data row.")
-    for row, line in zip(rows, lines, strict=True):
-        if len(row) != len(names):
-            raise ValueError(
-                f"{path}: line {line} has {len(row)} fields; the header has "
-                f"{len(names)}."
-            )
+    check_widths(path, names, rows, lines)
     try:
         table = np.array(rows, dtype=np.float64)
     except ValueError:
@@ -299,31 +289,6 @@ def load_csv(path, label):
     column = names.index(label)
     X, y = _checked_arrays(np.delete(table, column, axis=1), table[:, column], path)
     return Bunch(X=X, y=_to_inlier_labels(y, path), feature_names=features)
-
-
-def _csv_rows(path):
-    """``(rows, lines)``: the non-blank, non-comment rows of a CSV file as lists
-    of stripped strings, and the line of the file each starts on.
-
-    The first non-blank line is kept even when it starts with "#" (NumPy's
-    savetxt header); later lines starting with "#" are comments. Quoted fields
-    are read as ``csv`` reads them; a byte-order mark is dropped.
-    """
-    rows, lines = [], []
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as file:
-            reader = csv.reader(file)
-            for row in reader:
-                row = [value.strip() for value in row]
-                if not any(row) or (rows and row[0].startswith("#")):
-                    continue
-                rows.append(row)
-                lines.append(reader.line_num)
-    except UnicodeDecodeError as error:
-        raise ValueError(
-            f"{path}: could not be read as UTF-8 text ({error})."
-        ) from None
-    return rows, lines
 
 
 def _numbers(path, name, is_label, rows, lines, j):

@@ -423,6 +423,20 @@ def test_a_byte_order_mark_or_no_data_row_with_and_without_pandas(tmp_path, read
         reader(header_only)
 
 
+def test_without_pandas_a_bad_row_is_named_by_its_file_line(tmp_path, monkeypatch):
+    from skdeepad._tables import read_table
+
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("a,b\n1,2\n\n\n3\n")  # blank lines before the short row
+    with pytest.raises(ValueError, match="line 5 has 1 fields; the header has 2"):
+        read_table(ragged)
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("caf\xe9,b\n1,2\n".encode("latin-1"))
+    with pytest.raises(ValueError, match="latin.csv: could not be read as UTF-8"):
+        read_table(latin)
+
+
 # ------------------------------------------------ columns: --drop, --id, text
 @pytest.fixture
 def shop(tmp_path):

@@ -221,7 +221,7 @@ def test_load_unsw_nb15(unsw_file):
             ["id,dur,proto,label", "1,0.1,tcp,0"],
             r"missing \['service', 'state', 'attack_cat'\]",
         ),
-        ([UNSW_HEADER, "1,0.1,tcp,-,FIN,6,258,74,0,Normal"], "line 2 has 10 values"),
+        ([UNSW_HEADER, "1,0.1,tcp,-,FIN,6,258,74,0,Normal"], "line 2 has 10 fields"),
         (
             [UNSW_HEADER, "1,0.1,tcp,-,FIN,6,258,74,0,Normal,2"],
             "0 .normal. or 1 .attack.",
@@ -242,7 +242,7 @@ def test_load_unsw_nb15(unsw_file):
         # the bad row numbered by its line in the file, blank lines counted
         (
             [UNSW_HEADER, "", "  ", "1,0.1,tcp,-,FIN,6,258,74,0,Normal"],
-            "line 4 has 10 values",
+            "line 4 has 10 fields",
         ),
     ],
 )

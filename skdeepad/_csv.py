@@ -1,0 +1,62 @@
+"""Reading CSV files as rows of text: the loaders' and the command line's reader.
+
+Nothing here imports NumPy, Keras or another skdeepad module.
+"""
+
+import csv
+import gzip
+from pathlib import Path
+
+__all__ = ["check_header", "check_widths", "read_rows"]
+
+
+def read_rows(path, *, comments=False):
+    """``(rows, lines)``: a CSV file's rows as lists of stripped strings, and
+    the line of the file each starts on.
+
+    Blank rows are skipped. With ``comments``, so is every row after the
+    first whose first value starts with "#" (the first row is kept: NumPy's
+    ``savetxt`` writes its header so). Quoted fields are read as :mod:`csv`
+    reads them, a byte-order mark is dropped, and a gzip-compressed file (KDD
+    Cup 99's are published so) is read through gzip. A file that is not
+    UTF-8 text is a ValueError naming it.
+    """
+    path = Path(path)
+    with path.open("rb") as file:
+        compressed = file.read(2) == b"\x1f\x8b"  # gzip's magic number
+    opener = gzip.open if compressed else open
+    rows, lines = [], []
+    try:
+        with opener(path, "rt", newline="", encoding="utf-8-sig") as file:
+            reader = csv.reader(file)
+            for row in reader:
+                row = [value.strip() for value in row]
+                if not any(row) or (comments and rows and row[0].startswith("#")):
+                    continue
+                rows.append(row)
+                lines.append(reader.line_num)
+    except (UnicodeDecodeError, gzip.BadGzipFile, EOFError) as error:
+        what = "a gzip-compressed UTF-8 text file" if compressed else "UTF-8 text"
+        raise ValueError(f"{path}: could not be read as {what} ({error}).") from None
+    return rows, lines
+
+
+def check_header(path, names):
+    """Raise a ValueError naming the names a header holds more than once."""
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise ValueError(
+            f"{path}: the header names {', '.join(map(repr, repeated))} more "
+            "than once; each column needs its own name."
+        )
+
+
+def check_widths(path, names, rows, lines):
+    """Raise a ValueError naming the first row of other than ``len(names)``
+    fields, by its line in the file."""
+    for row, line in zip(rows, lines, strict=True):
+        if len(row) != len(names):
+            raise ValueError(
+                f"{path}: line {line} has {len(row)} fields; the header has "
+                f"{len(names)}."
+            )
