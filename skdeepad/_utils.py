@@ -15,9 +15,11 @@ __all__ = [
     "draw_seed",
     "inner_input_tags",
     "is_dask_array",
+    "is_dask_frame",
     "rows_are_steps",
     "scaler_from_chunks",
     "seeded_clones",
+    "string_names",
 ]
 
 # Seeds handed to Keras must fit in an int32 on every backend; networks count
@@ -127,7 +129,21 @@ def takes_sequences(estimator):
 
 def is_dask_array(X):
     """Whether ``X`` is a Dask array, without importing Dask."""
-    return type(X).__module__.startswith("dask.") and hasattr(X, "chunks")
+    return type(X).__module__.startswith("dask") and hasattr(X, "chunks")
+
+
+def is_dask_frame(X):
+    """Whether ``X`` is a Dask DataFrame, without importing Dask."""
+    return type(X).__module__.startswith("dask") and hasattr(X, "to_dask_array")
+
+
+def string_names(columns):
+    """``columns`` as an object array if they are all strings, else None: the
+    names scikit-learn keeps as ``feature_names_in_``."""
+    columns = list(columns)
+    if columns and all(isinstance(name, str) for name in columns):
+        return np.asarray(columns, dtype=object)
+    return None
 
 
 def rows_are_steps(estimator):

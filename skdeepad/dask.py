@@ -38,7 +38,7 @@ Dask is imported when these functions are called, not with skdeepad.
 
 import numpy as np
 
-from ._utils import rows_are_steps
+from ._utils import is_dask_frame, rows_are_steps
 
 __all__ = ["decision_function", "fit", "predict", "score_samples"]
 
@@ -181,9 +181,11 @@ def fit(detector, X):
     ----------
     detector : skdeepad detector
         An unfitted (or fitted: it is refitted) detector of the kinds above.
-    X : dask.array.Array of shape (n_samples, n_features) or (n, steps, channels)
-        The training data; its blocks along the first axis are what memory
-        holds at a time.
+    X : dask.array.Array of shape (n_samples, n_features) or (n, steps, channels), \
+            or dask.dataframe.DataFrame
+        The training data; its blocks along the first axis (a DataFrame's
+        partitions) are what memory holds at a time. A DataFrame's column
+        names are kept as ``feature_names_in_``.
 
     Returns
     -------
@@ -194,8 +196,11 @@ def fit(detector, X):
 
     from .core import trains_on_inputs
 
-    if not isinstance(X, da.Array):
-        raise TypeError(f"X must be a dask.array.Array; got {type(X).__name__}.")
+    if not (isinstance(X, da.Array) or is_dask_frame(X)):
+        raise TypeError(
+            "X must be a dask.array.Array or a dask.dataframe.DataFrame; got "
+            f"{type(X).__name__}."
+        )
     if not trains_on_inputs(detector):
         raise ValueError(
             f"skdeepad.dask.fit trains the autoencoders (trained on (X, X) by the "

@@ -269,6 +269,27 @@ def test_a_streamed_fit_measures_blocks_of_unknown_length():
     np.testing.assert_array_equal(streamed.score_samples(X), known.score_samples(X))
 
 
+def test_a_dataframe_streams_as_its_array_and_keeps_its_names():
+    import warnings
+
+    from skdeepad import DeepSVDD
+
+    X = np.random.default_rng(13).standard_normal((150, 4))
+    pandas_frame = pd.DataFrame(X, columns=list("abcd"))
+    frame = dd.from_pandas(pandas_frame, npartitions=3)
+    params = dict(hidden_units=(4, 2), epochs=2, random_state=0)
+    streamed = skdask.fit(AutoEncoder(**params), frame)
+    known = AutoEncoder(**params).fit(frame.to_dask_array(lengths=True))
+    assert list(streamed.feature_names_in_) == list("abcd")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "fitted without feature names"
+        scores = streamed.score_samples(pandas_frame)
+    np.testing.assert_array_equal(scores, known.score_samples(X))
+    # a detector that loads it whole keeps its names too
+    whole = DeepSVDD(hidden_units=(4, 2), epochs=2, random_state=0).fit(frame)
+    assert list(whole.feature_names_in_) == list("abcd")
+
+
 def test_blocks_smaller_than_a_batch_are_warned_of():
     X = da.from_array(np.random.default_rng(12).standard_normal((100, 4)), chunks=10)
     detector = AutoEncoder(hidden_units=(4, 2), epochs=1, batch_size=32)

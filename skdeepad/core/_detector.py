@@ -43,7 +43,9 @@ from .._utils import (
     checked_scaler,
     draw_seed,
     is_dask_array,
+    is_dask_frame,
     scaler_from_chunks,
+    string_names,
 )
 from ..persistence import SaveMixin
 from ._thresholds import (
@@ -199,13 +201,23 @@ class BaseDetector(
         :class:`~skdeepad.ConvAutoEncoder`, :class:`~skdeepad.LSTMAutoEncoder`,
         :class:`~skdeepad.TransformerAutoEncoder`) train on it block by block,
         with the same standardisation as an in-memory fit; the others load it
-        whole.
+        whole. A ``dask.dataframe.DataFrame`` likewise, partition by
+        partition (their lengths are measured first), its column names kept
+        as ``feature_names_in_``.
 
         A SciPy sparse matrix or array (a ``OneHotEncoder``'s output) is
         densified one chunk of rows at a time, never whole: the detectors
         that stream train on it block by block, the others on its
         standardised float32 copy, the network's input.
         """
+        if is_dask_frame(X):
+            if self._can_stream():  # streamed as its array, its names kept
+                names = string_names(X.columns)
+                self._fit_streamed(X.to_dask_array(lengths=True))
+                if names is not None:
+                    self.feature_names_in_ = names
+                return self
+            X = X.compute()  # loaded whole: a pandas DataFrame, names and all
         if is_dask_array(X) and self._can_stream():
             return self._fit_streamed(X)
         X = self._validate_input(X, reset=True)
