@@ -10,16 +10,19 @@ from pathlib import Path
 __all__ = ["check_header", "check_widths", "read_rows"]
 
 
-def read_rows(path, *, comments=False):
-    """``(rows, lines)``: a CSV file's rows as lists of stripped strings, and
-    the line of the file each starts on.
+def read_rows(path, *, comments=False, strip=True):
+    """``(rows, lines)``: a CSV file's rows as lists of strings, and the line
+    of the file each starts on.
 
-    Blank rows are skipped. With ``comments``, so is every row after the
-    first whose first value starts with "#" (the first row is kept: NumPy's
-    ``savetxt`` writes its header so). Quoted fields are read as :mod:`csv`
-    reads them, a byte-order mark is dropped, and a gzip-compressed file (KDD
-    Cup 99's are published so) is read through gzip. A file that is not
-    UTF-8 text is a ValueError naming it.
+    With ``strip``, values are stripped of surrounding spaces and rows of
+    nothing but empty values (``,,``) are skipped; without, values are kept
+    as they are, and only blank lines are skipped, as pandas does. With
+    ``comments``, so is every row after the first whose first value starts
+    with "#" (the first row is kept: NumPy's ``savetxt`` writes its header
+    so). Quoted fields are read as :mod:`csv` reads them, a byte-order mark
+    is dropped, and a gzip-compressed file (KDD Cup 99's are published so)
+    is read through gzip. A file that is not UTF-8 text is a ValueError
+    naming it.
     """
     path = Path(path)
     with path.open("rb") as file:
@@ -30,8 +33,12 @@ def read_rows(path, *, comments=False):
         with opener(path, "rt", newline="", encoding="utf-8-sig") as file:
             reader = csv.reader(file)
             for row in reader:
-                row = [value.strip() for value in row]
-                if not any(row) or (comments and rows and row[0].startswith("#")):
+                if strip:
+                    row = [value.strip() for value in row]
+                    blank = not any(row)
+                else:  # a blank line: no value, or one of spaces
+                    blank = len(row) <= 1 and not "".join(row).strip()
+                if blank or (comments and rows and row[0].startswith("#")):
                     continue
                 rows.append(row)
                 lines.append(reader.line_num)

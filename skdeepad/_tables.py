@@ -130,7 +130,7 @@ def _text_columns(path, values):
 def _read_csv_without_pandas(path, excluded, id_column, columns, label):
     import numpy as np
 
-    rows, lines = read_rows(path)
+    rows, lines = read_rows(path, strip=False)  # names and ids as pandas reads them
     if not rows:
         raise ValueError(f"{path}: an empty file; a CSV file needs a header.")
     (header, *rows), (_, *lines) = rows, lines
@@ -142,11 +142,11 @@ def _read_csv_without_pandas(path, excluded, id_column, columns, label):
     ids = None if id_column is None else [r[position[id_column]] for r in rows]
     labels = None
     if label is not None:  # an empty cell is no label
-        labels = [r[position[label]] or None for r in rows]
+        labels = [r[position[label]].strip() or None for r in rows]
     X = np.empty((len(rows), len(names)), dtype=np.float64)
     text = {}
     for j, name in enumerate(names):
-        column = [r[position[name]] or "nan" for r in rows]  # "" is missing
+        column = [r[position[name]].strip() or "nan" for r in rows]  # "" is missing
         try:
             X[:, j] = [float(v) for v in column]
         except ValueError:

@@ -129,7 +129,7 @@ def takes_sequences(estimator):
 
 def is_dask_array(X):
     """Whether ``X`` is a Dask array, without importing Dask."""
-    return type(X).__module__.startswith("dask") and hasattr(X, "chunks")
+    return type(X).__module__.startswith("dask.") and hasattr(X, "chunks")
 
 
 def is_dask_frame(X):
@@ -139,10 +139,20 @@ def is_dask_frame(X):
 
 def string_names(columns):
     """``columns`` as an object array if they are all strings, else None: the
-    names scikit-learn keeps as ``feature_names_in_``."""
+    names scikit-learn keeps as ``feature_names_in_``; names of both kinds
+    are a TypeError, as scikit-learn's validation raises."""
     columns = list(columns)
-    if columns and all(isinstance(name, str) for name in columns):
+    strings = [isinstance(name, str) for name in columns]
+    if columns and all(strings):
         return np.asarray(columns, dtype=object)
+    if any(strings):
+        kinds = sorted({type(name).__name__ for name in columns})
+        raise TypeError(
+            "Feature names are only supported if all input features have string "
+            f"names, but your input has {kinds} as feature name / column name "
+            "types. Convert them all to strings (X.columns = X.columns.astype(str)) "
+            "or all to another type."
+        )
     return None
 
 

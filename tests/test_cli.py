@@ -423,6 +423,18 @@ def test_a_byte_order_mark_or_no_data_row_with_and_without_pandas(tmp_path, read
         reader(header_only)
 
 
+def test_rows_names_and_ids_read_alike_with_and_without_pandas(tmp_path, reader):
+    # output rows are matched to input rows by position: none may be skipped
+    path = tmp_path / "t.csv"
+    path.write_text("id, b\n 007 ,1\n,\nx,3\n")
+    X, ids = reader(path, id_column="id", columns=[" b"])  # names as written
+    np.testing.assert_array_equal(_numbers(X), [[1.0], [np.nan], [3.0]])
+    # an empty id: NaN from pandas, "" without; both written as an empty cell
+    assert [i if isinstance(i, str) and i else None for i in ids] == [
+        " 007 ", None, "x"
+    ]
+
+
 def test_without_pandas_a_bad_row_is_named_by_its_file_line(tmp_path, monkeypatch):
     from skdeepad._tables import read_table
 

@@ -288,6 +288,10 @@ def test_a_dataframe_streams_as_its_array_and_keeps_its_names():
     # a detector that loads it whole keeps its names too
     whole = DeepSVDD(hidden_units=(4, 2), epochs=2, random_state=0).fit(frame)
     assert list(whole.feature_names_in_) == list("abcd")
+    # names of two kinds are refused, as scikit-learn refuses a pandas frame's
+    mixed = dd.from_pandas(pandas_frame.set_axis(["a", 1, "c", "d"], axis=1), 2)
+    with pytest.raises(TypeError, match="string names"):
+        AutoEncoder(**params).fit(mixed)
 
 
 def test_blocks_smaller_than_a_batch_are_warned_of():

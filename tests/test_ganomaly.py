@@ -76,3 +76,12 @@ def test_learning_rate_callbacks_reach_the_discriminator(X):
              callbacks=[weights, to_zero], random_state=0).fit(X)
     for before, after in zip(weights.before, weights.after, strict=True):
         np.testing.assert_array_equal(before, after)
+
+
+def test_trains_with_a_learning_rate_schedule(X):
+    trainer = GANomalyTrainer(build_ganomaly_generator(5, (6, 2), seed=0),
+                              build_ganomaly_discriminator(5, (6, 2), seed=1))
+    schedule = keras.optimizers.schedules.ExponentialDecay(1e-3, 10, 0.5)
+    trainer.compile(optimizer=keras.optimizers.Adam(schedule))
+    history = trainer.fit(X.astype("float32"), epochs=2, batch_size=32, verbose=0)
+    assert np.isfinite(history.history["d_loss"]).all()

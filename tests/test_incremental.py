@@ -75,7 +75,7 @@ def test_later_calls_keep_the_traced_train_function(data):
         detector = AutoEncoder(hidden_units=(4, 2), batch_size=20, random_state=0)
         function = detector.partial_fit(X[:300]).network_.train_function
         if not keep:  # as before: compiled again at every call
-            _training._COMPILED_WITH.clear()
+            del _training._COMPILED_WITH[detector.network_]
         detector.set_params(learning_rate=0.01).partial_fit(X[300:])
         return detector, function
 
@@ -85,10 +85,27 @@ def test_later_calls_keep_the_traced_train_function(data):
     assert recompiled.network_.train_function is not first
     # the same steps, the new learning rate included
     np.testing.assert_array_equal(kept.score_samples(X), recompiled.score_samples(X))
-    # other settings (5 batches, run eagerly) compile again
+    # batches of any size train with the same function
+    function = kept.network_.train_function
+    kept.partial_fit(X[:30]).partial_fit(X[:500])
+    assert kept.network_.train_function is function
+    # a fit builds a new network, traced again for its next call only
+    kept.fit(X)
+    kept.partial_fit(X[:30])
     function = kept.network_.train_function
     kept.partial_fit(X[:100])
-    assert kept.network_.train_function is not function
+    assert kept.network_.train_function is function
+
+
+def test_a_layer_frozen_between_calls_stays_as_it_is(data):
+    X = data[0][:600]
+    detector = AutoEncoder(hidden_units=(4, 2), batch_size=20, random_state=0)
+    layer = detector.partial_fit(X[:300]).network_.get_layer(index=1)
+    layer.trainable = False  # a traced train function would still train it
+    before = layer.get_weights()
+    detector.partial_fit(X[300:])
+    for now, then in zip(layer.get_weights(), before, strict=True):
+        np.testing.assert_array_equal(now, then)
 
 
 def test_sparse_batches_train_as_their_dense_arrays_do(data, monkeypatch):

@@ -347,6 +347,10 @@ def test_a_detector_taking_nan_scores_a_gap_live_as_in_batch():
     live = np.concatenate([scorer.update(value) for value in steps])
     assert steps[55] is pd.NA
     np.testing.assert_allclose(live, windowed.score_samples(hole))
+    scorer = StreamScorer(windowed)  # in lists (rows of itertuples)
+    runs = [list(steps[i : i + 7]) for i in range(0, len(steps), 7)]
+    live = np.concatenate([scorer.update(run) for run in runs])
+    np.testing.assert_allclose(live, windowed.score_samples(hole))
 
 
 def test_a_failed_update_adds_nothing_to_the_stream(monkeypatch):

@@ -357,11 +357,12 @@ def test_a_detector_pickled_before_several_windows_still_loads(series):
     state = dict(det.__getstate__())
     state["detector_"] = state.pop("detectors_")[0]  # the former layout
     del state["windows_"], state["reference_scores_"], state["stride_"]
-    del state["aggregate_"]
+    del state["aggregate_"], state["random_state"]
     old = WindowedDetector.__new__(WindowedDetector)
     old.__setstate__(state)
     np.testing.assert_array_equal(old.score_samples(series), det.score_samples(series))
     assert old.windows_ == (20,)
+    assert old.get_params()["random_state"] is None  # clone and repr work too
 
 
 def test_several_windows_save_and_load(series, tmp_path):

@@ -94,8 +94,12 @@ def train_network(
     # never clears, so that its epochs would add up over fits
     record = keras.callbacks.History()
     all_callbacks.append(record)
-    eager = epochs * len(batches) <= _EAGER_MAX_STEPS
-    few_batches = _few_batches(batches, eager)
+    # A network trained on with its own optimiser (partial_fit) keeps its
+    # traced function from call to call (_compiled_with), worth tracing once:
+    # compiled, with settings that do not depend on the number of batches.
+    incremental = optimizer is not None
+    eager = not incremental and epochs * len(batches) <= _EAGER_MAX_STEPS
+    few_batches = not incremental and _few_batches(batches, eager)
     settings = {
         "loss": loss,
         "run_eagerly": eager,
@@ -105,11 +109,13 @@ def train_network(
             else _steps_per_execution(eager)
         ),
     }
+    # the variables it trains: a layer frozen since needs a new trace
+    settings["trained"] = [id(variable) for variable in network.trainable_variables]
     if optimizer is None or not _compiled_with(network, optimizer, settings):
         network.compile(
-            optimizer=optimizer or new_optimizer(network, learning_rate), **settings
+            optimizer=optimizer or new_optimizer(network, learning_rate),
+            **{key: value for key, value in settings.items() if key != "trained"},
         )
-        _COMPILED_WITH[network] = (network.optimizer, settings)
     if not network.optimizer.built:  # one passed in unbuilt: as new_optimizer
         network.optimizer.build(network.trainable_variables)
     guard.initial_loss = _loss_on(network, batches[0])
@@ -152,6 +158,13 @@ def train_network(
             callbacks=all_callbacks,
             **per_epoch,
         )
+    # kept with the function it traced (weakly: the function holds the
+    # network, which would never leave the dict), which a user's compile drops
+    _COMPILED_WITH[network] = (
+        network.optimizer,
+        settings,
+        weakref.ref(network.train_function),
+    )
     if guard.diverged:
         raise TrainingDiverged(guard.diverged)
     return {key: [float(v) for v in values] for key, values in record.history.items()}
@@ -268,8 +281,10 @@ def _compiled_with(network, optimizer, settings):
     Compiling drops Keras's traced train function, and tracing it again costs
     more than an epoch of a small batch (~0.5 s of a 0.6 s ``partial_fit`` on
     1,000 rows): a network trained on with its own optimizer (``partial_fit``)
-    and the same settings keeps the compiled function. Keras's loss and step
-    counters are reset by every ``fit`` all the same.
+    and the same settings keeps the compiled function, unless its trainable
+    variables changed (a layer frozen) or it was compiled since (Keras then
+    drops the function). Keras's loss and step counters are reset by every
+    ``fit`` all the same.
     """
     compiled = _COMPILED_WITH.get(network)
     return (
@@ -278,6 +293,7 @@ def _compiled_with(network, optimizer, settings):
         and network.optimizer is optimizer
         and compiled[0] is optimizer
         and compiled[1] == settings
+        and network.train_function is compiled[2]()
     )
 
 

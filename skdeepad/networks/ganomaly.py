@@ -103,7 +103,7 @@ class GANomalyTrainer(WrapperConfig, keras.Model):
     The optimiser given to ``compile`` trains the generator; a copy of it
     trains the discriminator, at the generator's learning rate at every step
     (so that a learning-rate callback, which sets the generator's, reaches
-    both).
+    both; a schedule runs in each, on the same step count).
     """
 
     _networks = ("generator", "discriminator")
@@ -204,7 +204,9 @@ class GANomalyTrainer(WrapperConfig, keras.Model):
                 )
             )
         variables = self.discriminator.trainable_variables
-        self.d_optimizer.learning_rate.assign(self.optimizer.learning_rate)
+        rate = self.d_optimizer.learning_rate  # a tensor under a schedule
+        if isinstance(rate, keras.Variable):
+            rate.assign(self.optimizer.learning_rate)
         self.d_optimizer.apply_gradients(
             zip(tape.gradient(d_loss, variables), variables, strict=True)
         )

@@ -254,6 +254,8 @@ class StreamScorer:
             X = np.reshape(_missing_as_nan(X), (1, 1))
         elif np.ndim(X) == 1:  # one step, or the steps of a univariate series
             X = np.asarray(X)
+            if X.dtype == object:  # a list holding pd.NA: missing values
+                X = np.array([_missing_as_nan(value) for value in X], dtype=object)
             if not len(X):  # no step at all
                 X = X.reshape(0, n_channels)
             elif n_channels > 1:
@@ -288,8 +290,8 @@ def _missing_as_nan(value):
     """A pandas missing value (``pd.NA``, ``pd.NaT``) as NaN; else ``value``.
 
     A value of a nullable pandas column is ``pd.NA``, which NumPy cannot
-    make a float of; a Series or DataFrame holding it is read by
-    scikit-learn's own conversion.
+    make a float of, alone or in a list (a row of ``itertuples``); a Series
+    or DataFrame holding it is read by scikit-learn's own conversion.
     """
     if type(value).__module__.startswith("pandas"):
         import pandas as pd

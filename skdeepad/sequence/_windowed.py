@@ -248,6 +248,7 @@ class WindowedDetector(
             state["reference_scores_"] = []
         if "windows_" in state and "stride_" not in state:  # before they were kept
             state["stride_"], state["aggregate_"] = state["stride"], state["aggregate"]
+        state.setdefault("random_state", None)  # before it was a parameter
         super().__setstate__(state)
 
     def __sklearn_tags__(self):
