@@ -13,6 +13,7 @@ __all__ = [
     "MAX_SEED",
     "by_channel",
     "draw_seed",
+    "in_memory",
     "inner_input_tags",
     "is_dask_array",
     "is_dask_frame",
@@ -135,6 +136,15 @@ def is_dask_array(X):
 def is_dask_frame(X):
     """Whether ``X`` is a Dask DataFrame, without importing Dask."""
     return type(X).__module__.startswith("dask") and hasattr(X, "to_dask_array")
+
+
+def in_memory(X):
+    """A Dask DataFrame computed into a pandas one (its names kept); else ``X``.
+
+    For the estimators that need every row in memory (the meta-detectors,
+    the series detector, the detectors that do not stream).
+    """
+    return X.compute() if is_dask_frame(X) else X
 
 
 def string_names(columns):

@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 import pytest
+from sklearn.base import clone
 
 da = pytest.importorskip("dask.array")
 dd = pytest.importorskip("dask.dataframe")
@@ -292,6 +293,30 @@ def test_a_dataframe_streams_as_its_array_and_keeps_its_names():
     mixed = dd.from_pandas(pandas_frame.set_axis(["a", 1, "c", "d"], axis=1), 2)
     with pytest.raises(TypeError, match="string names"):
         AutoEncoder(**params).fit(mixed)
+
+
+def test_meta_and_series_detectors_take_a_dataframe_in_memory():
+    from sklearn.ensemble import IsolationForest
+
+    from skdeepad import DetectorEnsemble, RefinedDetector, TunedThresholdDetector
+    from skdeepad.timeseries import WindowedDetector
+
+    X = np.random.default_rng(14).standard_normal((120, 3))
+    pandas_frame = pd.DataFrame(X, columns=list("abc"))
+    frame = dd.from_pandas(pandas_frame, npartitions=4)
+    forest = IsolationForest(n_estimators=5, random_state=0)
+    for detector in (
+        DetectorEnsemble([("if", forest)]),
+        RefinedDetector(forest, refiner=forest),  # took rows of it: AttributeError
+        TunedThresholdDetector(forest),
+        WindowedDetector(forest, window=4),
+    ):
+        fitted = clone(detector).fit(frame)
+        assert list(fitted.feature_names_in_) == list("abc")
+        np.testing.assert_array_equal(
+            fitted.score_samples(pandas_frame),
+            clone(detector).fit(pandas_frame).score_samples(pandas_frame),
+        )
 
 
 def test_blocks_smaller_than_a_batch_are_warned_of():

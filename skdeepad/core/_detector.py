@@ -42,6 +42,7 @@ from .._utils import (
     by_channel,
     checked_scaler,
     draw_seed,
+    in_memory,
     is_dask_array,
     is_dask_frame,
     scaler_from_chunks,
@@ -217,7 +218,7 @@ class BaseDetector(
                 if names is not None:
                     self.feature_names_in_ = names
                 return self
-            X = X.compute()  # loaded whole: a pandas DataFrame, names and all
+            X = in_memory(X)  # loaded whole: a pandas DataFrame, names and all
         if is_dask_array(X) and self._can_stream():
             return self._fit_streamed(X)
         X = self._validate_input(X, reset=True)

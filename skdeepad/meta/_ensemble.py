@@ -9,7 +9,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .._compat import StrOptions, _BaseComposition, _fit_context
 from .._config import DocLinkMixin
 from .._docstrings import fill_doc
-from .._utils import FLOAT_DTYPES, rows_are_steps, seeded_clones
+from .._utils import FLOAT_DTYPES, in_memory, rows_are_steps, seeded_clones
 from ..core import (
     CONTAMINATION_CONSTRAINT,
     ThresholdMixin,
@@ -253,7 +253,7 @@ class DetectorEnsemble(
             The fitted ensemble.
         """
         names, members, weights = self._checked_members()
-        X = validate_data(self, X, dtype=FLOAT_DTYPES)
+        X = validate_data(self, in_memory(X), dtype=FLOAT_DTYPES)
         fitted, training = seeded_clones(members, self.random_state), []
         for member in fitted:
             member.fit(X, y=None)  # y=None: a FrozenEstimator's fit needs one

@@ -10,7 +10,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._compat import HasMethods, Interval, _fit_context, _num_samples, _safe_indexing
 from .._config import DocLinkMixin
 from .._docstrings import fill_doc
-from .._utils import inner_input_tags, rows_are_steps, seeded_clones
+from .._utils import in_memory, inner_input_tags, rows_are_steps, seeded_clones
 from ..core import (
     CONTAMINATION_CONSTRAINT,
     ThresholdMixin,
@@ -199,6 +199,7 @@ class RefinedDetector(
         self : object
             The fitted detector.
         """
+        X = in_memory(X)  # a Dask DataFrame: its rows are taken
         validate_passed_through(self, X, min_samples=1)
         X = row_indexable(X)
         refiner, detector = seeded_clones(self._estimators(), self.random_state)

@@ -25,7 +25,7 @@ from .._compat import (
 )
 from .._config import DocLinkMixin
 from .._labels import check_partial_labels
-from .._utils import inner_input_tags, rows_are_steps
+from .._utils import in_memory, inner_input_tags, rows_are_steps
 from .._warnings import warn_at_caller
 from ..core import ThresholdMixin, atomic_fit, scores_of
 from ..persistence import SaveMixin
@@ -250,6 +250,7 @@ class TunedThresholdDetector(
         self : object
             The fitted detector.
         """
+        X = in_memory(X)  # a Dask DataFrame: its rows are taken
         validate_passed_through(self, X, min_samples=2)
         labels = check_partial_labels(y, _num_samples(X))
         prefit = isinstance(self.cv, str)  # "prefit"

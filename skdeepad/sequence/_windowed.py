@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._compat import HasMethods, Interval, StrOptions, _fit_context
 from .._config import DocLinkMixin
-from .._utils import inner_input_tags, seeded_clones, takes_sequences
+from .._utils import in_memory, inner_input_tags, seeded_clones, takes_sequences
 from ..core import (
     CONTAMINATION_CONSTRAINT,
     ThresholdMixin,
@@ -205,7 +205,10 @@ class WindowedDetector(
         lengths = self._lengths()
         check_stride(self.stride, min(lengths))
         X = validate_data(
-            self, _as_channels(X), dtype=np.float64, ensure_all_finite=self._finite()
+            self,
+            _as_channels(in_memory(X)),
+            dtype=np.float64,
+            ensure_all_finite=self._finite(),
         )
         self._check_length(X, lengths)
         # Scoring cuts and aggregates windows as the fit did, which offset_
