@@ -7,7 +7,14 @@ import csv
 import gzip
 from pathlib import Path
 
-__all__ = ["check_header", "check_widths", "read_rows"]
+__all__ = ["PANDAS_MISSING", "check_header", "check_widths", "read_rows"]
+
+# The cells pandas.read_csv reads as missing by default: a reader without
+# pandas reads them so too, that both agree.
+PANDAS_MISSING = {
+    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND",
+    "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+}  # fmt: skip
 
 
 def read_rows(path, *, comments=False, strip=True):
@@ -67,3 +74,4 @@ def check_widths(path, names, rows, lines):
                 f"{path}: line {line} has {len(row)} fields; the header has "
                 f"{len(names)}."
             )
+

@@ -8,7 +8,7 @@ listed. pandas is optional: without it, CSV files are read with :mod:`csv`.
 
 from pathlib import Path
 
-from ._csv import check_widths, read_rows
+from ._csv import PANDAS_MISSING, check_header, check_widths, read_rows
 
 __all__ = ["read_table"]
 
@@ -136,6 +136,7 @@ def _read_csv_without_pandas(path, excluded, id_column, columns, label):
     (header, *rows), (_, *lines) = rows, lines
     if not rows:
         raise ValueError(f"{path}: the file has a header but no data row.")
+    check_header(path, header)  # pandas would rename a repeat ("a.1")
     check_widths(path, header, rows, lines)
     names = _feature_names(path, header, excluded, columns)
     position = {c: header.index(c) for c in header}
@@ -146,7 +147,8 @@ def _read_csv_without_pandas(path, excluded, id_column, columns, label):
     X = np.empty((len(rows), len(names)), dtype=np.float64)
     text = {}
     for j, name in enumerate(names):
-        column = [r[position[name]].strip() or "nan" for r in rows]  # "" is missing
+        # missing: what pandas reads as missing ("", "NA", "NULL"...)
+        column = [_number_text(r[position[name]]) for r in rows]
         try:
             X[:, j] = [float(v) for v in column]
         except ValueError:
@@ -154,3 +156,9 @@ def _read_csv_without_pandas(path, excluded, id_column, columns, label):
     if text:
         raise ValueError(_text_columns(path, text))
     return X, ids, labels
+
+
+def _number_text(value):
+    """A cell as text ``float`` reads: "nan" for what pandas reads as missing."""
+    value = value.strip()
+    return "nan" if value in PANDAS_MISSING else value

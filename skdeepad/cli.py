@@ -35,6 +35,7 @@ import os
 import sys
 from pathlib import Path
 
+from ._csv import PANDAS_MISSING
 from ._tables import read_table
 
 __all__ = ["main"]
@@ -404,12 +405,6 @@ def _learns_from_labels(detector):
     return isinstance(detector, BaseLabelledDetector | TunedThresholdDetector)
 
 
-# Cells read as no label: pandas' default missing values, so that both readers
-# agree (with pandas they arrive as NaN), and blank cells.
-_MISSING = {
-    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND",
-    "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
-}  # fmt: skip
 
 
 def _partial_labels(values, source):
@@ -429,7 +424,8 @@ def _partial_labels(values, source):
     y = np.zeros(len(values), dtype=np.int8)
     known, given, bad = [], [], []
     for row, value in enumerate(values):
-        if value is None or str(value).strip() in _MISSING:
+        # no label: pandas' missing values (with pandas they arrive as NaN)
+        if value is None or str(value).strip() in PANDAS_MISSING:
             continue
         try:
             if isinstance(value, bool | np.bool_):  # True: an anomaly or normal?

@@ -429,6 +429,9 @@ def test_rows_names_and_ids_read_alike_with_and_without_pandas(tmp_path, reader)
     path.write_text("id, b\n 007 ,1\n,\nx,3\n")
     X, ids = reader(path, id_column="id", columns=[" b"])  # names as written
     np.testing.assert_array_equal(_numbers(X), [[1.0], [np.nan], [3.0]])
+    # what pandas reads as missing is missing without it too
+    path.write_text("a,b\n1,NA\nNULL,2\n")
+    np.testing.assert_array_equal(_numbers(reader(path)[0]), [[1, np.nan], [np.nan, 2]])
     # an empty id: NaN from pandas, "" without; both written as an empty cell
     assert [i if isinstance(i, str) and i else None for i in ids] == [
         " 007 ", None, "x"
@@ -447,6 +450,10 @@ def test_without_pandas_a_bad_row_is_named_by_its_file_line(tmp_path, monkeypatc
     latin.write_bytes("caf\xe9,b\n1,2\n".encode("latin-1"))
     with pytest.raises(ValueError, match="latin.csv: could not be read as UTF-8"):
         read_table(latin)
+    repeated = tmp_path / "repeated.csv"  # its first column was read twice
+    repeated.write_text("a,a\n1,2\n")
+    with pytest.raises(ValueError, match="names 'a' more than once"):
+        read_table(repeated)
 
 
 # ------------------------------------------------ columns: --drop, --id, text

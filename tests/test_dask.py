@@ -286,6 +286,9 @@ def test_a_dataframe_streams_as_its_array_and_keeps_its_names():
         warnings.simplefilter("error")  # no "fitted without feature names"
         scores = streamed.score_samples(pandas_frame)
     np.testing.assert_array_equal(scores, known.score_samples(X))
+    np.testing.assert_array_equal(streamed.score_samples(frame), scores)
+    with pytest.raises(ValueError, match="feature names"):  # scored in memory
+        streamed.score_samples(frame[list("dcba")])
     # a detector that loads it whole keeps its names too
     whole = DeepSVDD(hidden_units=(4, 2), epochs=2, random_state=0).fit(frame)
     assert list(whole.feature_names_in_) == list("abcd")
@@ -295,10 +298,16 @@ def test_a_dataframe_streams_as_its_array_and_keeps_its_names():
         AutoEncoder(**params).fit(mixed)
 
 
-def test_meta_and_series_detectors_take_a_dataframe_in_memory():
+def test_detectors_take_a_dataframe_in_memory_names_and_all():
     from sklearn.ensemble import IsolationForest
+    from sklearn.linear_model import LinearRegression
 
-    from skdeepad import DetectorEnsemble, RefinedDetector, TunedThresholdDetector
+    from skdeepad import (
+        DetectorEnsemble,
+        ReconstructionDetector,
+        RefinedDetector,
+        TunedThresholdDetector,
+    )
     from skdeepad.timeseries import WindowedDetector
 
     X = np.random.default_rng(14).standard_normal((120, 3))
@@ -306,6 +315,7 @@ def test_meta_and_series_detectors_take_a_dataframe_in_memory():
     frame = dd.from_pandas(pandas_frame, npartitions=4)
     forest = IsolationForest(n_estimators=5, random_state=0)
     for detector in (
+        ReconstructionDetector(LinearRegression()),
         DetectorEnsemble([("if", forest)]),
         RefinedDetector(forest, refiner=forest),  # took rows of it: AttributeError
         TunedThresholdDetector(forest),
@@ -317,6 +327,12 @@ def test_meta_and_series_detectors_take_a_dataframe_in_memory():
             fitted.score_samples(pandas_frame),
             clone(detector).fit(pandas_frame).score_samples(pandas_frame),
         )
+        # scored in memory too, its names checked: not scored in another order
+        np.testing.assert_array_equal(
+            fitted.score_samples(frame), fitted.score_samples(pandas_frame)
+        )
+        with pytest.raises(ValueError, match="feature names"):
+            fitted.score_samples(frame[["c", "b", "a"]])
 
 
 def test_blocks_smaller_than_a_batch_are_warned_of():

@@ -108,6 +108,15 @@ def test_a_layer_frozen_between_calls_stays_as_it_is(data):
         np.testing.assert_array_equal(now, then)
 
 
+def test_a_users_compile_between_calls_is_not_kept(data):
+    X = data[0][:300]
+    detector = AutoEncoder(hidden_units=(4, 2), batch_size=20, random_state=0)
+    network = detector.partial_fit(X).network_
+    network.compile(optimizer=network.optimizer, loss="mae", run_eagerly=True)
+    detector.partial_fit(X)  # trains on its own loss, compiled again
+    assert network.loss == "mse" and not network.run_eagerly
+
+
 def test_sparse_batches_train_as_their_dense_arrays_do(data, monkeypatch):
     import scipy.sparse as sp
 

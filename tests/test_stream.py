@@ -351,6 +351,10 @@ def test_a_detector_taking_nan_scores_a_gap_live_as_in_batch():
     runs = [list(steps[i : i + 7]) for i in range(0, len(steps), 7)]
     live = np.concatenate([scorer.update(run) for run in runs])
     np.testing.assert_allclose(live, windowed.score_samples(hole))
+    scorer = StreamScorer(windowed)  # rows of one value: an object array
+    rows = steps.to_frame().to_numpy(dtype=object)  # pd.NA kept
+    live = np.concatenate([scorer.update(rows[i : i + 7]) for i in range(0, 120, 7)])
+    np.testing.assert_allclose(live, windowed.score_samples(hole))
 
 
 def test_a_failed_update_adds_nothing_to_the_stream(monkeypatch):

@@ -417,6 +417,6 @@ class BaseDetector(
             the lowest finite float64.
         """
         check_is_fitted(self)
-        X = self._validate_input(X, reset=False)
+        X = self._validate_input(in_memory(X), reset=False)
         scores = self._anomaly_scores(X, self.scaler_)
         return finite_scores(np.negative(scores, out=scores))

@@ -16,7 +16,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import _fit_context
-from .._utils import MAX_SEED, by_channel, checked_scaler, draw_seed
+from .._utils import MAX_SEED, by_channel, checked_scaler, draw_seed, in_memory
 from ._detector import atomic_fit
 
 __all__ = ["FeatureScoresMixin", "IncrementalMixin", "restored_on_failure"]
@@ -148,7 +148,7 @@ class FeatureScoresMixin:
         from ._training import squared_errors
 
         check_is_fitted(self)
-        validated = self._validate_input(X, reset=False)
+        validated = self._validate_input(in_memory(X), reset=False)
         shares = np.empty(validated.shape)
         n_values = math.prod(validated.shape[1:])
         for start, chunk in self._chunks(validated):

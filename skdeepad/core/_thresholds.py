@@ -14,6 +14,7 @@ from numbers import Real
 import numpy as np
 
 from .._compat import Interval, StrOptions
+from .._utils import in_memory
 
 __all__ = [
     "CONTAMINATION_CONSTRAINT",
@@ -121,9 +122,11 @@ def scores_of(detector, X):
     NaN and -inf become the lowest float64 (the most abnormal score, as
     skdeepad's own detectors score an overflow: :func:`finite_scores`), so
     that a detector's few NaN scores do not turn a median, a spread or a
-    threshold computed from them into NaN.
+    threshold computed from them into NaN. A Dask DataFrame is scored in
+    memory, as a pandas one (a scikit-learn detector would check no names).
     """
-    return finite_scores(np.array(detector.score_samples(X), dtype=np.float64))
+    scores = detector.score_samples(in_memory(X))
+    return finite_scores(np.array(scores, dtype=np.float64))
 
 
 def robust_scale(reference):

@@ -293,6 +293,7 @@ def _compiled_with(network, optimizer, settings):
         and network.optimizer is optimizer
         and compiled[0] is optimizer
         and compiled[1] == settings
+        and network.train_function is not None  # None: compiled since
         and network.train_function is compiled[2]()
     )
 

@@ -285,7 +285,7 @@ class DetectorEnsemble(
             The normality scores; the lower, the more abnormal.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=FLOAT_DTYPES, reset=False)
+        X = validate_data(self, in_memory(X), dtype=FLOAT_DTYPES, reset=False)
         # Rows in one canonical order: a float32 network rounds a row differently
         # next to other rows, which normalising would magnify. Not for a member
         # that scores the rows as the time steps of a series (a

@@ -12,7 +12,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .._compat import HasMethods, _fit_context
 from .._config import DocLinkMixin
 from .._docstrings import fill_doc
-from .._utils import FLOAT_DTYPES, checked_scaler
+from .._utils import FLOAT_DTYPES, checked_scaler, in_memory
 from ..core import (
     CONTAMINATION_CONSTRAINT,
     ThresholdMixin,
@@ -133,7 +133,7 @@ class ReconstructionDetector(
         self : object
             The fitted detector.
         """
-        X = validate_data(self, X, dtype=FLOAT_DTYPES)
+        X = validate_data(self, in_memory(X), dtype=FLOAT_DTYPES)
         scaler = checked_scaler(StandardScaler().fit(X)) if self.standardize else None
         X = X if scaler is None else scaler.transform(X)
         regressor = clone(self.regressor)
@@ -181,7 +181,7 @@ class ReconstructionDetector(
             The normality scores; the lower, the more abnormal.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=FLOAT_DTYPES, reset=False)
+        X = validate_data(self, in_memory(X), dtype=FLOAT_DTYPES, reset=False)
         if self.scaler_ is not None:
             with np.errstate(over="ignore"):  # beyond float64: the row overflows
                 X = self.scaler_.transform(X)

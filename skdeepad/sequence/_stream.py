@@ -254,14 +254,16 @@ class StreamScorer:
             X = np.reshape(_missing_as_nan(X), (1, 1))
         elif np.ndim(X) == 1:  # one step, or the steps of a univariate series
             X = np.asarray(X)
-            if X.dtype == object:  # a list holding pd.NA: missing values
-                X = np.array([_missing_as_nan(value) for value in X], dtype=object)
             if not len(X):  # no step at all
                 X = X.reshape(0, n_channels)
             elif n_channels > 1:
                 X = X[np.newaxis, :]
             else:
                 X = X[:, np.newaxis]
+        if isinstance(X, list | tuple):
+            X = np.asarray(X)
+        if isinstance(X, np.ndarray) and X.dtype == object:  # pd.NA: missing
+            X = np.vectorize(_missing_as_nan, otypes=[object])(X)
         if (  # a number or a numeric array: as check_array, without its overhead
             type(X) is np.ndarray  # not a masked array or a matrix
             and X.dtype.kind in "fiu"

@@ -333,7 +333,7 @@ class WindowedDetector(
         check_is_fitted(self)
         X = validate_data(
             self,
-            _as_channels(X),
+            _as_channels(in_memory(X)),
             dtype=np.float64,
             reset=False,
             ensure_all_finite=self._finite(fitted=True),
