@@ -82,18 +82,25 @@ def scaler_from_chunks(chunks):
     memory at a time; the scaler equals one fitted on all the rows at once up
     to floating-point rounding, and treats constant features the same way.
     """
-    scaler = StandardScaler()
+    scaler, sample = StandardScaler(), None
     for chunk in chunks:
         scaler.partial_fit(chunk)
-    return checked_scaler(scaler)
+        if sample is None and len(chunk):
+            sample = chunk[0]
+    return checked_scaler(scaler, sample)
 
 
-def checked_scaler(scaler):
+def checked_scaler(scaler, sample=None):
     """``scaler``, a fitted ``StandardScaler``, if its statistics are finite.
 
     Values beyond ~1e154 make the variance overflow to inf or NaN, and the
     standardised values NaN, or as large as the raw ones (scikit-learn reads
     an infinite variance as a constant feature's, and keeps its scale 1).
+
+    ``sample``, a row of the data, centres the constant features exactly:
+    scikit-learn keeps their scale 1 and their mean as summed, which is off
+    by the rounding of the sum (950,272 for a feature constant at 1e20), so
+    the network would see that error as a large constant input.
     """
     statistics = (scaler.mean_, scaler.var_, scaler.scale_)
     if not all(np.all(np.isfinite(values)) for values in statistics):
@@ -101,6 +108,11 @@ def checked_scaler(scaler):
             "X's values are too large to standardise: their variance overflows "
             "float64. Rescale X (divide it by a large constant) first."
         )
+    if sample is not None:
+        sample = np.asarray(sample, dtype=np.float64)
+        # scale 1 for a variance other than 1: scikit-learn found it constant
+        constant = (scaler.scale_ == 1.0) & (scaler.var_ != 1.0) & np.isfinite(sample)
+        scaler.mean_ = np.where(constant, sample, scaler.mean_)
     return scaler
 
 

@@ -336,3 +336,31 @@ def test_rows_beyond_float32_are_flagged(name):
     assert np.all(np.isfinite(scores))
     assert np.all(scores[rows] < detector.score_samples(X_GOOD).min())
     assert np.all(detector.predict(far)[rows] == -1)
+
+
+def test_constant_features_are_centred_exactly():
+    # scikit-learn sums a feature constant at 1e20 to a mean off by ~1e6, and
+    # keeps its scale 1: the network saw that error as a huge constant input
+    import scipy.sparse as sp
+
+    from skdeepad import AutoEncoder
+
+    da = pytest.importorskip("dask.array")
+
+    X = np.random.default_rng(0).normal(size=(500, 4))
+    X[:, 0], X[:, 1] = 1e20, 0.1
+    fits = {
+        "in memory": AutoEncoder(epochs=1, random_state=0).fit(X),
+        "partial_fit": AutoEncoder(random_state=0).partial_fit(X[:250]).partial_fit(
+            X[250:]
+        ),
+        "sparse": AutoEncoder(epochs=1, random_state=0).fit(sp.csr_matrix(X)),
+        "streamed": AutoEncoder(epochs=1, random_state=0).fit(
+            da.from_array(X, chunks=(100, 4))
+        ),
+    }
+    for how, detector in fits.items():
+        centred = detector.scaler_.transform(X)
+        assert np.array_equal(centred[:, :2], np.zeros((500, 2))), how
+        assert np.all(np.isfinite(detector.score_samples(X))), how
+        assert np.abs(detector.score_samples(X)).max() < 100, how  # 2e11 before

@@ -238,7 +238,7 @@ class BaseDetector(
             scaler = self._scaler_by_chunks(X) if self.standardize else None
         else:
             scaler = (
-                checked_scaler(StandardScaler().fit(by_channel(X)))
+                checked_scaler(StandardScaler().fit(by_channel(X)), by_channel(X)[0])
                 if self.standardize
                 else None
             )

@@ -76,7 +76,7 @@ class IncrementalMixin:
             parts = self._dense_chunks(X) if sp.issparse(X) else [by_channel(X)]
             for part in parts:
                 self.scaler_.partial_fit(part)
-            checked_scaler(self.scaler_)
+            checked_scaler(self.scaler_, part[0])
         X = self._training_input(X, self.scaler_)
         if getattr(self.network_, "optimizer", None) is None:
             from ._training import new_optimizer

@@ -134,7 +134,9 @@ class ReconstructionDetector(
             The fitted detector.
         """
         X = validate_data(self, in_memory(X), dtype=FLOAT_DTYPES)
-        scaler = checked_scaler(StandardScaler().fit(X)) if self.standardize else None
+        scaler = None
+        if self.standardize:
+            scaler = checked_scaler(StandardScaler().fit(X), sample=X[0])
         X = X if scaler is None else scaler.transform(X)
         regressor = clone(self.regressor)
         with _process_random_state_kept(regressor):
