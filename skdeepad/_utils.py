@@ -110,10 +110,22 @@ def checked_scaler(scaler, sample=None):
         )
     if sample is not None:
         sample = np.asarray(sample, dtype=np.float64)
-        # scale 1 for a variance other than 1: scikit-learn found it constant
-        constant = (scaler.scale_ == 1.0) & (scaler.var_ != 1.0) & np.isfinite(sample)
+        constant = _constant_features(scaler) & np.isfinite(sample)
         scaler.mean_ = np.where(constant, sample, scaler.mean_)
     return scaler
+
+
+def _constant_features(scaler):
+    """The features a fitted ``StandardScaler`` keeps at scale 1 as constant.
+
+    Its own test: a variance within the rounding error of its computation,
+    ``n * eps * var + (n * mean * eps) ** 2``. (A scale of exactly 1 is no
+    test: a feature standardised before has a variance of 1 up to rounding.)
+    """
+    n = np.asarray(scaler.n_samples_seen_, dtype=np.float64)
+    eps = np.finfo(np.float64).eps
+    bound = n * eps * scaler.var_ + (n * scaler.mean_ * eps) ** 2
+    return (scaler.scale_ == 1.0) & (scaler.var_ <= bound)
 
 
 def inner_input_tags(estimators):

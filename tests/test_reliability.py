@@ -364,3 +364,19 @@ def test_constant_features_are_centred_exactly():
         assert np.array_equal(centred[:, :2], np.zeros((500, 2))), how
         assert np.all(np.isfinite(detector.score_samples(X))), how
         assert np.abs(detector.score_samples(X)).max() < 100, how  # 2e11 before
+
+
+def test_a_feature_of_unit_variance_is_not_taken_for_constant():
+    # a feature standardised before has a variance of 1 up to rounding, and
+    # a scale of exactly 1, as a constant feature has
+    from sklearn.preprocessing import StandardScaler
+
+    from skdeepad._utils import checked_scaler
+
+    X = StandardScaler().fit_transform(np.random.default_rng(1).normal(size=(50, 2)))
+    scaler = StandardScaler().fit(X)
+    scaler.var_[0] = np.nextafter(1.0, 2.0)
+    scaler.scale_[0] = np.sqrt(scaler.var_[0])
+    assert scaler.scale_[0] == 1.0
+    mean = scaler.mean_.copy()
+    np.testing.assert_array_equal(checked_scaler(scaler, X[0]).mean_, mean)
