@@ -4,7 +4,6 @@ Public through :mod:`skdeepad.datasets`. Neither downloads: both read files the
 user already has, in the layouts their publishers distribute.
 """
 
-
 import numpy as np
 from sklearn.utils import Bunch
 

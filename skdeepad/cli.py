@@ -405,8 +405,6 @@ def _learns_from_labels(detector):
     return isinstance(detector, BaseLabelledDetector | TunedThresholdDetector)
 
 
-
-
 def _partial_labels(values, source):
     """A label column as partial labels: -1 anomaly, +1 normal, 0 unlabelled.
 

@@ -236,12 +236,11 @@ class BaseDetector(
         rng = check_random_state(self.random_state)
         if sp.issparse(X):
             scaler = self._scaler_by_chunks(X) if self.standardize else None
+        elif self.standardize:
+            channels = by_channel(X)
+            scaler = checked_scaler(StandardScaler().fit(channels), channels[0])
         else:
-            scaler = (
-                checked_scaler(StandardScaler().fit(by_channel(X)), by_channel(X)[0])
-                if self.standardize
-                else None
-            )
+            scaler = None
         X = self._training_input(X, scaler)
 
         network = self._build_network(X.shape[1:], seed=draw_seed(rng))

@@ -110,11 +110,10 @@ def train_network(
         ),
     }
     # the variables it trains: a layer frozen since needs a new trace
-    settings["trained"] = [id(variable) for variable in network.trainable_variables]
-    if optimizer is None or not _compiled_with(network, optimizer, settings):
+    trained = [id(variable) for variable in network.trainable_variables]
+    if optimizer is None or not _compiled_with(network, optimizer, settings, trained):
         network.compile(
-            optimizer=optimizer or new_optimizer(network, learning_rate),
-            **{key: value for key, value in settings.items() if key != "trained"},
+            optimizer=optimizer or new_optimizer(network, learning_rate), **settings
         )
     if not network.optimizer.built:  # one passed in unbuilt: as new_optimizer
         network.optimizer.build(network.trainable_variables)
@@ -163,6 +162,7 @@ def train_network(
     _COMPILED_WITH[network] = (
         network.optimizer,
         settings,
+        trained,
         weakref.ref(network.train_function),
     )
     if guard.diverged:
@@ -275,16 +275,16 @@ def _loss_on(network, batch):
 _COMPILED_WITH = weakref.WeakKeyDictionary()
 
 
-def _compiled_with(network, optimizer, settings):
+def _compiled_with(network, optimizer, settings, trained):
     """Whether ``network`` is compiled as :func:`train_network` would compile it.
 
     Compiling drops Keras's traced train function, and tracing it again costs
     more than an epoch of a small batch (~0.5 s of a 0.6 s ``partial_fit`` on
     1,000 rows): a network trained on with its own optimizer (``partial_fit``)
-    and the same settings keeps the compiled function, unless its trainable
-    variables changed (a layer frozen) or it was compiled since (Keras then
-    drops the function). Keras's loss and step counters are reset by every
-    ``fit`` all the same.
+    and the same settings keeps the compiled function, unless ``trained``,
+    the ids of its trainable variables, changed (a layer frozen) or it was
+    compiled since (Keras then drops the function). Keras's loss and step
+    counters are reset by every ``fit`` all the same.
     """
     compiled = _COMPILED_WITH.get(network)
     return (
@@ -293,8 +293,9 @@ def _compiled_with(network, optimizer, settings):
         and network.optimizer is optimizer
         and compiled[0] is optimizer
         and compiled[1] == settings
+        and compiled[2] == trained
         and network.train_function is not None  # None: compiled since
-        and network.train_function is compiled[2]()
+        and network.train_function is compiled[3]()
     )
 
 

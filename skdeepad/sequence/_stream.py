@@ -251,7 +251,7 @@ class StreamScorer:
         n_channels = self.detector.n_features_in_
         self._check_names(X, n_channels)
         if np.ndim(X) == 0:  # one step of a univariate series
-            X = np.reshape(_missing_as_nan(X), (1, 1))
+            X = np.reshape(X, (1, 1))
         elif np.ndim(X) == 1:  # one step, or the steps of a univariate series
             X = np.asarray(X)
             if not len(X):  # no step at all
