@@ -5,9 +5,10 @@ Nothing here imports NumPy, Keras or another skdeepad module.
 
 import csv
 import gzip
+import zlib
 from pathlib import Path
 
-__all__ = ["PANDAS_MISSING", "check_header", "check_widths", "read_rows"]
+__all__ = ["PANDAS_MISSING", "check_header", "check_widths", "is_gzip", "read_rows"]
 
 # The cells pandas.read_csv reads as missing by default: a reader without
 # pandas reads them so too, that both agree.
@@ -32,8 +33,7 @@ def read_rows(path, *, comments=False, strip=True):
     naming it.
     """
     path = Path(path)
-    with path.open("rb") as file:
-        compressed = file.read(2) == b"\x1f\x8b"  # gzip's magic number
+    compressed = is_gzip(path)
     opener = gzip.open if compressed else open
     rows, lines = [], []
     try:
@@ -49,10 +49,20 @@ def read_rows(path, *, comments=False, strip=True):
                     continue
                 rows.append(row)
                 lines.append(reader.line_num)
-    except (UnicodeDecodeError, gzip.BadGzipFile, EOFError) as error:
+    except (UnicodeDecodeError, gzip.BadGzipFile, EOFError, zlib.error) as error:
         what = "a gzip-compressed UTF-8 text file" if compressed else "UTF-8 text"
         raise ValueError(f"{path}: could not be read as {what} ({error}).") from None
+    except csv.Error as error:  # a field over csv's size limit, a NUL byte
+        raise ValueError(
+            f"{path}: line {reader.line_num} could not be read as CSV ({error})."
+        ) from None
     return rows, lines
+
+
+def is_gzip(path):
+    """Whether the file at ``path`` starts with gzip's magic number."""
+    with Path(path).open("rb") as file:
+        return file.read(2) == b"\x1f\x8b"
 
 
 def check_header(path, names):

@@ -8,13 +8,20 @@ listed. pandas is optional: without it, CSV files are read with :mod:`csv`.
 
 from pathlib import Path
 
-from ._csv import PANDAS_MISSING, check_header, check_widths, read_rows
+from ._csv import PANDAS_MISSING, check_header, check_widths, is_gzip, read_rows
 
 __all__ = ["read_table"]
 
 
 def read_table(
-    path, *, label=None, drop=(), id_column=None, columns=None, with_labels=False
+    path,
+    *,
+    label=None,
+    drop=(),
+    id_column=None,
+    columns=None,
+    with_labels=False,
+    allow_text=False,
 ):
     """The features and ids of a .csv, .parquet or .npz file.
 
@@ -24,13 +31,14 @@ def read_table(
     ``columns`` (a saved model's ``feature_names_in_``) selects and orders
     the features by name. ``with_labels=True`` returns ``(X, ids, labels)``,
     ``labels`` the ``label`` column's values as a list (None for an empty
-    cell), or None without a ``label``.
+    cell), or None without a ``label``. ``allow_text=True`` keeps text columns
+    in ``X`` (a model that encodes them), where pandas reads the file.
     """
-    table = _read_table(Path(path), label, drop, id_column, columns)
+    table = _read_table(Path(path), label, drop, id_column, columns, allow_text)
     return table if with_labels else table[:2]
 
 
-def _read_table(path, label, drop, id_column, columns):
+def _read_table(path, label, drop, id_column, columns, allow_text):
     """``(X, ids, labels)`` of the file at ``path``: see :func:`read_table`."""
     if not path.exists():
         raise ValueError(f"{path}: no such file.")
@@ -39,17 +47,15 @@ def _read_table(path, label, drop, id_column, columns):
     )
     suffix = path.suffix.lower()
     if suffix == ".npz":
-        import numpy as np
+        from .datasets import _read_npz
 
         if excluded:
             raise ValueError(
                 f"{path}: an .npz file has no column names; --label, --drop and "
                 "--id apply to .csv and .parquet files."
             )
-        with np.load(path, allow_pickle=False) as archive:
-            if "X" not in archive.files:
-                raise ValueError(f"{path}: an .npz file needs an array 'X'.")
-            return archive["X"], None, None
+        (X,) = _read_npz(path, ["X"])
+        return X, None, None
     if suffix not in (".csv", ".parquet", ".pq"):
         raise ValueError(
             f"{path}: unsupported file type {suffix!r}; use .csv, .parquet or .npz."
@@ -63,8 +69,7 @@ def _read_table(path, label, drop, id_column, columns):
             ) from None
         return _read_csv_without_pandas(path, excluded, id_column, columns, label)
     if suffix == ".csv":
-        # The id column as written: "007" stays "007".
-        frame = pd.read_csv(path, dtype=None if id_column is None else {id_column: str})
+        frame = _read_csv(path, id_column)
     else:
         try:
             frame = pd.read_parquet(path)
@@ -81,9 +86,46 @@ def _read_table(path, label, drop, id_column, columns):
     )
     X = frame[names]
     text = [c for c in names if not pd.api.types.is_numeric_dtype(X[c])]
-    if text:
+    if text and not allow_text:
         raise ValueError(_text_columns(path, {c: X[c].tolist() for c in text}))
     return X, ids, labels
+
+
+def _read_csv(path, id_column):
+    """A CSV file as a DataFrame; what pandas cannot read is a ValueError naming it."""
+    import warnings
+    import zlib
+
+    import pandas as pd
+
+    try:
+        with warnings.catch_warnings():
+            # With more fields in a row than in the header, pandas would take
+            # the first columns as an index (every column read shifted), or with
+            # index_col=False drop the last ones with this warning.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                path,
+                index_col=False,
+                # The id column as written: "007" stays "007".
+                dtype=None if id_column is None else {id_column: str},
+                compression="gzip" if is_gzip(path) else None,  # as read_rows
+            )
+    except pd.errors.ParserWarning:
+        raise ValueError(
+            f"{path}: a data row has more fields than the header (a trailing "
+            "comma?); each row needs one value per column name."
+        ) from None
+    except (
+        pd.errors.ParserError,
+        pd.errors.EmptyDataError,
+        UnicodeDecodeError,
+        EOFError,
+        OSError,  # gzip.BadGzipFile
+        zlib.error,
+    ) as error:
+        raise ValueError(f"{path}: could not be read as CSV ({error}).") from None
+    return frame
 
 
 def _feature_names(path, header, excluded, columns):
@@ -137,6 +179,9 @@ def _read_csv_without_pandas(path, excluded, id_column, columns, label):
     if not rows:
         raise ValueError(f"{path}: the file has a header but no data row.")
     check_header(path, header)  # pandas would rename a repeat ("a.1")
+    # a trailing comma: one empty field more than the header, as pandas reads it
+    width = len(header) + 1
+    rows = [row[:-1] if len(row) == width and not row[-1] else row for row in rows]
     check_widths(path, header, rows, lines)
     names = _feature_names(path, header, excluded, columns)
     position = {c: header.index(c) for c in header}

@@ -45,16 +45,20 @@ def seeded_clones(estimators, random_state):
     ``Pipeline``) has each nested ``random_state`` (``step__random_state``)
     set instead, from a generator of that seed, in the order of their names.
     None leaves their seeds, and NumPy's global generator, as they are. A
-    ``FrozenEstimator`` (fitted already, its parameters fixed) is left as it is.
+    ``FrozenEstimator`` (fitted already, its parameters fixed) and a string
+    (an ensemble's ``"drop"``) are left as they are, their seeds drawn too.
     """
     from sklearn.frozen import FrozenEstimator  # scikit-learn >= 1.6
 
-    clones = [clone(estimator) for estimator in estimators]
+    clones = [
+        estimator if isinstance(estimator, str) else clone(estimator)
+        for estimator in estimators
+    ]
     if random_state is not None:
         rng = check_random_state(random_state)
         for estimator in clones:
             seed = draw_seed(rng)  # drawn all the same: the next seeds stay
-            if isinstance(estimator, FrozenEstimator):
+            if isinstance(estimator, str | FrozenEstimator):
                 continue
             if "random_state" in estimator.get_params(deep=False):
                 estimator.set_params(random_state=seed)

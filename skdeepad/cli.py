@@ -208,7 +208,7 @@ def _benchmark(args, parser):
         for setting in settings
     }
     if args.output:
-        _check_writable(args.output)
+        _check_writable(args.output, inputs=args.data or ())
     if args.data:
         tasks = _data_tasks(args.data, args.label)
     else:
@@ -244,17 +244,24 @@ def _benchmark(args, parser):
     return 0
 
 
-def _check_writable(output):
-    """Refuse, before the run, an ``--output`` that could not be written."""
+def _check_writable(output, *, option="--output", inputs=()):
+    """Refuse, before the run, an ``--output`` that could not be written, or
+    that is one of the command's ``inputs`` (it would be overwritten)."""
     path = Path(output)
     folder = path.resolve().parent
     if path.is_dir():
-        raise _UsageError(f"--output {output}: a folder, not a file")
+        raise _UsageError(f"{option} {output}: a folder, not a file")
     if not folder.is_dir():
-        raise _UsageError(f"--output {output}: no such folder")
+        raise _UsageError(f"{option} {output}: no such folder")
     target = path if path.exists() else folder
     if not os.access(target, os.W_OK):
-        raise _UsageError(f"--output {output}: not writable")
+        raise _UsageError(f"{option} {output}: not writable")
+    for source in inputs:
+        if path.exists() and Path(source).exists() and path.samefile(source):
+            raise _UsageError(
+                f"{option} {output}: the command reads this file ({source}); "
+                "writing there would overwrite it"
+            )
 
 
 def _data_tasks(paths, label):
@@ -328,6 +335,8 @@ def _parse_params(pairs):
         key, sep, value = pair.partition("=")
         if not sep or not key:
             raise _UsageError(f"--param {pair!r}: write it as key=value.")
+        if key in params:
+            raise _UsageError(f"--param {key} is given twice; give it once.")
         try:
             params[key] = ast.literal_eval(value)
         except (ValueError, SyntaxError):
@@ -368,6 +377,7 @@ def _fit(args):
     except TypeError as error:  # a required parameter (a meta-detector's)
         raise _UsageError(f"{args.detector}: {error}") from None
     learns = args.label is not None and _learns_from_labels(detector)
+    _check_writable(args.save, option="--save", inputs=[args.data])  # before fitting
     X, _, column = read_table(
         args.data,
         label=args.label,
@@ -463,13 +473,22 @@ def _partial_labels(values, source):
 
 def _score(args):
     import numpy as np
+    from sklearn.pipeline import Pipeline
 
     from .persistence import load
 
+    if args.output:
+        _check_writable(args.output, inputs=[args.model, args.data])
     detector = load(args.model)
     names = getattr(detector, "feature_names_in_", None)
     X, ids = read_table(
-        args.data, label=args.label, drop=args.drop, id_column=args.id, columns=names
+        args.data,
+        label=args.label,
+        drop=args.drop,
+        id_column=args.id,
+        columns=names,
+        # a Pipeline may encode text columns itself (a ColumnTransformer)
+        allow_text=isinstance(detector, Pipeline),
     )
     scores = detector.score_samples(X)
     if hasattr(detector, "offset_"):
@@ -479,7 +498,8 @@ def _score(args):
     labels = np.where(decision < 0, -1, 1)
     out = open(args.output, "w", newline="") if args.output else sys.stdout
     try:
-        writer = csv.writer(out)
+        # CSV's CRLF in a file; lines as Unix tools read them on stdout
+        writer = csv.writer(out, lineterminator="\r\n" if args.output else "\n")
         columns = [scores.tolist(), decision.tolist(), labels.tolist()]
         header = ["score", "decision", "label"]
         if ids is not None:
@@ -506,7 +526,14 @@ def main(argv=None):
         "score": _score,
     }
     try:
-        return commands[args.command](args)
+        status = commands[args.command](args)
+        sys.stdout.flush()  # here, where a closed pipe is caught
+        return status
+    except BrokenPipeError:
+        # the reader of stdout stopped (| head): end quietly, as Unix tools do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except (_UsageError, ValueError, TypeError, OSError) as error:
         if args.traceback:
             raise

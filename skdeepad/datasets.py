@@ -195,32 +195,49 @@ def load_npz(path):
     data : Bunch
         ``X`` (float64) and ``y`` (+1 normal, -1 anomaly).
     """
-    try:
-        archive = np.load(path, allow_pickle=False)
-    except (zipfile.BadZipFile, EOFError, ValueError) as error:
-        # a text file reads as "pickled data", which allow_pickle refuses
-        raise ValueError(f"{path}: not a readable .npz archive ({error}).") from None
-    if not isinstance(archive, np.lib.npyio.NpzFile):  # a .npy file's one array
-        raise ValueError(
-            f"{path}: a single NumPy array (.npy), not an .npz archive of the "
-            "arrays 'X' and 'y' (numpy.savez(path, X=X, y=y) writes one)."
-        )
-    with archive:
-        missing = {"X", "y"} - set(archive.files)
-        if missing:
-            raise ValueError(
-                f"{path}: an .npz data file needs arrays 'X' and 'y'; "
-                f"missing {sorted(missing)}, found {archive.files}."
-            )
-        try:
-            X, y = archive["X"], archive["y"]
-        except (zipfile.BadZipFile, EOFError, ValueError) as error:
-            raise ValueError(
-                f"{path}: could not read 'X' and 'y' ({error}); they must be "
-                "numeric arrays, saved without pickling."
-            ) from None
+    X, y = _read_npz(path, ["X", "y"])
     X, y = _checked_arrays(X, y, path)
     return Bunch(X=X, y=_to_inlier_labels(y, path))
+
+
+def _read_npz(path, names):
+    """The arrays ``names`` of the ``.npz`` archive at ``path``, read without pickle.
+
+    A file that is not such an archive (a .npy file's one array, text, a
+    truncated archive), lacks one of the arrays or holds one pickled is a
+    ValueError naming it.
+    """
+    listed = " and ".join(map(repr, names))
+    try:
+        archive = np.load(path, allow_pickle=False)
+    except (zipfile.BadZipFile, EOFError) as error:
+        raise ValueError(f"{path}: not a readable .npz archive ({error}).") from None
+    except ValueError:
+        # NumPy reads any other file as pickled data, and suggests unpickling it
+        raise ValueError(
+            f"{path}: not a readable .npz archive (nor a .npy array: neither "
+            "zip nor NumPy format)."
+        ) from None
+    if not isinstance(archive, np.lib.npyio.NpzFile):  # a .npy file's one array
+        keywords = ", ".join(f"{name}={name}" for name in names)
+        raise ValueError(
+            f"{path}: a single NumPy array (.npy), not an .npz archive of the "
+            f"array(s) {listed} (numpy.savez(path, {keywords}) writes one)."
+        )
+    with archive:
+        missing = [name for name in names if name not in archive.files]
+        if missing:
+            raise ValueError(
+                f"{path}: the .npz file needs the array(s) {listed}; missing "
+                f"{missing}, found {archive.files}."
+            )
+        try:
+            return [archive[name] for name in names]
+        except (zipfile.BadZipFile, EOFError, ValueError) as error:
+            raise ValueError(
+                f"{path}: could not read {listed} ({error}); they must be "
+                "numeric arrays, saved without pickling."
+            ) from None
 
 
 def _checked_arrays(X, y, source):

@@ -197,8 +197,9 @@ def save(estimator, path):
     )
     untrusted = sorted(set(skops.io.get_untrusted_types(data=data)) - set(trusted))
     if untrusted:
-        root = type(estimator).__name__
-        raise TypeError(_unsaveable(found.get(untrusted[0], root), untrusted[0]))
+        # one met on the walk names its place (a KD-tree, not the metric inside)
+        name = next((name for name in untrusted if name in found), untrusted[0])
+        raise TypeError(_unsaveable(found.get(name, type(estimator).__name__), name))
     manifest = {"format": _FORMAT, "format_version": _FORMAT_VERSION}
     manifest["versions"] = _versions(with_backend=bool(networks))
     buffer = io.BytesIO(data)

@@ -438,6 +438,58 @@ def test_rows_names_and_ids_read_alike_with_and_without_pandas(tmp_path, reader)
     ]
 
 
+def test_a_trailing_comma_or_a_longer_row_with_and_without_pandas(tmp_path, reader):
+    # pandas took the first column of rows longer than the header as an index:
+    # every column was read shifted, the label among the features
+    trailing = tmp_path / "trailing.csv"
+    trailing.write_text("id,a,b,label\n101,1.0,10.0,0,\n102,2.0,20.0,1,\n")
+    X, ids, labels = reader(trailing, label="label", id_column="id", with_labels=True)
+    np.testing.assert_array_equal(_numbers(X), [[1.0, 10.0], [2.0, 20.0]])
+    assert list(map(str, ids)) == ["101", "102"] and list(map(int, labels)) == [0, 1]
+    longer = tmp_path / "longer.csv"
+    longer.write_text("a,b,label\n1,2,0,9\n3,4,1\n")
+    with pytest.raises(ValueError, match="longer.csv: .*(more fields|has 4 fields)"):
+        reader(longer, label="label")
+
+
+def test_unreadable_csv_files_are_named(tmp_path, reader):
+    import gzip
+
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    with pytest.raises(ValueError, match="empty.csv: "):
+        reader(empty)
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("caf\xe9,b\n1,2\n".encode("latin-1"))
+    with pytest.raises(ValueError, match="latin.csv: could not be read as"):
+        reader(latin)
+    packed = gzip.compress(b"a,b\n" + b"1,2\n" * 2000)
+    corrupt = tmp_path / "corrupt.csv"
+    flipped = bytes(b ^ 0xFF for b in packed[40:80])
+    corrupt.write_bytes(packed[:40] + flipped + packed[80:])
+    with pytest.raises(ValueError, match="corrupt.csv: could not be read as"):
+        reader(corrupt)
+    compressed = tmp_path / "compressed.csv"  # gzip whatever its name, as read_rows
+    compressed.write_bytes(packed)
+    assert _numbers(reader(compressed)[0]).shape == (2000, 2)
+
+
+def test_npz_files_that_are_not_archives_of_x_are_named(tmp_path):
+    from skdeepad._tables import read_table
+
+    np.save(tmp_path / "one.npy", np.zeros((3, 2)))
+    (tmp_path / "one.npy").rename(tmp_path / "one.npz")
+    with pytest.raises(ValueError, match=r"one.npz: a single NumPy array \(.npy\)"):
+        read_table(tmp_path / "one.npz")
+    (tmp_path / "text.npz").write_text("X,y\n1,0\n")
+    with pytest.raises(ValueError, match="text.npz: not a readable") as caught:
+        read_table(tmp_path / "text.npz")
+    assert "pickle" not in str(caught.value)  # NumPy's advice to unpickle it
+    np.savez(tmp_path / "other.npz", A=np.zeros((3, 2)))
+    with pytest.raises(ValueError, match=r"other.npz: .*'X'; missing \['X'\]"):
+        read_table(tmp_path / "other.npz")
+
+
 def test_without_pandas_a_bad_row_is_named_by_its_file_line(tmp_path, monkeypatch):
     from skdeepad._tables import read_table
 
@@ -454,6 +506,10 @@ def test_without_pandas_a_bad_row_is_named_by_its_file_line(tmp_path, monkeypatc
     repeated.write_text("a,a\n1,2\n")
     with pytest.raises(ValueError, match="names 'a' more than once"):
         read_table(repeated)
+    big = tmp_path / "big.csv"  # a field over the csv module's size limit
+    big.write_text('a,b\n1,2\n"' + "x" * 200_000 + '",3\n')
+    with pytest.raises(ValueError, match="big.csv: line 3 could not be read as CSV"):
+        read_table(big)
 
 
 # ------------------------------------------------ columns: --drop, --id, text
@@ -648,3 +704,81 @@ def test_a_detector_that_learns_no_labels_leaves_the_label_column_out(tmp_path):
     from skdeepad import load
 
     assert load(model).n_features_in_ == 3
+
+
+# ------------------------------------------- outputs, stdout and closed pipes
+def test_outputs_that_would_overwrite_an_input_are_refused(orders, tmp_path, capsys):
+    model = tmp_path / "model.zip"
+    fit = ["fit", str(orders), "--detector", "AutoEncoder", "--label", "fraud",
+           "--param", "epochs=1", "--quiet"]
+    assert main([*fit, "--save", str(model)]) == 0
+    data, saved = orders.read_bytes(), model.read_bytes()
+    capsys.readouterr()
+    for command in [
+        [*fit, "--save", str(orders)],
+        ["score", str(model), str(orders), "--label", "fraud", "--output", str(model)],
+        ["benchmark", "--data", str(orders), "--label", "fraud", "--detectors",
+         "kNN", "--output", str(orders), "--no-progress"],
+    ]:
+        assert main(command) == 1
+        assert "the command reads this file" in capsys.readouterr().err
+    assert orders.read_bytes() == data and model.read_bytes() == saved
+    # an unwritable --save is refused before the fit, not after it
+    assert main([*fit, "--save", str(tmp_path / "no" / "m.zip")]) == 1
+    assert "--save" in capsys.readouterr().err
+    # a parameter given twice is refused, as --label and --id are
+    assert main([*fit, "--param", "epochs=2", "--save", str(model)]) == 1
+    assert "--param epochs is given twice" in capsys.readouterr().err
+
+
+def test_score_writes_unix_lines_to_stdout(orders, tmp_path, capsys):
+    model = tmp_path / "model.zip"
+    assert main(["fit", str(orders), "--detector", "AutoEncoder", "--label", "fraud",
+                 "--param", "epochs=1", "--quiet", "--save", str(model)]) == 0
+    capsys.readouterr()
+    assert main(["score", str(model), str(orders), "--label", "fraud"]) == 0
+    out = capsys.readouterr().out
+    assert "\r" not in out and len(out.split("\n")) == 158  # header, 156, ""
+
+
+def test_score_keeps_text_columns_a_saved_pipeline_encodes(tmp_path, capsys):
+    pd = pytest.importorskip("pandas")
+    from sklearn.compose import make_column_transformer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    import skdeepad
+
+    rng = np.random.RandomState(0)
+    frame = pd.DataFrame(rng.normal(size=(60, 2)), columns=["x", "y"])
+    frame["color"] = np.where(rng.rand(60) < 0.5, "red", "blue")
+    encode = make_column_transformer(
+        (OneHotEncoder(), ["color"]), (StandardScaler(), ["x", "y"])
+    )
+    pipe = make_pipeline(encode, skdeepad.AutoEncoder(epochs=1, random_state=0))
+    skdeepad.save(pipe.fit(frame), tmp_path / "pipe.zip")
+    frame.to_csv(tmp_path / "new.csv", index=False)
+    capsys.readouterr()
+    assert main(["score", str(tmp_path / "pipe.zip"), str(tmp_path / "new.csv")]) == 0
+    rows = list(csv.DictReader(capsys.readouterr().out.splitlines()))
+    np.testing.assert_allclose(
+        [float(r["score"]) for r in rows], pipe.score_samples(frame)
+    )
+
+
+def test_a_reader_closing_the_pipe_ends_score_quietly(tmp_path):
+    X = np.random.RandomState(0).normal(size=(5000, 2))
+    np.savez(tmp_path / "rows.npz", X=X)
+    model = tmp_path / "m.zip"
+    assert main(["fit", str(tmp_path / "rows.npz"), "--detector", "AutoEncoder",
+                 "--param", "epochs=1", "--quiet", "--save", str(model)]) == 0
+    score = subprocess.Popen(
+        [sys.executable, "-m", "skdeepad", "score", str(model),
+         str(tmp_path / "rows.npz")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    assert score.stdout.readline() == b"score,decision,label\n"
+    score.stdout.close()  # as `| head -1` does
+    _, err = score.communicate(timeout=120)
+    # neither our message nor Python's on a pipe closed at exit
+    assert b"skdeepad score: error" not in err and b"BrokenPipe" not in err

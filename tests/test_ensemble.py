@@ -164,8 +164,9 @@ def test_members_get_distinct_seeds_and_fits_repeat():
 
 def test_defaults():
     assert DetectorEnsemble().normalization == "zscore"
-    names, members, weights = DetectorEnsemble()._checked_members()
-    assert names == ["dte", "deepisolationforest", "icl"] and weights is None
+    names, members, weights, kept = DetectorEnsemble()._checked_members()
+    assert names == ["dte", "deepisolationforest", "icl"] and all(kept)
+    assert weights is None
     assert isinstance(members[0], DTE)
     assert isinstance(members[1], DeepIsolationForest)
     assert isinstance(members[2], ICL)
@@ -216,7 +217,9 @@ def test_save_refuses_a_member_the_safe_format_cannot_rebuild(tmp_path):
     ensemble = DetectorEnsemble(
         [("lof", LocalOutlierFactor(novelty=True))], random_state=0
     ).fit(X_NORMAL)
-    with pytest.raises(TypeError, match="Cannot save DetectorEnsemble safely"):
+    # the message names the member holding what it refuses
+    match = r"Cannot save DetectorEnsemble\.estimators_\[0\]\._tree safely"
+    with pytest.raises(TypeError, match=match):
         ensemble.save(tmp_path / "ensemble.zip")
 
 
@@ -371,3 +374,14 @@ def test_a_member_set_to_drop_is_left_out():
     kept_zero = r"not be all 0 over the members kept.*\['nan'\] dropped"
     with pytest.raises(ValueError, match=kept_zero):
         DetectorEnsemble(members, weights=[1, 0]).set_params(nan="drop").fit(X)
+
+
+def test_dropping_a_member_keeps_the_others_seeds():
+    # "drop" and a weight of 0 both switch a member off: the members after it
+    # keep the seeds the ensemble's random_state gave them.
+    X = np.random.default_rng(0).normal(size=(300, 2))
+    members = [(name, IsolationForest(n_estimators=5)) for name in "abc"]
+    dropped = DetectorEnsemble(members, random_state=0).set_params(b="drop").fit(X)
+    zero = DetectorEnsemble(members, random_state=0, weights=[1, 0, 1]).fit(X)
+    assert dropped.estimators_[1].random_state == zero.estimators_[2].random_state
+    np.testing.assert_array_equal(dropped.score_samples(X), zero.score_samples(X))

@@ -562,6 +562,9 @@ def test_a_fitted_kd_tree_is_refused_with_the_way_round_it(tmp_path):
 
     with pytest.raises(TypeError, match="fitted state.*algorithm='brute'"):
         skdeepad.save(ensemble("auto"), tmp_path / "tree.skops")
+    # the message names the member whose tree it is
+    with pytest.raises(TypeError, match=r"DetectorEnsemble\.estimators_\[0\]\._tree"):
+        skdeepad.save(ensemble("auto"), tmp_path / "tree.skops")
     brute = ensemble("brute")
     skdeepad.save(brute, tmp_path / "brute.skops")
     loaded = load(tmp_path / "brute.skops")

@@ -176,3 +176,18 @@ def test_devnet_on_values_beyond_float32_is_a_clear_value_error():
     X[10, 0] = 1e39  # inf in the network's float32 input
     with pytest.raises(ValueError, match="beyond float32.*standardize=True"):
         DevNet(epochs=2, standardize=False, random_state=0).fit(X, y)
+
+
+@pytest.mark.parametrize("cls", [DevNet, DeepSAD])
+@pytest.mark.parametrize("in_pipeline", [False, True])
+def test_fit_predict_learns_from_the_labels(cls, in_pipeline, task):
+    X, y, _ = task
+
+    def make():
+        det = cls(epochs=3, random_state=0)
+        return make_pipeline(StandardScaler(), det) if in_pipeline else det
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # DevNet warns when unlabelled
+        labels = make().fit_predict(X, y)
+    np.testing.assert_array_equal(labels, make().fit(X, y).predict(X))

@@ -357,6 +357,16 @@ def test_a_detector_taking_nan_scores_a_gap_live_as_in_batch():
     np.testing.assert_allclose(live, windowed.score_samples(hole))
 
 
+def test_the_scorer_keeps_only_the_last_steps_in_memory():
+    windowed = WindowedDetector(
+        IsolationForest(random_state=0), window=8, aggregate="first"
+    )
+    scorer = StreamScorer(windowed.fit(np.sin(np.arange(100.0))[:, None]))
+    scorer.update(np.zeros((50_000, 1)))
+    # its own 7 steps, not a view holding the whole update alive
+    assert scorer._recent.shape == (7, 1) and scorer._recent.base is None
+
+
 def test_a_failed_update_adds_nothing_to_the_stream(monkeypatch):
     detector = WindowedDetector(IsolationForest(random_state=0), window=8)
     detector.set_params(aggregate="first").fit(_series())

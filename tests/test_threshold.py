@@ -463,3 +463,13 @@ def test_nan_scores_are_the_most_abnormal_and_leave_a_finite_threshold(data):
     scores = tuned.score_samples([[0.0, 3.0, 0.0], [0.0, 0.0, 0.0]])
     assert np.isfinite(scores).all() and scores[0] < scores[1]
     assert tuned.predict([[0.0, 3.0, 0.0], [0.0, 0.0, 0.0]]).tolist() == [-1, 1]
+
+
+def test_fit_predict_tunes_on_the_labels(data):
+    X, y = data
+    make = lambda: TunedThresholdDetector(_forest().set_params(contamination=0.3))  # noqa: E731
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # "y holds no labelled anomalies"
+        labels = make().fit_predict(X, y)
+    np.testing.assert_array_equal(labels, make().fit(X, y).predict(X))
+    assert np.mean(labels == -1) < 0.2  # tuned, not the 30% of contamination

@@ -78,6 +78,23 @@ def test_mean_min_max_over_covering_windows():
     )
 
 
+@pytest.mark.parametrize("method", ["mean", "min", "max"])
+def test_each_step_combines_the_windows_holding_it(method):
+    # against the definition, window by window, adding in the windows' order
+    rng = np.random.default_rng(0)
+    combine = {"mean": np.mean, "min": np.min, "max": np.max}[method]
+    for window, stride, n_steps in [(1, 1, 5), (5, 1, 30), (7, 3, 40), (6, 6, 31)]:
+        n_windows = (n_steps - window) // stride + 1
+        scores = rng.normal(size=n_windows) * 1e3
+        held = [[] for _ in range(n_steps)]
+        for i, score in enumerate(scores):
+            for step in range(i * stride, i * stride + window):
+                held[step].append(score)
+        expected = [combine(h) if h else scores[-1] for h in held]
+        points = window_scores_to_points(scores, n_steps, window, stride, method)
+        np.testing.assert_allclose(points, expected, rtol=1e-15, atol=0)
+
+
 def test_first_is_the_window_ending_at_each_step():
     points = window_scores_to_points([1.0, 4.0, 7.0], 5, 3, method="first")
     np.testing.assert_allclose(points, [1, 1, 1, 4, 7])
@@ -186,6 +203,46 @@ def test_in_a_pipeline_after_a_scaler_with_several_channels(series):
     assert pipe[-1].detector_.n_features_in_ == 20
     scores = pipe.score_samples(two)
     assert scores[1000:1006].mean() < np.percentile(scores[:900], 1)
+
+
+def test_a_sequence_detector_hidden_in_a_wrapper_with_several_channels_is_refused(
+    series,
+):
+    # it would get each window flattened, the channels interleaved into one
+    from sklearn.frozen import FrozenEstimator
+
+    from skdeepad import RefinedDetector
+
+    two = np.hstack([series, 2 * series])[:200]
+    conv = ConvAutoEncoder(filters=(4, 2), epochs=1, random_state=0)
+    for wrapper in [
+        make_pipeline(conv),
+        RefinedDetector(conv, refiner=IsolationForest(random_state=0)),
+    ]:
+        with pytest.raises(ValueError, match="ConvAutoEncoder inside .* flattened"):
+            WindowedDetector(wrapper, window=8).fit(two)
+    # one channel: a flattened window is that channel's sequence
+    one = WindowedDetector(make_pipeline(conv), window=8).fit(series[:200])
+    assert one.detector_[-1].input_shape_ == (8, 1)
+    # a fitted detector frozen: fitted with y=None, as FrozenEstimator needs
+    windows = sliding_windows(series[:200], window=8)
+    frozen = FrozenEstimator(IsolationForest(random_state=0).fit(windows[:, :, 0]))
+    det = WindowedDetector(frozen, window=8).fit(series[:200])
+    assert det.detector_.estimator is frozen.estimator
+
+
+def test_all_nan_windows_refused_by_the_detector_are_named_by_their_steps(series):
+    from skdeepad import Donut
+
+    gap = series[:300].copy()
+    gap[100:110] = np.nan
+    match = r"window\(s\) of steps \['100-105', '104-109'\] hold no observed value"
+    with pytest.raises(ValueError, match=match):
+        WindowedDetector(Donut(epochs=1), window=6, stride=4).fit(gap)
+    det = WindowedDetector(Donut(epochs=1, random_state=0), window=6, stride=4)
+    det.fit(series[:300])
+    with pytest.raises(ValueError, match=match):
+        det.score_samples(gap)
 
 
 def test_a_pandas_series_is_one_channel_a_1d_array_is_refused(series):

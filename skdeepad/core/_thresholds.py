@@ -73,6 +73,30 @@ class ThresholdMixin:
         """
         return np.where(self.decision_function(X) < 0, -1, 1)
 
+    def fit_predict(self, X, y=None, **kwargs):
+        """Fit on ``X`` (and ``y``, for detectors that learn from labels), predict.
+
+        scikit-learn's ``OutlierMixin.fit_predict`` leaves ``y`` out of the
+        fit; this passes it on, so ``fit_predict(X, y)`` equals
+        ``fit(X, y).predict(X)`` for the detectors that learn from labels too
+        (and so does a ``Pipeline``'s, which ends in this).
+
+        Parameters
+        ----------
+        X : array-like
+            The training samples, in any layout :meth:`fit` takes.
+        y : None or array-like of shape (n_samples,), default=None
+            What :meth:`fit` takes as ``y``: ignored by unsupervised detectors.
+        **kwargs : dict
+            Further arguments of :meth:`fit`.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+            +1 for inliers, -1 for outliers.
+        """
+        return self.fit(X, y, **kwargs).predict(X)
+
 
 def offset_from_scores(scores, contamination):
     """The threshold on training ``score_samples`` that ``contamination`` asks for.

@@ -252,9 +252,14 @@ class DetectorEnsemble(
         self : object
             The fitted ensemble.
         """
-        names, members, weights = self._checked_members()
+        names, members, weights, kept = self._checked_members()
         X = validate_data(self, in_memory(X), dtype=FLOAT_DTYPES)
-        fitted, training = seeded_clones(members, self.random_state), []
+        # Seeded by position, "drop" ones included, so that dropping a member
+        # leaves the others' seeds (and scores) as a weight of 0 does.
+        seeded = seeded_clones(members, self.random_state)
+        fitted = [member for member, keep in zip(seeded, kept, strict=True) if keep]
+        names = [name for name, keep in zip(names, kept, strict=True) if keep]
+        training = []
         for member in fitted:
             member.fit(X, y=None)  # y=None: a FrozenEstimator's fit needs one
             # finite: one NaN would make the median and spread of its scale NaN
@@ -330,6 +335,7 @@ class DetectorEnsemble(
         return any(map(rows_are_steps, members))
 
     def _checked_members(self):
+        """Names and members as given ("drop" ones too), kept ones' weights, kept."""
         estimators = self.estimators
         if estimators is None:
             estimators = _default_members()
@@ -364,9 +370,7 @@ class DetectorEnsemble(
                     f"weights must not be all 0 over the members kept; got "
                     f"{self.weights!r} with {dropped} dropped."
                 )
-        names = [name for name, keep in zip(names, kept, strict=True) if keep]
-        members = [member for member, keep in zip(members, kept, strict=True) if keep]
-        return names, members, weights
+        return list(names), list(members), weights, kept
 
     def _checked_weights(self, n_members):
         """The weights, one per member ("drop" ones included), as float64."""

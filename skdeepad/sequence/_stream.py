@@ -202,7 +202,8 @@ class StreamScorer:
     def _keep(self, steps, recent, window):
         """Count ``steps`` as seen; keep the last ``window - 1`` for the next call."""
         self.n_steps_seen_ += len(steps)
-        self._recent = recent[-(window - 1) :] if window > 1 else recent[:0]
+        # a copy: a view would hold the whole of this call's steps in memory
+        self._recent = (recent[-(window - 1) :] if window > 1 else recent[:0]).copy()
 
     def _check_names(self, X, n_channels):
         """Refuse channels named otherwise, or in another order, than fitted.

@@ -6,6 +6,7 @@ and maps the window scores back to the steps
 (:func:`~skdeepad.timeseries.window_scores_to_points`).
 """
 
+import contextlib
 from numbers import Integral
 
 import numpy as np
@@ -17,6 +18,7 @@ from .._config import DocLinkMixin
 from .._utils import in_memory, inner_input_tags, seeded_clones, takes_sequences
 from ..core import (
     CONTAMINATION_CONSTRAINT,
+    BaseSequenceDetector,
     ThresholdMixin,
     atomic_fit,
     finite_scores,
@@ -220,11 +222,13 @@ class WindowedDetector(
             detector = ConvAutoEncoder()
         else:
             detector = self.detector
+        _check_hidden_sequences(detector, X.shape[1])
         detectors = seeded_clones([detector] * len(lengths), self.random_state)
         training = []
         for detector, length in zip(detectors, lengths, strict=True):
             windows = self._windows(X, detector, length)
-            detector.fit(windows)
+            with self._naming_steps(windows, length):
+                detector.fit(windows, y=None)  # y=None: a FrozenEstimator's needs one
             training.append(self._step_scores(windows, len(X), detector, length))
         self.windows_, self.detectors_ = lengths, detectors
         self.reference_scores_ = (
@@ -301,14 +305,33 @@ class WindowedDetector(
         """One window length's score of each of ``n_steps`` steps, from its windows."""
         # finite first: an inner detector (EllipticEnvelope, LOF) may score a
         # far window -inf, which is its most abnormal score, as the stream reads it
+        with self._naming_steps(windows, length):
+            scores = scores_of(detector, windows)
         points = window_scores_to_points(
-            scores_of(detector, windows),
+            scores,
             n_steps,
             length,
             self.stride_,
             method=self.aggregate_,
         )
         return finite_scores(points)  # a mean of the lowest floats overflows
+
+    @contextlib.contextmanager
+    def _naming_steps(self, windows, length):
+        """Name the steps of all-NaN windows the detector refuses (Donut), which
+        its own message numbers as samples."""
+        try:
+            yield
+        except ValueError as error:
+            empty = np.flatnonzero(np.isnan(windows.reshape(len(windows), -1)).all(1))
+            if not len(empty):
+                raise
+            step = self.stride_
+            spans = [f"{i * step}-{i * step + length - 1}" for i in empty]
+            raise ValueError(
+                f"{type(self).__name__}: the window(s) of steps {spans[:5]} hold "
+                f"no observed value (all NaN), which the detector refuses: {error}"
+            ) from None
 
     def _combined(self, step_scores):
         """One window's step scores as they are; several's robust z-scores, averaged."""
@@ -347,6 +370,27 @@ class WindowedDetector(
                 )
                 for detector, length in zip(self.detectors_, lengths, strict=True)
             ]
+        )
+
+
+def _check_hidden_sequences(detector, n_channels):
+    """Refuse a series of several channels for a sequence detector that gets its
+    windows flattened, inside a Pipeline or a meta-detector, channels interleaved."""
+    if n_channels == 1 or detector is None or takes_sequences(detector):
+        return
+    params = detector.get_params(deep=True) if hasattr(detector, "get_params") else {}
+    inner = [
+        value
+        for value in params.values()
+        if isinstance(value, BaseSequenceDetector) and takes_sequences(value)
+    ]
+    if inner:
+        raise ValueError(
+            f"{type(inner[0]).__name__} inside {type(detector).__name__} would get "
+            f"each window of the {n_channels} channels flattened into one row, "
+            "its channels interleaved and read as one. Give the sequence detector "
+            "to WindowedDetector itself (it gets windows of shape (window, "
+            "channels)), or use a detector of rows inside the wrapper."
         )
 
 

@@ -173,13 +173,24 @@ def window_scores_to_points(scores, n_steps, window, stride=1, method="mean"):
         )
         points = scores[first_window]
     else:
-        steps = (starts[:, np.newaxis] + np.arange(window)).ravel()
-        values = np.repeat(scores, window)
+        # The windows holding step t are lo[t] to hi[t]: one pass per window a
+        # step can be in, each over the steps (memory of a few series, not of
+        # series x window), adding in the windows' order.
+        t = np.arange(last_covered)
+        lo = np.maximum(t - window + stride, 0) // stride
+        hi = np.minimum(t // stride, n_windows - 1)
+        points = scores[lo]
+        combine = {"mean": np.add, "min": np.minimum, "max": np.maximum}[method]
+        for offset in range(1, -(-window // stride)):
+            index = lo + offset
+            # past a step's last window: that window again, the same min or
+            # max, and + 0.0 to a mean
+            values = scores[np.minimum(index, hi)]
+            if method == "mean":
+                values[index > hi] = 0.0
+            combine(points, values, out=points)
         if method == "mean":
-            points = np.bincount(steps, values) / np.bincount(steps)
-        else:
-            points = np.full(last_covered, np.inf if method == "min" else -np.inf)
-            (np.minimum if method == "min" else np.maximum).at(points, steps, values)
+            points /= hi - lo + 1
     return np.concatenate([points, np.full(n_steps - last_covered, scores[-1])])
 
 
