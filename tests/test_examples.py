@@ -101,6 +101,7 @@ def test_threshold_and_search(capsys):
         "nsl_kdd",
         "threshold_and_search",
         "plots",
+        "quickstart",
     ],
 )
 def test_examples_have_a_docstring_that_says_how_to_run_them(name):
@@ -122,3 +123,13 @@ def test_readme_quickstart_runs_verbatim(capsys):
     assert namespace["search"].best_score_ > 0.9  # the outliers are far from the blobs
     out = capsys.readouterr().out
     assert "ROC-AUC" in out and "hidden_units" in out
+
+
+def test_quickstart_example_runs(capsys):
+    import runpy
+
+    namespace = runpy.run_path(str(EXAMPLES / "quickstart.py"))
+    assert set(np.unique(namespace["labels"])) <= {-1, 1}
+    assert namespace["search"].best_score_ > 0.8  # malignant tumours stand out
+    out = capsys.readouterr().out
+    assert "ROC-AUC" in out and "best: {'hidden_units'" in out

@@ -239,3 +239,16 @@ def test_later_calls_check_the_parameters_too(data, param, value):
     with pytest.raises(InvalidParameterError, match=param):
         detector.set_params(**{param: value}).partial_fit(X)
     assert detector.n_iter_ == 1
+
+
+@pytest.mark.parametrize("standardize", [True, False])
+def test_standardize_set_otherwise_than_fitted_is_refused(data, standardize):
+    # the scaler of the fit went on (or none did): data on another scale
+    X = data[0][:100]
+    detector = AutoEncoder(hidden_units=(4, 2), standardize=standardize, epochs=1)
+    detector.fit(X).set_params(standardize=not standardize)
+    with pytest.raises(ValueError, match="standardize=.*Call fit"):
+        detector.partial_fit(1000 * X + 5000)
+    assert detector.n_iter_ == 1
+    detector.fit(1000 * X + 5000)  # a new fit takes it
+    assert (detector.scaler_ is not None) is (not standardize)

@@ -91,3 +91,11 @@ def test_concat_input_set_after_fit_waits_for_the_next_fit(concat_input):
     scores = detector.score_samples(X)
     detector.set_params(concat_input=not concat_input)
     np.testing.assert_array_equal(detector.score_samples(X), scores)
+
+
+def test_a_fraction_of_rows_below_one_row_is_named():
+    X = np.random.RandomState(0).normal(size=(5, 3))
+    with pytest.raises(ValueError, match=r"max_samples=0\.1 of 5 rows"):
+        DeepIsolationForest(max_samples=0.1, n_ensemble=2).fit(X)
+    fitted = DeepIsolationForest(max_samples=0.2, n_ensemble=2).fit(X)  # one row
+    assert np.isfinite(fitted.score_samples(X)).all()

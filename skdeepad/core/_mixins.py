@@ -46,7 +46,12 @@ class IncrementalMixin:
         each call is one epoch, whose loss is appended to ``history_["loss"]``
         (a previous fit's ``val_loss`` stays as it was) and counted in
         ``n_iter_``. With an int ``random_state``, the same
-        sequence of calls gives the same scores.
+        sequence of calls gives the same scores. ``learning_rate`` and
+        ``batch_size`` set since take effect at the next call; the network
+        keeps the layers it was built with (``hidden_units``, ``dropout``...)
+        until the next :meth:`fit`, and ``standardize`` set otherwise than
+        fitted is a ValueError (the data would reach the network on another
+        scale than it learnt).
 
         Parameters
         ----------
@@ -63,6 +68,12 @@ class IncrementalMixin:
         first = not hasattr(self, "network_")
         if not first:  # _fit_context checks the parameters of a first call only
             self._validate_params()
+            if bool(self.standardize) != (self.scaler_ is not None):
+                raise ValueError(
+                    f"standardize={self.standardize!r} was set after the network "
+                    f"was fitted with standardize={not self.standardize!r}; "
+                    "partial_fit continues that fit. Call fit to start anew."
+                )
         X = self._validate_input(X, reset=first)
         rng = check_random_state(self.random_state)
         network_seed, batch_seed = draw_seed(rng), draw_seed(rng)

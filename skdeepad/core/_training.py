@@ -13,6 +13,7 @@ import weakref
 import keras
 import numpy as np
 
+from ..networks.dense import at_least_float32
 from ._batches import ShuffledBatches
 
 # A fit of at most this many gradient steps runs eagerly: tracing the train
@@ -258,6 +259,8 @@ def _loss_on(network, batch):
         value = network.compute_loss(
             x=inputs, y=targets, y_pred=y_pred, training=training
         )
+        # as float32: NumPy cannot convert a 0-d bfloat16 tensor (DTE's loss)
+        value = keras.ops.cast(value, at_least_float32(value.dtype))
         return abs(float(keras.ops.convert_to_numpy(value)))
 
     state = network.non_trainable_variables

@@ -14,7 +14,7 @@ import keras
 from keras import ops
 
 from ._saving import WrapperConfig
-from .dense import dense_stack, seeded_dense
+from .dense import at_least_float32, dense_stack, seeded_dense
 
 __all__ = [
     "COVARIANCE_JITTER",
@@ -123,7 +123,11 @@ def build_dagmm(
         code, widths[::-1], activation=activation, seeds=seeds, name="decoder"
     )
     x_hat = seeded_dense(n_features, seeds=seeds, name="reconstruction")(x)
-    features = ReconstructionFeatures(name="reconstruction_features")([inputs, x_hat])
+    # in float32 at least: the sums of squares overflow float16
+    compute = at_least_float32(keras.config.dtype_policy().compute_dtype)
+    features = ReconstructionFeatures(dtype=compute, name="reconstruction_features")(
+        [inputs, x_hat]
+    )
     z = keras.layers.Concatenate(name="z")([code, features])
     x = dense_stack(
         z,

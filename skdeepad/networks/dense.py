@@ -4,7 +4,13 @@ import itertools
 
 import keras
 
-__all__ = ["build_dense_autoencoder", "dense_stack", "finish_block", "seeded_dense"]
+__all__ = [
+    "at_least_float32",
+    "build_dense_autoencoder",
+    "dense_stack",
+    "finish_block",
+    "seeded_dense",
+]
 
 
 def seeded_dense(units, *, seeds, use_bias=True, l2=0.0, name):
@@ -168,3 +174,10 @@ def build_dense_autoencoder(
     x = dense_stack(code, hidden_units[-2::-1], seeds=seeds, name="decoder", **block)
     outputs = seeded_dense(n_features, seeds=seeds, name="reconstruction")(x)
     return keras.Model(inputs, outputs, name=name)
+
+
+def at_least_float32(dtype):
+    """``dtype``, or float32 for a half-precision one (mixed precision's float16
+    or bfloat16), for sums and exponentials that would overflow or round away."""
+    dtype = keras.backend.standardize_dtype(dtype)
+    return "float32" if dtype in ("float16", "bfloat16") else dtype

@@ -5,7 +5,7 @@ import itertools
 import keras
 from keras import ops
 
-from .dense import dense_stack, seeded_dense
+from .dense import at_least_float32, dense_stack, seeded_dense
 
 __all__ = ["GaussianSampling", "build_variational_autoencoder"]
 
@@ -36,7 +36,9 @@ class GaussianSampling(keras.layers.Layer):
 
     def call(self, inputs, training=False):
         mean, log_var = inputs
-        kl = 0.5 * ops.sum(ops.exp(log_var) + ops.square(mean) - 1.0 - log_var, axis=-1)
+        # in float32 at least: exp(log_var) overflows float16 past log_var = 11
+        m, v = (ops.cast(t, at_least_float32(t.dtype)) for t in (mean, log_var))
+        kl = 0.5 * ops.sum(ops.exp(v) + ops.square(m) - 1.0 - v, axis=-1)
         # in floatx, as Keras sums the losses (kl is half under mixed precision)
         self.add_loss(ops.cast(self.kl_weight * ops.mean(kl), keras.config.floatx()))
         if not training:

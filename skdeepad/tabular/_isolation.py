@@ -178,6 +178,12 @@ class DeepIsolationForest(BaseDetector):
 
         from ..core._training import forward
 
+        if isinstance(self.max_samples, float) and self.max_samples * len(X) < 1:
+            # scikit-learn's forest would say "Sample weights must contain..."
+            raise ValueError(
+                f"max_samples={self.max_samples} of {len(X)} rows is less than one "
+                "row a tree; give a larger fraction or an int."
+            )
         representations = np.concatenate(
             [forward(network, chunk) for _, chunk in self._chunks(X)]
         )

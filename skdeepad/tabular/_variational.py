@@ -189,15 +189,23 @@ class VariationalAutoEncoder(BaseDeepDetector):
     def _score_batch(self, X):
         from ..core._training import forward
 
-        mean, log_var = forward(self.network_.get_layer("encoder"), X)
+        encoded = forward(self.network_.get_layer("encoder"), X)
+        mean, log_var = map(_at_least_float32, encoded)
         n, latent_dim = mean.shape
         z = mean[:, None] + np.exp(0.5 * log_var)[:, None] * self.latent_noise_
         recon = forward(
             self.network_.get_layer("decoder"),
             z.reshape(-1, latent_dim).astype(X.dtype),
         ).reshape(n, len(self.latent_noise_), -1)  # the draws of the fit
+        recon = _at_least_float32(recon)
         reconstruction = np.mean((recon - X[:, None]) ** 2, axis=(1, 2))
         kl = 0.5 * np.sum(np.exp(log_var) + mean**2 - 1.0 - log_var, axis=1)
         # The KL weight the network was trained with (beta / n_features at fit),
         # not self.beta: a beta set after fit takes effect at the next fit.
         return reconstruction + self.network_.get_layer("sampling").kl_weight * kl
+
+
+def _at_least_float32(values):
+    """``values`` as float32 if in half precision (mixed precision's outputs), where
+    ``exp`` and squares would overflow; else as they are."""
+    return values.astype(np.float32) if values.dtype.itemsize < 4 else values
