@@ -63,6 +63,7 @@ SUBMODULES = {
     "skdeepad.persistence": "Saving and loading",
     "skdeepad.dask": "Dask",
     "skdeepad.benchmark": "Benchmark",
+    "skdeepad.base": "Base classes, for writing a detector",
 }
 
 

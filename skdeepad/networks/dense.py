@@ -6,6 +6,7 @@ import keras
 
 __all__ = [
     "at_least_float32",
+    "output_dtype",
     "build_dense_autoencoder",
     "dense_stack",
     "finish_block",
@@ -13,7 +14,7 @@ __all__ = [
 ]
 
 
-def seeded_dense(units, *, seeds, use_bias=True, l2=0.0, name):
+def seeded_dense(units, *, seeds, use_bias=True, l2=0.0, dtype=None, name):
     """Return a ``Dense`` layer whose Glorot-uniform kernel takes the next seed.
 
     Parameters
@@ -26,6 +27,8 @@ def seeded_dense(units, *, seeds, use_bias=True, l2=0.0, name):
         Whether the layer has a bias.
     l2 : float, default=0.0
         The weight of an L2 penalty on the kernel; 0 adds none.
+    dtype : str or None, default=None
+        The layer's dtype policy; None takes the global one.
     name : str
         The layer's name.
     """
@@ -34,6 +37,7 @@ def seeded_dense(units, *, seeds, use_bias=True, l2=0.0, name):
         use_bias=use_bias,
         kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
         kernel_regularizer=keras.regularizers.L2(l2) if l2 > 0 else None,
+        dtype=dtype,
         name=name,
     )
 
@@ -181,3 +185,10 @@ def at_least_float32(dtype):
     or bfloat16), for sums and exponentials that would overflow or round away."""
     dtype = keras.backend.standardize_dtype(dtype)
     return "float32" if dtype in ("float16", "bfloat16") else dtype
+
+
+def output_dtype():
+    """The dtype of layers that make a score: the global policy's compute dtype,
+    float32 at least (Keras's advice for a mixed-precision model's outputs:
+    float16 scores would be rounded to about three digits)."""
+    return at_least_float32(keras.config.dtype_policy().compute_dtype)

@@ -14,7 +14,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from .dense import seeded_dense
+from .dense import output_dtype, seeded_dense
 
 __all__ = [
     "ContrastiveLoss",
@@ -162,16 +162,20 @@ def _encoder(x, units, *, first_activation, batch_norm, seeds, name):
     """Dense blocks applied to every window; batch norm per window after each hidden."""
     for i, width in enumerate(units):
         last = i == len(units) - 1
-        x = seeded_dense(width, seeds=seeds, name=f"{name}_{i}")(x)
+        # the embedding, which the score compares, in float32 at least
+        dtype = output_dtype() if last else None
+        x = seeded_dense(width, seeds=seeds, dtype=dtype, name=f"{name}_{i}")(x)
         activation = first_activation if i == 0 else None
         if activation is None:
-            x = keras.layers.LeakyReLU(0.2, name=f"{name}_{i}_act")(x)
+            x = keras.layers.LeakyReLU(0.2, dtype=dtype, name=f"{name}_{i}_act")(x)
         else:
-            x = keras.layers.Activation(activation, name=f"{name}_{i}_act")(x)
+            x = keras.layers.Activation(
+                activation, dtype=dtype, name=f"{name}_{i}_act"
+            )(x)
         if batch_norm and not last:
             x = keras.layers.BatchNormalization(axis=1, name=f"{name}_{i}_bn")(x)
-    x = UnitNorm(axis=1, name=f"{name}_across_windows")(x)
-    return UnitNorm(axis=-1, name=f"{name}_unit")(x)
+    x = UnitNorm(axis=1, dtype=dtype, name=f"{name}_across_windows")(x)
+    return UnitNorm(axis=-1, dtype=dtype, name=f"{name}_unit")(x)
 
 
 def build_icl(
@@ -252,5 +256,5 @@ def build_icl(
         seeds=seeds,
         name="window_encoder",
     )
-    loss = InternalContrast(temperature, name="contrast")([b, a])
+    loss = InternalContrast(temperature, dtype=output_dtype(), name="contrast")([b, a])
     return keras.Model(inputs, loss, name=name)

@@ -6,7 +6,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from .dense import dense_stack, seeded_dense
+from .dense import dense_stack, output_dtype, seeded_dense
 
 __all__ = [
     "DeepSADLoss",
@@ -165,7 +165,10 @@ def build_deep_svdd(
         inputs, widths, activation=activation, batch_norm=batch_norm,
         use_bias=False, seeds=seeds, name="hidden",
     )
-    code = seeded_dense(code_dim, seeds=seeds, use_bias=False, name="code")(x)
+    dtype = output_dtype()  # the code and its distance: the score
+    code = seeded_dense(
+        code_dim, seeds=seeds, use_bias=False, dtype=dtype, name="code"
+    )(x)
     encoder = keras.Model(inputs, code, name="encoder")
-    outputs = SquaredDistance(name="distance")(encoder(inputs))
+    outputs = SquaredDistance(dtype=dtype, name="distance")(encoder(inputs))
     return keras.Model(inputs, outputs, name=name)
