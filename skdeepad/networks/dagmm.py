@@ -14,7 +14,7 @@ import keras
 from keras import ops
 
 from ._saving import WrapperConfig
-from .dense import at_least_float32, dense_stack, seeded_dense
+from .dense import dense_stack, output_dtype, seeded_dense
 
 __all__ = [
     "COVARIANCE_JITTER",
@@ -124,10 +124,9 @@ def build_dagmm(
     )
     x_hat = seeded_dense(n_features, seeds=seeds, name="reconstruction")(x)
     # in float32 at least: the sums of squares overflow float16
-    compute = at_least_float32(keras.config.dtype_policy().compute_dtype)
-    features = ReconstructionFeatures(dtype=compute, name="reconstruction_features")(
-        [inputs, x_hat]
-    )
+    features = ReconstructionFeatures(
+        dtype=output_dtype(), name="reconstruction_features"
+    )([inputs, x_hat])
     z = keras.layers.Concatenate(name="z")([code, features])
     x = dense_stack(
         z,

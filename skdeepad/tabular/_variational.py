@@ -208,4 +208,6 @@ class VariationalAutoEncoder(BaseDeepDetector):
 def _at_least_float32(values):
     """``values`` as float32 if in half precision (mixed precision's outputs), where
     ``exp`` and squares would overflow; else as they are."""
-    return values.astype(np.float32) if values.dtype.itemsize < 4 else values
+    from ..networks.dense import at_least_float32
+
+    return values.astype(at_least_float32(values.dtype), copy=False)
