@@ -258,6 +258,16 @@ VARIANTS = {
     "DIF rep5": (DeepIsolationForest, {"hidden_units": (500, 100, 5)}),
     "DIF rep10": (DeepIsolationForest, {"hidden_units": (500, 100, 10)}),
     "DIF rep40": (DeepIsolationForest, {"hidden_units": (500, 100, 40)}),
+    # the representation no wider than the input (2026-12-04): on narrow data the
+    # forests' random feature choice then falls on a raw feature as often as not
+    "DIF rep<=d": (
+        DeepIsolationForest,
+        {"hidden_units": lambda d: (500, 100, min(20, d))},
+    ),
+    "DIF rep<=d/2": (
+        DeepIsolationForest,
+        {"hidden_units": lambda d: (500, 100, min(20, max(1, d // 2)))},
+    ),
     "DetectorEnsemble": (DetectorEnsemble, {}),
     # its default members until 2026-12-01, then DTE and DIF (the same day)
     "DetectorEnsemble dte+dif": (

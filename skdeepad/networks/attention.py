@@ -5,7 +5,7 @@ import itertools
 import keras
 from keras import ops
 
-from .dense import seeded_dense
+from .dense import output_dtype, seeded_dense
 
 __all__ = [
     "SinePositionEncoding",
@@ -180,5 +180,7 @@ def build_transformer_autoencoder(
     x = SinePositionEncoding(name="decoder_position")(x)
     for i in range(num_layers):
         x = transformer_block(x, name=f"decoder_{i}", **block)
-    outputs = seeded_dense(channels, seeds=seeds, name="reconstruction")(x)
+    outputs = seeded_dense(
+        channels, seeds=seeds, dtype=output_dtype(), name="reconstruction"
+    )(x)
     return keras.Model(inputs, outputs, name=name)

@@ -5,7 +5,7 @@ import math
 
 import keras
 
-from .dense import finish_block, seeded_dense
+from .dense import finish_block, output_dtype, seeded_dense
 
 __all__ = ["build_conv_autoencoder"]
 
@@ -119,7 +119,8 @@ def build_conv_autoencoder(
         kernel_size,
         padding="same",
         kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
+        dtype=output_dtype(),
         name="reconstruction",
     )(x)
-    outputs = cropping(padding, name="crop")(x) if padded else x
+    outputs = cropping(padding, dtype=output_dtype(), name="crop")(x) if padded else x
     return keras.Model(inputs, outputs, name=name)

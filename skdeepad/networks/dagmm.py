@@ -122,12 +122,13 @@ def build_dagmm(
     x = dense_stack(
         code, widths[::-1], activation=activation, seeds=seeds, name="decoder"
     )
-    x_hat = seeded_dense(n_features, seeds=seeds, name="reconstruction")(x)
-    # in float32 at least: the sums of squares overflow float16
-    features = ReconstructionFeatures(
-        dtype=output_dtype(), name="reconstruction_features"
-    )([inputs, x_hat])
-    z = keras.layers.Concatenate(name="z")([code, features])
+    dtype = output_dtype()  # the outputs, in float32 at least
+    x_hat = seeded_dense(n_features, seeds=seeds, dtype=dtype, name="reconstruction")(x)
+    # the sums of squares overflow float16
+    features = ReconstructionFeatures(dtype=dtype, name="reconstruction_features")(
+        [inputs, x_hat]
+    )
+    z = keras.layers.Concatenate(dtype=dtype, name="z")([code, features])
     x = dense_stack(
         z,
         estimation_units,
@@ -136,8 +137,10 @@ def build_dagmm(
         seeds=seeds,
         name="estimation",
     )
-    logits = seeded_dense(n_components, seeds=seeds, name="membership_logits")(x)
-    gamma = Memberships(name="gamma")(logits)
+    logits = seeded_dense(
+        n_components, seeds=seeds, dtype=dtype, name="membership_logits"
+    )(x)
+    gamma = Memberships(dtype=dtype, name="gamma")(logits)
     return keras.Model(inputs, [x_hat, z, gamma], name=name)
 
 

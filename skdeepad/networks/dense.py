@@ -176,7 +176,9 @@ def build_dense_autoencoder(
     inputs = keras.Input(shape=(n_features,), name="inputs")
     code = dense_stack(inputs, hidden_units, seeds=seeds, name="encoder", **block)
     x = dense_stack(code, hidden_units[-2::-1], seeds=seeds, name="decoder", **block)
-    outputs = seeded_dense(n_features, seeds=seeds, name="reconstruction")(x)
+    outputs = seeded_dense(
+        n_features, seeds=seeds, dtype=output_dtype(), name="reconstruction"
+    )(x)
     return keras.Model(inputs, outputs, name=name)
 
 

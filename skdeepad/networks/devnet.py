@@ -5,7 +5,7 @@ import itertools
 import keras
 from keras import ops
 
-from .dense import dense_stack, seeded_dense
+from .dense import dense_stack, output_dtype, seeded_dense
 
 __all__ = ["DeviationLoss", "build_devnet"]
 
@@ -80,6 +80,7 @@ def build_devnet(
         anomaly scores, or ``(batch, n_members)`` with several members.
     """
     seeds = itertools.count(seed)
+    dtype = output_dtype()
     inputs = keras.Input(shape=(n_features,), name="inputs")
     scores = []
     for member in range(n_members):
@@ -88,9 +89,10 @@ def build_devnet(
             inputs, hidden_units, activation=activation, l2=l2, seeds=seeds,
             name=f"{prefix}hidden",
         )
-        scores.append(seeded_dense(1, seeds=seeds, name=f"{prefix}score")(x))
+        score = seeded_dense(1, seeds=seeds, dtype=dtype, name=f"{prefix}score")
+        scores.append(score(x))
     if n_members == 1:
-        outputs = keras.layers.Reshape((), name="flatten")(scores[0])
+        outputs = keras.layers.Reshape((), dtype=dtype, name="flatten")(scores[0])
     else:
-        outputs = keras.layers.Concatenate(name="scores")(scores)
+        outputs = keras.layers.Concatenate(dtype=dtype, name="scores")(scores)
     return keras.Model(inputs, outputs, name=name)

@@ -15,7 +15,7 @@ import keras
 from keras import ops
 
 from ._saving import WrapperConfig
-from .dense import dense_stack, seeded_dense
+from .dense import dense_stack, output_dtype, seeded_dense
 
 __all__ = ["DonutTrainer", "build_donut", "gaussian_log_density"]
 
@@ -24,11 +24,15 @@ _STD_EPSILON = 1e-4
 
 
 def _gaussian_head(x, units, *, seeds, name):
-    """A dense mean and a softplus standard deviation (floored) of ``units`` values."""
-    mean = seeded_dense(units, seeds=seeds, name=f"{name}_mean")(x)
-    std = seeded_dense(units, seeds=seeds, name=f"{name}_std_raw")(x)
-    std = keras.layers.Activation("softplus", name=f"{name}_softplus")(std)
-    std = keras.layers.Rescaling(1.0, offset=_STD_EPSILON, name=f"{name}_std")(std)
+    """A dense mean and a softplus standard deviation (floored) of ``units`` values,
+    in float32 at least (the densities made from them are the scores)."""
+    dtype = output_dtype()
+    mean = seeded_dense(units, seeds=seeds, dtype=dtype, name=f"{name}_mean")(x)
+    std = seeded_dense(units, seeds=seeds, dtype=dtype, name=f"{name}_std_raw")(x)
+    std = keras.layers.Activation("softplus", dtype=dtype, name=f"{name}_softplus")(std)
+    std = keras.layers.Rescaling(
+        1.0, offset=_STD_EPSILON, dtype=dtype, name=f"{name}_std"
+    )(std)
     return mean, std
 
 
@@ -78,7 +82,9 @@ def build_donut(
     code = keras.Input(shape=(latent_dim,), name="code")
     x = dense_stack(code, hidden_units, activation="relu", seeds=seeds, name="decoder")
     outputs = [
-        keras.layers.Reshape(tuple(input_shape), name=f"x_{part}_window")(tensor)
+        keras.layers.Reshape(
+            tuple(input_shape), dtype=output_dtype(), name=f"x_{part}_window"
+        )(tensor)
         for part, tensor in zip(
             ("mean", "std"),
             _gaussian_head(x, n_values, seeds=seeds, name="x"),
@@ -146,6 +152,7 @@ class DonutTrainer(WrapperConfig, keras.Model):
             )
             z = z_mean + z_std * noise
         x_mean, x_std = self.network.get_layer("decoder")(z, training=training)
+        x = ops.cast(x, x_mean.dtype)  # the loss in the outputs' dtype (>= float32)
         return x, ops.cast(kept, x.dtype), x_mean, x_std, z, z_mean, z_std
 
     def compute_loss(

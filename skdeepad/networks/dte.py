@@ -16,7 +16,7 @@ import numpy as np
 from keras import ops
 
 from ._saving import WrapperConfig
-from .dense import dense_stack, seeded_dense
+from .dense import dense_stack, output_dtype, seeded_dense
 
 __all__ = ["DiffusionTimeTrainer", "build_dte", "noise_scales"]
 
@@ -80,7 +80,7 @@ def build_dte(
     x = dense_stack(
         x, rest, activation=activation, dropout=dropout, seeds=seeds, name="hidden"
     )
-    logits = seeded_dense(n_bins, seeds=seeds, name="logits")(x)
+    logits = seeded_dense(n_bins, seeds=seeds, dtype=output_dtype(), name="logits")(x)
     return keras.Model(inputs, logits, name=name)
 
 

@@ -6,6 +6,8 @@ import math
 import keras
 from keras import ops
 
+from .dense import output_dtype
+
 __all__ = ["EnsembleDense", "build_random_ensemble"]
 
 
@@ -105,5 +107,12 @@ def build_random_ensemble(
     for i, units in enumerate(hidden_units):
         if i:
             x = keras.layers.Activation(activation, name=f"member_{i - 1}_act")(x)
-        x = EnsembleDense(n_members, units, seed=next(seeds), name=f"member_{i}")(x)
+        last = i == len(hidden_units) - 1  # the representation, in float32 at least
+        x = EnsembleDense(
+            n_members,
+            units,
+            seed=next(seeds),
+            dtype=output_dtype() if last else None,
+            name=f"member_{i}",
+        )(x)
     return keras.Model(inputs, x, name=name)

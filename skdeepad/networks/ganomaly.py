@@ -13,7 +13,7 @@ import keras
 from keras import ops
 
 from ._saving import WrapperConfig
-from .dense import dense_stack, seeded_dense
+from .dense import dense_stack, output_dtype, seeded_dense
 
 __all__ = [
     "GANomalyTrainer",
@@ -46,7 +46,9 @@ def build_ganomaly_generator(
         x = dense_stack(
             x_in, widths, activation=activation, seeds=seeds, name=encoder_name
         )
-        code = seeded_dense(code_dim, seeds=seeds, name=f"{encoder_name}_code")(x)
+        code = seeded_dense(
+            code_dim, seeds=seeds, dtype=output_dtype(), name=f"{encoder_name}_code"
+        )(x)
         return keras.Model(x_in, code, name=encoder_name)
 
     first, second = encoder("encoder"), encoder("reencoder")
@@ -54,7 +56,9 @@ def build_ganomaly_generator(
     x = dense_stack(
         code_in, widths[::-1], activation=activation, seeds=seeds, name="decoder"
     )
-    x_hat = seeded_dense(n_features, seeds=seeds, name="decoder_out")(x)
+    x_hat = seeded_dense(
+        n_features, seeds=seeds, dtype=output_dtype(), name="decoder_out"
+    )(x)
     decoder = keras.Model(code_in, x_hat, name="decoder")
 
     inputs = keras.Input(shape=(n_features,), name="inputs")
@@ -85,7 +89,11 @@ def build_ganomaly_discriminator(
     features = dense_stack(
         inputs, hidden_units, activation=activation, seeds=seeds, name="features"
     )
-    logit = seeded_dense(1, seeds=seeds, name="logit")(features)
+    logit = seeded_dense(1, seeds=seeds, dtype=output_dtype(), name="logit")(features)
+    # the features matched by the generator's loss, in float32 at least too
+    features = keras.layers.Identity(dtype=output_dtype(), name="features_out")(
+        features
+    )
     return keras.Model(inputs, [logit, features], name=name)
 
 

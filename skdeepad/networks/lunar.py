@@ -13,7 +13,7 @@ import itertools
 import keras
 from keras import ops
 
-from .dense import seeded_dense
+from .dense import output_dtype, seeded_dense
 
 __all__ = ["WeightedDistance", "build_lunar"]
 
@@ -72,14 +72,15 @@ def build_lunar(n_neighbors, hidden_units=(256, 256, 256), *, seed=0, name="luna
         x = seeded_dense(width, seeds=seeds, name=f"hidden_{i}")(x)
         x = keras.layers.Activation("relu", name=f"hidden_{i}_act")(x)
     x = keras.layers.LayerNormalization(name="norm")(x)
-    logits = seeded_dense(n_neighbors, seeds=seeds, name="weights")(x)
-    score = WeightedDistance(name="weighted_distance")([distances, logits])
+    dtype = output_dtype()  # the score's path: the logits on
+    logits = seeded_dense(n_neighbors, seeds=seeds, dtype=dtype, name="weights")(x)
+    score = WeightedDistance(dtype=dtype, name="weighted_distance")([distances, logits])
     # a learned affine map where the authors batch-normalise: the same ranks,
     # and the same function in training and inference (the validation loss
     # of a batch normalisation is off until its moving statistics catch up).
     # Its slope starts at 1, so larger distances start as more abnormal.
-    score = keras.layers.Dense(1, kernel_initializer="ones", name="score_affine")(
-        score
-    )
-    score = keras.layers.Reshape((), name="score")(score)
+    score = keras.layers.Dense(
+        1, kernel_initializer="ones", dtype=dtype, name="score_affine"
+    )(score)
+    score = keras.layers.Reshape((), dtype=dtype, name="score")(score)
     return keras.Model(distances, score, name=name)

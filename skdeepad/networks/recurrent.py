@@ -4,7 +4,7 @@ import itertools
 
 import keras
 
-from .dense import seeded_dense
+from .dense import output_dtype, seeded_dense
 
 __all__ = [
     "build_recurrent_autoencoder",
@@ -102,7 +102,9 @@ def build_recurrent_autoencoder(
     )
     x = keras.layers.RepeatVector(timesteps, name="repeat")(code)
     x = recurrent_stack(x, units[::-1], return_sequences=True, name="decoder", **layers)
-    outputs = seeded_dense(channels, seeds=seeds, name="reconstruction")(x)
+    outputs = seeded_dense(
+        channels, seeds=seeds, dtype=output_dtype(), name="reconstruction"
+    )(x)
     return keras.Model(inputs, outputs, name=name)
 
 
@@ -151,6 +153,7 @@ def build_recurrent_forecaster(
         seeds=seeds,
         name="encoder",
     )
-    x = seeded_dense(horizon * channels, seeds=seeds, name="forecast")(x)
-    outputs = keras.layers.Reshape((horizon, channels), name="steps")(x)
+    dtype = output_dtype()
+    x = seeded_dense(horizon * channels, seeds=seeds, dtype=dtype, name="forecast")(x)
+    outputs = keras.layers.Reshape((horizon, channels), dtype=dtype, name="steps")(x)
     return keras.Model(inputs, outputs, name=name)

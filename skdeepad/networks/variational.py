@@ -5,7 +5,7 @@ import itertools
 import keras
 from keras import ops
 
-from .dense import at_least_float32, dense_stack, seeded_dense
+from .dense import at_least_float32, dense_stack, output_dtype, seeded_dense
 
 __all__ = ["GaussianSampling", "build_variational_autoencoder"]
 
@@ -100,22 +100,27 @@ def build_variational_autoencoder(
     seeds = itertools.count(seed)
     block = dict(activation=activation, dropout=dropout, batch_norm=batch_norm)
     *widths, latent_dim = hidden_units
+    dtype = output_dtype()  # the code's moments, the KL term and the reconstruction
 
     inputs = keras.Input(shape=(n_features,), name="inputs")
     x = dense_stack(inputs, widths, seeds=seeds, name="encoder", **block)
     encoder = keras.Model(
         inputs,
         [
-            seeded_dense(latent_dim, seeds=seeds, name="mean")(x),
-            seeded_dense(latent_dim, seeds=seeds, name="log_var")(x),
+            seeded_dense(latent_dim, seeds=seeds, dtype=dtype, name="mean")(x),
+            seeded_dense(latent_dim, seeds=seeds, dtype=dtype, name="log_var")(x),
         ],
         name="encoder",
     )
     code = keras.Input(shape=(latent_dim,), name="code")
     x = dense_stack(code, widths[::-1], seeds=seeds, name="decoder", **block)
-    reconstruction = seeded_dense(n_features, seeds=seeds, name="reconstruction")(x)
+    reconstruction = seeded_dense(
+        n_features, seeds=seeds, dtype=dtype, name="reconstruction"
+    )(x)
     decoder = keras.Model(code, reconstruction, name="decoder")
 
-    sampling = GaussianSampling(kl_weight, seed=next(seeds), name="sampling")
+    sampling = GaussianSampling(
+        kl_weight, seed=next(seeds), dtype=dtype, name="sampling"
+    )
     outputs = decoder(sampling(encoder(inputs)))
     return keras.Model(inputs, outputs, name=name)
