@@ -91,6 +91,38 @@ def test_clean_setting_trains_on_half_the_normal_rows(monkeypatch):
         benchmark.run_benchmark({"toy": task}, {"spy": Spy}, setting="dirty")
 
 
+def test_run_benchmark_starts_the_backend_before_timing_a_deep_detector(monkeypatch):
+    # else the first deep detector's fit_seconds carried TensorFlow's start
+    import keras
+    from sklearn.ensemble import IsolationForest
+
+    from skdeepad import AutoEncoder, benchmark
+
+    log = []
+    convert = keras.ops.convert_to_tensor
+
+    def logged(*args, **kwargs):
+        log.append("backend")
+        return convert(*args, **kwargs)
+
+    class Spy(AutoEncoder):
+        def fit(self, X, y=None):
+            log.append("fit")
+            return self
+
+        def score_samples(self, X):
+            return -np.abs(X).sum(axis=1)
+
+    monkeypatch.setattr(keras.ops, "convert_to_tensor", logged)
+    rng = np.random.RandomState(0)
+    task = Bunch(X=rng.normal(size=(20, 2)), y=np.r_[np.ones(18), -np.ones(2)])
+    benchmark.run_benchmark({"toy": task}, {"IF": IsolationForest, "spy": Spy})
+    assert log == ["backend", "fit"]
+    log.clear()
+    benchmark.run_benchmark({"toy": task}, {"IF": IsolationForest})
+    assert log == []  # scikit-learn's detectors alone: no backend started
+
+
 @pytest.mark.parametrize(("y", "setting", "message"), [
     (np.r_[np.zeros(58), np.ones(2)], "unsupervised",
      r"task 'toy'.*\+1 .* -1 .*got the values \[0\.0, 1\.0\]"),
