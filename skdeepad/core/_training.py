@@ -13,7 +13,7 @@ import weakref
 import keras
 import numpy as np
 
-from ..networks.dense import at_least_float32
+from .._dtypes import at_least_float32
 from ._batches import ShuffledBatches
 
 # A fit of at most this many gradient steps runs eagerly: tracing the train

@@ -5,7 +5,8 @@ import itertools
 import keras
 from keras import ops
 
-from .dense import output_dtype, seeded_dense
+from .._dtypes import output_dtype
+from .dense import seeded_dense
 
 __all__ = [
     "SinePositionEncoding",

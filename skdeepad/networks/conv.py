@@ -5,7 +5,8 @@ import math
 
 import keras
 
-from .dense import finish_block, output_dtype, seeded_dense
+from .._dtypes import output_dtype
+from .dense import finish_block, seeded_dense
 
 __all__ = ["build_conv_autoencoder"]
 

@@ -4,9 +4,9 @@ import itertools
 
 import keras
 
+from .._dtypes import output_dtype
+
 __all__ = [
-    "at_least_float32",
-    "output_dtype",
     "build_dense_autoencoder",
     "dense_stack",
     "finish_block",
@@ -181,16 +181,3 @@ def build_dense_autoencoder(
     )(x)
     return keras.Model(inputs, outputs, name=name)
 
-
-def at_least_float32(dtype):
-    """``dtype``, or float32 for a half-precision one (mixed precision's float16
-    or bfloat16), for sums and exponentials that would overflow or round away."""
-    dtype = keras.backend.standardize_dtype(dtype)
-    return "float32" if dtype in ("float16", "bfloat16") else dtype
-
-
-def output_dtype():
-    """The dtype of layers that make a score: the global policy's compute dtype,
-    float32 at least (Keras's advice for a mixed-precision model's outputs:
-    float16 scores would be rounded to about three digits)."""
-    return at_least_float32(keras.config.dtype_policy().compute_dtype)

@@ -5,7 +5,8 @@ import itertools
 import keras
 from keras import ops
 
-from .dense import dense_stack, output_dtype, seeded_dense
+from .._dtypes import output_dtype
+from .dense import dense_stack, seeded_dense
 
 __all__ = ["DeviationLoss", "build_devnet"]
 

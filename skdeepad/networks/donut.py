@@ -14,8 +14,9 @@ import math
 import keras
 from keras import ops
 
+from .._dtypes import output_dtype
 from ._saving import WrapperConfig
-from .dense import dense_stack, output_dtype, seeded_dense
+from .dense import dense_stack, seeded_dense
 
 __all__ = ["DonutTrainer", "build_donut", "gaussian_log_density"]
 

@@ -15,8 +15,9 @@ import keras
 import numpy as np
 from keras import ops
 
+from .._dtypes import output_dtype
 from ._saving import WrapperConfig
-from .dense import dense_stack, output_dtype, seeded_dense
+from .dense import dense_stack, seeded_dense
 
 __all__ = ["DiffusionTimeTrainer", "build_dte", "noise_scales"]
 

@@ -6,7 +6,7 @@ import math
 import keras
 from keras import ops
 
-from .dense import output_dtype
+from .._dtypes import output_dtype
 
 __all__ = ["EnsembleDense", "build_random_ensemble"]
 

@@ -12,8 +12,9 @@ import itertools
 import keras
 from keras import ops
 
+from .._dtypes import output_dtype
 from ._saving import WrapperConfig
-from .dense import dense_stack, output_dtype, seeded_dense
+from .dense import dense_stack, seeded_dense
 
 __all__ = [
     "GANomalyTrainer",

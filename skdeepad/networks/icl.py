@@ -14,7 +14,8 @@ import keras
 import numpy as np
 from keras import ops
 
-from .dense import output_dtype, seeded_dense
+from .._dtypes import output_dtype
+from .dense import seeded_dense
 
 __all__ = [
     "ContrastiveLoss",

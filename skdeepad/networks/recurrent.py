@@ -4,7 +4,8 @@ import itertools
 
 import keras
 
-from .dense import output_dtype, seeded_dense
+from .._dtypes import output_dtype
+from .dense import seeded_dense
 
 __all__ = [
     "build_recurrent_autoencoder",

@@ -6,7 +6,8 @@ import keras
 import numpy as np
 from keras import ops
 
-from .dense import dense_stack, output_dtype, seeded_dense
+from .._dtypes import output_dtype
+from .dense import dense_stack, seeded_dense
 
 __all__ = [
     "DeepSADLoss",

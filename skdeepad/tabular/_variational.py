@@ -209,6 +209,6 @@ def _at_least_float32(values):
     """``values`` as float32 if in half precision, where ``exp`` and squares would
     overflow; else as they are. The network's outputs are float32 at least, but one
     built under a half-precision policy by an earlier skdeepad had float16 ones."""
-    from ..networks.dense import at_least_float32
+    from .._dtypes import at_least_float32
 
     return values.astype(at_least_float32(values.dtype), copy=False)
