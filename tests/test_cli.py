@@ -4,12 +4,18 @@ import csv
 import re
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
+from sklearn.ensemble import IsolationForest
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 from sklearn.utils import Bunch
 
+from skdeepad import AutoEncoder, TunedThresholdDetector
 from skdeepad.cli import main
+from skdeepad.timeseries import WindowedDetector
 
 
 def _skdeepad(*args):
@@ -91,36 +97,66 @@ def test_clean_setting_trains_on_half_the_normal_rows(monkeypatch):
         benchmark.run_benchmark({"toy": task}, {"spy": Spy}, setting="dirty")
 
 
-def test_run_benchmark_starts_the_backend_before_timing_a_deep_detector(monkeypatch):
-    # else the first deep detector's fit_seconds carried TensorFlow's start
-    import keras
-    from sklearn.ensemble import IsolationForest
-
-    from skdeepad import AutoEncoder, benchmark
+class _SpyAutoEncoder(AutoEncoder):
+    """Logs its fit; scores without a network."""
 
     log = []
+
+    def fit(self, X, y=None):
+        self.log.append("fit")
+        return self
+
+    def __sklearn_is_fitted__(self):
+        return True
+
+    def score_samples(self, X):
+        return -np.abs(X).sum(axis=1)
+
+
+@pytest.mark.parametrize(
+    "factory, starts",
+    [
+        (_SpyAutoEncoder, True),
+        (lambda: make_pipeline(StandardScaler(), _SpyAutoEncoder()), True),
+        (lambda: WindowedDetector(window=2), True),  # its default detector is deep
+        (lambda: TunedThresholdDetector(IsolationForest(random_state=0)), False),
+        (lambda: IsolationForest(random_state=0), False),
+    ],
+    ids=["deep", "pipeline", "windowed", "tuned-isolation-forest", "isolation-forest"],
+)
+def test_run_benchmark_starts_the_backend_before_timing_a_deep_fit(
+    factory, starts, monkeypatch
+):
+    # else the first deep detector's fit_seconds carried TensorFlow's start
+    import keras
+
+    from skdeepad import benchmark
+
+    log = _SpyAutoEncoder.log
+    log.clear()
     convert = keras.ops.convert_to_tensor
+    calls = []
 
     def logged(*args, **kwargs):
         log.append("backend")
         return convert(*args, **kwargs)
 
-    class Spy(AutoEncoder):
-        def fit(self, X, y=None):
-            log.append("fit")
-            return self
-
-        def score_samples(self, X):
-            return -np.abs(X).sum(axis=1)
+    def counted():
+        calls.append(1)
+        return factory()
 
     monkeypatch.setattr(keras.ops, "convert_to_tensor", logged)
     rng = np.random.RandomState(0)
     task = Bunch(X=rng.normal(size=(20, 2)), y=np.r_[np.ones(18), -np.ones(2)])
-    benchmark.run_benchmark({"toy": task}, {"IF": IsolationForest, "spy": Spy})
-    assert log == ["backend", "fit"]
-    log.clear()
-    benchmark.run_benchmark({"toy": task}, {"IF": IsolationForest})
-    assert log == []  # scikit-learn's detectors alone: no backend started
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        benchmark.run_benchmark({"toy": task}, {"method": counted})
+    assert len(calls) == 1  # a factory drawing seeds is called once per task
+    if starts:
+        assert log[0] == "backend"
+        assert "fit" not in log or log.index("fit") > 0
+    else:
+        assert "backend" not in log
 
 
 @pytest.mark.parametrize(("y", "setting", "message"), [
