@@ -33,6 +33,15 @@ def policy(request):
         keras.config.set_dtype_policy(before)
 
 
+def _output_dtypes(model):
+    """The dtypes of a model's outputs, and of its nested models' outputs."""
+    dtypes = {f"{model.name}:{i}": t.dtype for i, t in enumerate(model.outputs)}
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            dtypes |= _output_dtypes(layer)
+    return dtypes
+
+
 @pytest.mark.parametrize("name, cls", DEEP, ids=[name for name, _ in DEEP])
 def test_detectors_fit_and_score_under_the_policy(name, cls, policy):
     if name == "GANomaly" and keras.backend.backend() != "tensorflow":
@@ -44,6 +53,17 @@ def test_detectors_fit_and_score_under_the_policy(name, cls, policy):
         scores = detector.fit(X).score_samples(X)
     assert scores.dtype == np.float64
     assert np.all(np.isfinite(scores))
+    # Keras's mixed-precision advice: a model's outputs in float32 at least, so
+    # that its loss and the scores made from them are not rounded to float16's
+    # three digits (under float64, float64)
+    networks = [detector.network_] + [
+        value for value in vars(detector).values() if isinstance(value, keras.Model)
+    ]
+    dtypes = {}
+    for network in networks:
+        dtypes |= _output_dtypes(network)
+    expected = "float64" if policy == "float64" else "float32"
+    assert dtypes and set(dtypes.values()) == {expected}, dtypes
 
 
 # From float16 outputs, 2,000 rows got 299 (ICL) and 1,310 (DeepSVDD) distinct
@@ -68,33 +88,3 @@ def test_half_precision_fits_and_scores_skewed_data(name, distinct, policy):
     scores = cls(epochs=2, random_state=0).fit(X).score_samples(X)
     assert np.all(np.isfinite(scores)) and len(np.unique(scores)) > distinct
 
-
-def _output_dtypes(model):
-    """The dtypes of a model's outputs, and of its nested models' outputs."""
-    dtypes = {f"{model.name}:{i}": t.dtype for i, t in enumerate(model.outputs)}
-    for layer in model.layers:
-        if isinstance(layer, keras.Model):
-            dtypes |= _output_dtypes(layer)
-    return dtypes
-
-
-@pytest.mark.parametrize("name, cls", DEEP, ids=[name for name, _ in DEEP])
-def test_half_precision_outputs_are_float32(name, cls, policy):
-    # Keras's mixed-precision advice: a model's outputs in float32, so that its
-    # loss and the scores made from them are not rounded to float16's three digits
-    if policy == "float64":
-        pytest.skip("the half-precision policies")
-    if name == "GANomaly" and keras.backend.backend() != "tensorflow":
-        pytest.skip("GANomaly trains on TensorFlow only")
-    X = np.random.default_rng(0).standard_normal((60, 6))
-    detector = cls(**fast_params(name), random_state=0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # DevNet and DeepSAD without labels
-        detector.fit(X)
-    networks = [detector.network_] + [
-        value for value in vars(detector).values() if isinstance(value, keras.Model)
-    ]
-    dtypes = {}
-    for network in networks:
-        dtypes |= _output_dtypes(network)
-    assert dtypes and set(dtypes.values()) == {"float32"}, dtypes
